@@ -1,0 +1,32 @@
+/* A tag's live value as it travels on the wire: value, quality, time. */
+#ifndef SCADA_TAGVAL_H
+#define SCADA_TAGVAL_H
+
+#include <stdint.h>
+#include <jansson.h>
+
+enum quality {
+	QUALITY_GOOD,
+	QUALITY_UNCERTAIN,
+	QUALITY_BAD
+};
+
+#define TAGVAL_REASON_MAX	128
+
+struct tagval {
+	double		 value;
+	int		 is_bool;
+	enum quality	 quality;
+	long long	 ts_ms;		/* Unix time of the last read, ms */
+	char		 reason[TAGVAL_REASON_MAX];	/* why not good */
+};
+
+const char	*tagval_quality_name(enum quality);
+int		 tagval_quality_from_name(const char *, enum quality *);
+json_t		*tagval_to_json(const char *name, const struct tagval *);
+int		 tagval_from_json(json_t *, const char **name, struct tagval *);
+int		 tagval_same(const struct tagval *, const struct tagval *);
+void		 tagval_format(const struct tagval *, char *, size_t);
+long long	 tagval_now_ms(void);
+
+#endif
