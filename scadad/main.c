@@ -1,2 +1,107 @@
-/* placeholder until written */
-int main(void) { return 0; }
+/*
+ * scadad: the SCADA server. Loads the project, couples to the devices,
+ * and serves stations until SIGTERM.
+ */
+#include "config.h"
+
+#include <czmq.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "i18n.h"
+#include "log.h"
+#include "project.h"
+#include "server.h"
+
+#define SCADAD_PROJECT	SYSCONFDIR "/scada/project.ini"
+#define SCADAD_PIDFILE	RUNSTATEDIR "/scadad.pid"
+
+static void
+usage(void)
+{
+	fprintf(stderr, _("usage: scadad [-dfhnVv] [-C endpoint] "
+	    "[-c project] [-E file] [-P endpoint] [-p pidfile]\n"));
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct server_options o = { 0 };
+	const char *path = SCADAD_PROJECT, *pidfile = NULL;
+	struct project *p;
+	char err[512];
+	int ch, foreground = 0, check = 0, verbose = 0, rc;
+
+	i18n_init();
+	while ((ch = getopt(argc, argv, "C:c:dE:fhnP:p:Vv")) != -1) {
+		switch (ch) {
+		case 'C':
+			o.command = optarg;
+			break;
+		case 'c':
+			path = optarg;
+			break;
+		case 'd':
+			foreground = 1;
+			verbose++;
+			break;
+		case 'E':
+			o.endpoints_file = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'P':
+			o.publish = optarg;
+			break;
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'V':
+			printf("scadad %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'v':
+			verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init("scadad", 0, verbose);
+	if ((p = project_load(path, err, sizeof err)) == NULL) {
+		log_warnx("%s", err[0] != '\0' ? err : "out of memory");
+		return 1;
+	}
+	if (check) {
+		printf(_("%s: project '%s' OK: %zu devices, %zu tags\n"),
+		    p->path, p->name, p->ndevices, p->ntags);
+		project_free(&p);
+		return 0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	if (!foreground) {
+		daemon_detach();
+		if (pidfile == NULL)
+			pidfile = SCADAD_PIDFILE;
+		o.ready = daemon_ready;
+	}
+	if (pidfile != NULL && daemon_pidfile(pidfile) == -1) {
+		project_free(&p);
+		return 1;
+	}
+	rc = server_run(p, &o);
+	daemon_pidfile_remove();
+	project_free(&p);
+	zsys_shutdown();
+	return rc;
+}

@@ -1,0 +1,112 @@
+/*
+ * Detaching. The parent stays until the child reports that its sockets
+ * are bound, so "scadad" on a busy port fails visibly with a non-zero
+ * exit instead of dying quietly in the background.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+
+static int daemon_ready_fd = -1;
+static char *daemon_pidpath;
+
+void
+daemon_detach(void)
+{
+	int fds[2], status;
+	pid_t pid;
+	char c;
+
+	if (pipe(fds) == -1)
+		fatal("pipe");
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid > 0) {
+		close(fds[1]);
+		if (read(fds[0], &c, 1) == 1)
+			_exit(0);
+		waitpid(pid, &status, 0);
+		_exit(WIFEXITED(status) && WEXITSTATUS(status) != 0 ?
+		    WEXITSTATUS(status) : 1);
+	}
+	close(fds[0]);
+	daemon_ready_fd = fds[1];
+	if (setsid() == -1)
+		fatal("setsid");
+}
+
+/* The child is up: release the parent and leave the terminal. */
+void
+daemon_ready(void)
+{
+	int fd;
+
+	if (daemon_ready_fd == -1)
+		return;
+	log_init("scadad", 1, log_verbosity());
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	if (chdir("/") == -1)
+		log_warn("chdir /");
+	if (write(daemon_ready_fd, "", 1) != 1)
+		log_warn("cannot tell the parent we are ready");
+	close(daemon_ready_fd);
+	daemon_ready_fd = -1;
+}
+
+/* Returns -1 if another scadad holds the file. The lock lives as long
+ * as the process, so a stale file from a crash never blocks a start. */
+int
+daemon_pidfile(const char *path)
+{
+	char buf[32];
+	int fd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+		log_warn("pid file %s", path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+
+		buf[n > 0 ? n : 0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		log_warnx("pid file %s is locked: scadad already running "
+		    "(pid %s)", path, buf);
+		close(fd);
+		return -1;
+	}
+	snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1 ||
+	    write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf)) {
+		log_warn("pid file %s", path);
+		close(fd);
+		return -1;
+	}
+	daemon_pidpath = strdup(path);
+	return 0;	/* fd stays open: it holds the lock */
+}
+
+void
+daemon_pidfile_remove(void)
+{
+	if (daemon_pidpath != NULL)
+		unlink(daemon_pidpath);
+	free(daemon_pidpath);
+	daemon_pidpath = NULL;
+}

@@ -1,0 +1,10 @@
+/* Detaching from the terminal, and the PID file. */
+#ifndef SCADA_DAEMON_H
+#define SCADA_DAEMON_H
+
+void	daemon_detach(void);
+void	daemon_ready(void);
+int	daemon_pidfile(const char *);
+void	daemon_pidfile_remove(void);
+
+#endif

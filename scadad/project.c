@@ -1,0 +1,839 @@
+/*
+ * Loads a project. Every key of the INI file is described once in
+ * project_keys (section, name, type, range, default, field), as in redis;
+ * every error names file:line and the offending text, and the first
+ * error stops the load: a half-understood plant is never run.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <czmq.h>
+#include <csv.h>
+#include <errno.h>
+#include <ini.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "project.h"
+
+enum project_keytype {
+	KEY_STRING,
+	KEY_INT,
+	KEY_ORDER,
+	KEY_PROTOCOL
+};
+
+enum project_section {
+	SECTION_NONE,
+	SECTION_PROJECT,
+	SECTION_SERVER,
+	SECTION_DEVICE
+};
+
+struct project_key {
+	enum project_section	 section;
+	const char		*name;
+	enum project_keytype	 type;
+	long			 min, max;
+	const char		*def;
+	size_t			 offset;
+};
+
+#define PKEY(f)	offsetof(struct project, f)
+#define DKEY(f)	offsetof(struct project_device, f)
+
+static const struct project_key project_keys[] = {
+	{ SECTION_PROJECT, "name", KEY_STRING, 0, 0, "", PKEY(name) },
+	{ SECTION_PROJECT, "description", KEY_STRING, 0, 0, "",
+	    PKEY(description) },
+	{ SECTION_SERVER, "command", KEY_STRING, 0, 0, "tcp://127.0.0.1:7700",
+	    PKEY(command) },
+	{ SECTION_SERVER, "publish", KEY_STRING, 0, 0, "tcp://127.0.0.1:7701",
+	    PKEY(publish) },
+	{ SECTION_SERVER, "heartbeat_ms", KEY_INT, 100, 10000, "1000",
+	    PKEY(heartbeat_ms) },
+	{ SECTION_DEVICE, "protocol", KEY_PROTOCOL, 0, 0, "tcp",
+	    DKEY(protocol) },
+	{ SECTION_DEVICE, "host", KEY_STRING, 0, 0, "", DKEY(host) },
+	{ SECTION_DEVICE, "port", KEY_INT, 1, 65535, "502", DKEY(port) },
+	{ SECTION_DEVICE, "unit", KEY_INT, 0, 255, "1", DKEY(unit) },
+	{ SECTION_DEVICE, "poll_ms", KEY_INT, 10, 3600000, "1000",
+	    DKEY(poll_ms) },
+	{ SECTION_DEVICE, "timeout_ms", KEY_INT, 10, 60000, "1000",
+	    DKEY(timeout_ms) },
+	{ SECTION_DEVICE, "retries", KEY_INT, 0, 10, "1", DKEY(retries) },
+	{ SECTION_DEVICE, "backoff_max_ms", KEY_INT, 100, 600000, "10000",
+	    DKEY(backoff_max_ms) },
+	{ SECTION_DEVICE, "max_registers", KEY_INT, 1, 125, "125",
+	    DKEY(max_registers) },
+	{ SECTION_DEVICE, "max_bits", KEY_INT, 1, 2000, "2000",
+	    DKEY(max_bits) },
+	{ SECTION_DEVICE, "max_gap", KEY_INT, 0, 124, "8", DKEY(max_gap) },
+	{ SECTION_DEVICE, "byte_order", KEY_ORDER, 0, 0, "ABCD",
+	    DKEY(order) },
+};
+
+struct project_loader {
+	struct project		*p;
+	const char		*file;
+	int			 line;
+	int			 section_line;
+	char			 section_name[128];
+	FILE			*fp;
+	enum project_section	 section;
+	char			*err;
+	size_t			 errlen;
+	int			 failed;
+};
+
+static const char *const project_spaces[] = {
+	[PROJECT_COIL] = "coil",
+	[PROJECT_DISCRETE] = "discrete",
+	[PROJECT_INPUT] = "input",
+	[PROJECT_HOLDING] = "holding",
+};
+
+const char *
+project_space_name(enum project_space s)
+{
+	return project_spaces[s];
+}
+
+/* Registers (or bits) a tag occupies. */
+int
+project_tag_width(const struct project_tag *t)
+{
+	return t->type == TAGCODEC_BOOL ? 1 : tagcodec_registers(t->type);
+}
+
+static int
+project_fail(struct project_loader *l, int line, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+
+	if (l->failed)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(l->err, l->errlen, "%s:%d: %s", l->file, line, msg);
+	l->failed = 1;
+	return 0;
+}
+
+/* Parses a whole string as a long; trailing junk is an error. */
+static int
+project_long(const char *s, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 0);
+	return (errno != 0 || end == s || *end != '\0') ? -1 : 0;
+}
+
+static int
+project_double(const char *s, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	return (errno != 0 || end == s || *end != '\0' || !isfinite(*v)) ?
+	    -1 : 0;
+}
+
+static int
+project_set_key(struct project_loader *l, void *base,
+    const struct project_key *k, const char *value)
+{
+	char **sp = (char **)((char *)base + k->offset);
+	int *ip = (int *)((char *)base + k->offset);
+	long v;
+
+	switch (k->type) {
+	case KEY_STRING:
+		free(*sp);
+		*sp = strdup(value);
+		return 1;
+	case KEY_INT:
+		if (project_long(value, &v) == -1)
+			return project_fail(l, l->line,
+			    _("%s: not a whole number: '%s'"), k->name, value);
+		if (v < k->min || v > k->max)
+			return project_fail(l, l->line,
+			    _("%s: %ld out of range %ld..%ld"), k->name, v,
+			    k->min, k->max);
+		*ip = (int)v;
+		return 1;
+	case KEY_ORDER:
+		if (tagcodec_order_from_name(value,
+		    (enum tagcodec_order *)ip) == -1)
+			return project_fail(l, l->line,
+			    _("%s: unknown byte order '%s' (ABCD, CDAB, BADC or DCBA)"),
+			    k->name, value);
+		return 1;
+	case KEY_PROTOCOL:
+		if (strcmp(value, "tcp") != 0)
+			return project_fail(l, l->line,
+			    _("%s: unknown protocol '%s' (tcp)"), k->name,
+			    value);
+		free(*sp);
+		*sp = strdup(value);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+project_defaults(struct project_loader *l, enum project_section s,
+    void *base)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof project_keys / sizeof *project_keys; i++)
+		if (project_keys[i].section == s)
+			project_set_key(l, base, &project_keys[i],
+			    project_keys[i].def);
+}
+
+static int
+project_valid_name(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!(isalnum((unsigned char)*s) || strchr("_.-:", *s) != NULL))
+			return 0;
+	return 1;
+}
+
+static struct project_device *
+project_new_device(struct project_loader *l, const char *name)
+{
+	struct project *p = l->p;
+	struct project_device *d;
+	size_t i;
+
+	if (!project_valid_name(name)) {
+		project_fail(l, l->line, _("bad device name '%s'"), name);
+		return NULL;
+	}
+	for (i = 0; i < p->ndevices; i++)
+		if (strcmp(p->devices[i].name, name) == 0) {
+			project_fail(l, l->line, _("device '%s' defined twice"),
+			    name);
+			return NULL;
+		}
+	d = reallocarray(p->devices, p->ndevices + 1, sizeof *d);
+	if (d == NULL)
+		return NULL;
+	p->devices = d;
+	d = &p->devices[p->ndevices++];
+	memset(d, 0, sizeof *d);
+	d->name = strdup(name);
+	d->line = l->line;
+	project_defaults(l, SECTION_DEVICE, d);
+	return d;
+}
+
+static int
+project_section_start(struct project_loader *l, const char *section)
+{
+	int line = l->line;
+
+	snprintf(l->section_name, sizeof l->section_name, "%s", section);
+	l->line = l->section_line;
+	if (strcmp(section, "project") == 0)
+		l->section = SECTION_PROJECT;
+	else if (strcmp(section, "server") == 0)
+		l->section = SECTION_SERVER;
+	else if (strncmp(section, "device ", 7) == 0) {
+		l->section = SECTION_DEVICE;
+		if (project_new_device(l, section + 7) == NULL)
+			return 0;
+	} else
+		project_fail(l, l->line,
+		    _("unknown section [%s] (project, server, device NAME)"),
+		    section);
+	l->line = line;
+	return !l->failed;
+}
+
+static int
+project_add_tagfile(struct project_loader *l, const char *value)
+{
+	struct project *p = l->p;
+	char **v;
+
+	v = reallocarray(p->tagfiles, p->ntagfiles + 1, sizeof *v);
+	if (v == NULL)
+		return 0;
+	p->tagfiles = v;
+	if (value[0] == '/')
+		v[p->ntagfiles++] = strdup(value);
+	else if (asprintf(&v[p->ntagfiles++], "%s/%s", p->dir, value) == -1)
+		return 0;
+	return 1;
+}
+
+static int
+project_ini_handler(void *arg, const char *section, const char *name,
+    const char *value)
+{
+	struct project_loader *l = arg;
+	void *base;
+	size_t i;
+
+	if (l->failed)
+		return 1;
+	/* inih reports a new section only by its first key. */
+	if (strcmp(section, l->section_name) != 0 &&
+	    !project_section_start(l, section))
+		return 0;
+	if (name == NULL)
+		return 1;
+	if (l->section == SECTION_NONE)
+		return project_fail(l, l->line,
+		    _("key '%s' outside any section"), name);
+	if (l->section == SECTION_PROJECT && strcmp(name, "tags") == 0)
+		return project_add_tagfile(l, value);
+	base = l->section == SECTION_DEVICE ?
+	    (void *)&l->p->devices[l->p->ndevices - 1] : (void *)l->p;
+	for (i = 0; i < sizeof project_keys / sizeof *project_keys; i++)
+		if (project_keys[i].section == l->section &&
+		    strcmp(project_keys[i].name, name) == 0)
+			return project_set_key(l, base, &project_keys[i],
+			    value);
+	return project_fail(l, l->line, _("unknown key '%s' in [%s]"), name,
+	    section);
+}
+
+/* Counts lines for the handler, which inih does not tell. */
+static char *
+project_ini_reader(char *buf, int size, void *arg)
+{
+	struct project_loader *l = arg;
+	char *s = fgets(buf, size, l->fp);
+
+	if (s != NULL) {
+		l->line++;
+		if (buf[strspn(buf, " \t")] == '[')
+			l->section_line = l->line;
+	}
+	return s;
+}
+
+static int
+project_check_devices(struct project_loader *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->p->ndevices; i++) {
+		struct project_device *d = &l->p->devices[i];
+
+		if (d->host == NULL || d->host[0] == '\0')
+			return project_fail(l, d->line,
+			    _("device '%s' has no host"), d->name);
+	}
+	return 1;
+}
+
+enum project_column {
+	COL_NAME, COL_DEVICE, COL_AREA, COL_SPACE, COL_ADDRESS, COL_TYPE,
+	COL_ORDER, COL_UNITS, COL_RAW_MIN, COL_RAW_MAX, COL_ENG_MIN,
+	COL_ENG_MAX, COL_MIN, COL_MAX, COL_WRITABLE, COL_DESCRIPTION,
+	COL_COUNT
+};
+
+static const char *const project_columns[COL_COUNT] = {
+	"name", "device", "area", "space", "address", "type", "byte_order",
+	"units", "raw_min", "raw_max", "eng_min", "eng_max", "min", "max",
+	"writable", "description"
+};
+
+#define PROJECT_CSV_MAXCOLS	64
+
+struct project_csv;
+static int	project_csv_fail(struct project_csv *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+struct project_csv {
+	struct project_loader	*l;
+	int			 line;
+	int			 row_line;
+	int			 header_done;
+	int			 colmap[PROJECT_CSV_MAXCOLS];
+	int			 ncols;
+	int			 nfield;
+	char			*fields[COL_COUNT];
+};
+
+static int
+project_csv_fail(struct project_csv *c, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	project_fail(c->l, c->row_line, "%s", msg);
+	return -1;
+}
+
+static void
+project_csv_header(struct project_csv *c, const char *s)
+{
+	int i;
+
+	if (c->ncols == PROJECT_CSV_MAXCOLS) {
+		project_csv_fail(c, _("too many columns"));
+		return;
+	}
+	for (i = 0; i < COL_COUNT; i++)
+		if (strcmp(project_columns[i], s) == 0)
+			break;
+	if (i == COL_COUNT) {
+		project_csv_fail(c, _("unknown column '%s'"), s);
+		return;
+	}
+	c->colmap[c->ncols++] = i;
+}
+
+static void
+project_csv_field(void *s, size_t len, void *arg)
+{
+	struct project_csv *c = arg;
+
+	if (c->nfield == 0)
+		c->row_line = c->line;
+	if (c->l->failed)
+		return;
+	if (!c->header_done)
+		project_csv_header(c, s);
+	else if (c->nfield >= c->ncols)
+		project_csv_fail(c, _("more fields than the header has"));
+	else if (len > 0) {
+		free(c->fields[c->colmap[c->nfield]]);
+		c->fields[c->colmap[c->nfield]] = strdup(s);
+	}
+	c->nfield++;
+}
+
+static int
+project_csv_number(struct project_csv *c, enum project_column col,
+    double *v)
+{
+	if (project_double(c->fields[col], v) == 0)
+		return 0;
+	project_csv_fail(c, _("%s: not a number: '%s'"), project_columns[col],
+	    c->fields[col]);
+	return -1;
+}
+
+/* Both or none of a pair of columns; returns 1 if both are given. */
+static int
+project_csv_pair(struct project_csv *c, enum project_column a,
+    enum project_column b, double *va, double *vb)
+{
+	if ((c->fields[a] == NULL) != (c->fields[b] == NULL)) {
+		project_csv_fail(c, _("give both %s and %s, or neither"),
+		    project_columns[a], project_columns[b]);
+		return -1;
+	}
+	if (c->fields[a] == NULL)
+		return 0;
+	if (project_csv_number(c, a, va) == -1 ||
+	    project_csv_number(c, b, vb) == -1)
+		return -1;
+	return 1;
+}
+
+static int
+project_csv_bool(struct project_csv *c, const char *s, int *v)
+{
+	if (s == NULL)
+		*v = 0;
+	else if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0 ||
+	    strcmp(s, "1") == 0)
+		*v = 1;
+	else if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0 ||
+	    strcmp(s, "0") == 0)
+		*v = 0;
+	else
+		return project_csv_fail(c, _("writable: '%s' is not yes or no"), s);
+	return 0;
+}
+
+static int
+project_csv_device(struct project_csv *c, struct project_tag *t)
+{
+	struct project *p = c->l->p;
+	size_t i;
+
+	for (i = 0; i < p->ndevices; i++)
+		if (strcmp(p->devices[i].name, c->fields[COL_DEVICE]) == 0) {
+			t->device = i;
+			t->order = p->devices[i].order;
+			return 0;
+		}
+	project_csv_fail(c, _("unknown device '%s'"),
+	    c->fields[COL_DEVICE]);
+	return -1;
+}
+
+static int
+project_csv_space(struct project_csv *c, struct project_tag *t)
+{
+	const char *s = c->fields[COL_SPACE];
+	int i;
+	long addr;
+
+	for (i = 0; i <= PROJECT_HOLDING; i++)
+		if (strcmp(project_spaces[i], s) == 0)
+			break;
+	if (i > PROJECT_HOLDING)
+		return project_csv_fail(c,
+		    _("unknown space '%s' (coil, discrete, input, holding)"), s);
+	t->space = i;
+	if (tagcodec_type_from_name(c->fields[COL_TYPE], &t->type) == -1)
+		return project_csv_fail(c, _("unknown type '%s'"), c->fields[COL_TYPE]);
+	if ((t->type == TAGCODEC_BOOL) !=
+	    (t->space == PROJECT_COIL || t->space == PROJECT_DISCRETE))
+		return project_csv_fail(c,
+		    _("type %s does not fit space %s"), c->fields[COL_TYPE],
+		    s);
+	if (project_long(c->fields[COL_ADDRESS], &addr) == -1 || addr < 0 ||
+	    addr > 65535)
+		return project_csv_fail(c,
+		    _("address '%s' is not a number in 0..65535"), c->fields[COL_ADDRESS]);
+	t->address = (int)addr;
+	if (t->address + project_tag_width(t) - 1 > 65535)
+		return project_csv_fail(c, _("%s at address %s runs past 65535"),
+		    c->fields[COL_TYPE], c->fields[COL_ADDRESS]);
+	if (c->fields[COL_ORDER] != NULL &&
+	    tagcodec_order_from_name(c->fields[COL_ORDER], &t->order) == -1)
+		return project_csv_fail(c, _("unknown byte_order '%s'"), c->fields[COL_ORDER]);
+	return 0;
+}
+
+static int
+project_csv_scaling(struct project_csv *c, struct project_tag *t)
+{
+	struct tagcodec_scale *s = &t->scale;
+	int a, b;
+
+	a = project_csv_pair(c, COL_RAW_MIN, COL_RAW_MAX, &s->raw_min,
+	    &s->raw_max);
+	b = a == -1 ? -1 : project_csv_pair(c, COL_ENG_MIN, COL_ENG_MAX,
+	    &s->eng_min, &s->eng_max);
+	if (a == -1 || b == -1)
+		return -1;
+	if (a != b)
+		return project_csv_fail(c,
+		    _("scaling needs raw_min, raw_max, eng_min and eng_max"));
+	if (a == 1 && (s->raw_min == s->raw_max || s->eng_min == s->eng_max))
+		return project_csv_fail(c,
+		    _("scaling range is empty"));
+	s->enabled = a == 1 && t->type != TAGCODEC_BOOL;
+	switch (project_csv_pair(c, COL_MIN, COL_MAX, &t->min, &t->max)) {
+	case -1:
+		return -1;
+	case 1:
+		t->has_range = 1;
+		if (t->min > t->max)
+			return project_csv_fail(c, _("min %s is above max %s"),
+			    c->fields[COL_MIN], c->fields[COL_MAX]);
+		break;
+	default:
+		if (s->enabled) {
+			t->has_range = 1;
+			t->min = fmin(s->eng_min, s->eng_max);
+			t->max = fmax(s->eng_min, s->eng_max);
+		}
+	}
+	return 0;
+}
+
+static char *
+project_csv_take(struct project_csv *c, enum project_column col)
+{
+	char *s = c->fields[col];
+
+	c->fields[col] = NULL;
+	return s != NULL ? s : strdup("");
+}
+
+static void
+project_csv_row(struct project_csv *c)
+{
+	static const enum project_column required[] = { COL_NAME, COL_DEVICE,
+	    COL_SPACE, COL_ADDRESS, COL_TYPE };
+	struct project *p = c->l->p;
+	struct project_tag t = { 0 }, *v;
+	size_t i;
+
+	for (i = 0; i < sizeof required / sizeof *required; i++)
+		if (c->fields[required[i]] == NULL) {
+			project_csv_fail(c, _("missing %s"), project_columns[required[i]]);
+			return;
+		}
+	if (!project_valid_name(c->fields[COL_NAME])) {
+		project_csv_fail(c,
+		    _("bad tag name '%s' (letters, digits, _ . - :)"), c->fields[COL_NAME]);
+		return;
+	}
+	if (project_csv_device(c, &t) == -1 || project_csv_space(c, &t) == -1 ||
+	    project_csv_scaling(c, &t) == -1 ||
+	    project_csv_bool(c, c->fields[COL_WRITABLE], &t.writable) == -1)
+		return;
+	if (t.writable && (t.space == PROJECT_DISCRETE ||
+	    t.space == PROJECT_INPUT)) {
+		project_csv_fail(c, _("%s '%s' cannot be writable"),
+		    c->fields[COL_SPACE], c->fields[COL_NAME]);
+		return;
+	}
+	if ((v = reallocarray(p->tags, p->ntags + 1, sizeof *v)) == NULL)
+		return;
+	p->tags = v;
+	t.name = project_csv_take(c, COL_NAME);
+	t.area = project_csv_take(c, COL_AREA);
+	t.units = project_csv_take(c, COL_UNITS);
+	t.description = project_csv_take(c, COL_DESCRIPTION);
+	t.file = strdup(c->l->file);
+	t.line = c->row_line;
+	p->tags[p->ntags++] = t;
+}
+
+static void
+project_csv_clear(struct project_csv *c)
+{
+	int i;
+
+	for (i = 0; i < COL_COUNT; i++) {
+		free(c->fields[i]);
+		c->fields[i] = NULL;
+	}
+	c->nfield = 0;
+}
+
+static void
+project_csv_end(int ch, void *arg)
+{
+	struct project_csv *c = arg;
+	int i;
+
+	if (!c->l->failed) {
+		if (!c->header_done) {
+			c->header_done = 1;
+			for (i = 0; i < c->ncols; i++)
+				if (c->colmap[i] == COL_NAME)
+					break;
+			if (i == c->ncols)
+				project_csv_fail(c,
+				    _("the header has no 'name' column"));
+		} else
+			project_csv_row(c);
+	}
+	project_csv_clear(c);
+}
+
+/* Lines starting with '#' are comments, outside quoted fields. */
+static void
+project_csv_load(struct project_loader *l, const char *file)
+{
+	struct project_csv c = { .l = l };
+	struct csv_parser parser;
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *fp;
+
+	l->file = file;
+	if ((fp = fopen(file, "r")) == NULL) {
+		snprintf(l->err, l->errlen, "%s: %s", file, strerror(errno));
+		l->failed = 1;
+		return;
+	}
+	csv_init(&parser, CSV_APPEND_NULL | CSV_STRICT);
+	while (!l->failed && (n = getline(&buf, &cap, fp)) != -1) {
+		c.line++;
+		if (c.nfield == 0 && buf[0] == '#')
+			continue;
+		if (csv_parse(&parser, buf, n, project_csv_field,
+		    project_csv_end, &c) != (size_t)n) {
+			c.row_line = c.line;
+			project_csv_fail(&c, "%s",
+			    csv_strerror(csv_error(&parser)));
+		}
+	}
+	if (!l->failed && csv_fini(&parser, project_csv_field,
+	    project_csv_end, &c) != 0)
+		project_csv_fail(&c, "%s", csv_strerror(csv_error(&parser)));
+	if (!l->failed && !c.header_done)
+		project_fail(l, 1, _("empty tag table"));
+	project_csv_clear(&c);
+	csv_free(&parser);
+	free(buf);
+	fclose(fp);
+}
+
+static int
+project_tag_cmp(const void *a, const void *b)
+{
+	const struct project_tag *x = *(struct project_tag *const *)a;
+	const struct project_tag *y = *(struct project_tag *const *)b;
+
+	if (x->device != y->device)
+		return x->device < y->device ? -1 : 1;
+	if (x->space != y->space)
+		return x->space < y->space ? -1 : 1;
+	return x->address - y->address;
+}
+
+/* Two tags may alias the same data, but never overlap differently. */
+static void
+project_check_overlap(struct project_loader *l, struct project_tag **v,
+    size_t n)
+{
+	const struct project_tag *reach = NULL;
+	size_t i;
+
+	for (i = 0; i < n && !l->failed; i++) {
+		const struct project_tag *t = v[i];
+
+		if (reach != NULL && reach->device == t->device &&
+		    reach->space == t->space &&
+		    t->address < reach->address + project_tag_width(reach) &&
+		    (t->address != reach->address || t->type != reach->type)) {
+			l->file = t->file;
+			project_fail(l, t->line,
+			    _("tag '%s' overlaps tag '%s' (%s:%d)"), t->name,
+			    reach->name, reach->file, reach->line);
+		}
+		if (reach == NULL || reach->device != t->device ||
+		    reach->space != t->space ||
+		    t->address + project_tag_width(t) >
+		    reach->address + project_tag_width(reach))
+			reach = t;
+	}
+}
+
+static void
+project_check_tags(struct project_loader *l)
+{
+	struct project *p = l->p;
+	struct project_tag **v;
+	zhashx_t *seen = zhashx_new();
+	size_t i;
+
+	for (i = 0; i < p->ntags && !l->failed; i++) {
+		struct project_tag *t = &p->tags[i], *o;
+
+		if ((o = zhashx_lookup(seen, t->name)) != NULL) {
+			l->file = t->file;
+			project_fail(l, t->line,
+			    _("tag '%s' already defined at %s:%d"), t->name,
+			    o->file, o->line);
+		}
+		zhashx_insert(seen, t->name, t);
+	}
+	zhashx_destroy(&seen);
+	if (l->failed || (v = calloc(p->ntags + 1, sizeof *v)) == NULL)
+		return;
+	for (i = 0; i < p->ntags; i++)
+		v[i] = &p->tags[i];
+	qsort(v, p->ntags, sizeof *v, project_tag_cmp);
+	project_check_overlap(l, v, p->ntags);
+	free(v);
+}
+
+struct project *
+project_load(const char *path, char *err, size_t errlen)
+{
+	struct project_loader l = { .err = err, .errlen = errlen };
+	struct stat st;
+	char *copy;
+	size_t i;
+	int rc;
+
+	if ((l.p = calloc(1, sizeof *l.p)) == NULL)
+		return NULL;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		rc = asprintf(&l.p->path, "%s/project.ini", path);
+	else
+		rc = asprintf(&l.p->path, "%s", path);
+	if (rc == -1 || (copy = strdup(l.p->path)) == NULL) {
+		project_free(&l.p);
+		return NULL;
+	}
+	l.p->dir = strdup(dirname(copy));
+	free(copy);
+	l.file = l.p->path;
+	project_defaults(&l, SECTION_PROJECT, l.p);
+	project_defaults(&l, SECTION_SERVER, l.p);
+	if ((l.fp = fopen(l.file, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", l.file, strerror(errno));
+		project_free(&l.p);
+		return NULL;
+	}
+	rc = ini_parse_stream(project_ini_reader, &l, project_ini_handler, &l);
+	fclose(l.fp);
+	if (rc > 0 && !l.failed)
+		project_fail(&l, rc, _("syntax error"));
+	if (!l.failed && project_check_devices(&l) && l.p->ntagfiles == 0)
+		project_fail(&l, 1, _("no tag table: add tags = FILE to [project]"));
+	for (i = 0; !l.failed && i < l.p->ntagfiles; i++)
+		project_csv_load(&l, l.p->tagfiles[i]);
+	if (!l.failed)
+		project_check_tags(&l);
+	if (l.failed)
+		project_free(&l.p);
+	return l.p;
+}
+
+void
+project_free(struct project **pp)
+{
+	struct project *p = *pp;
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->ndevices; i++) {
+		free(p->devices[i].name);
+		free(p->devices[i].protocol);
+		free(p->devices[i].host);
+	}
+	for (i = 0; i < p->ntags; i++) {
+		free(p->tags[i].name);
+		free(p->tags[i].area);
+		free(p->tags[i].units);
+		free(p->tags[i].description);
+		free(p->tags[i].file);
+	}
+	for (i = 0; i < p->ntagfiles; i++)
+		free(p->tagfiles[i]);
+	free(p->tagfiles);
+	free(p->devices);
+	free(p->tags);
+	free(p->path);
+	free(p->dir);
+	free(p->name);
+	free(p->description);
+	free(p->command);
+	free(p->publish);
+	free(p);
+	*pp = NULL;
+}

@@ -1,0 +1,67 @@
+/* The server loop: one thread owns the tag image, the sockets and the
+ * dispatch of commands; drivers run beside it as actors. */
+#ifndef SCADA_SERVER_H
+#define SCADA_SERVER_H
+
+#include <czmq.h>
+#include <jansson.h>
+
+#include "error.h"
+#include "project.h"
+#include "publisher.h"
+#include "replay.h"
+#include "tagdb.h"
+
+struct server_options {
+	const char	*command;	/* endpoint overrides, or NULL */
+	const char	*publish;
+	const char	*endpoints_file;
+	void		(*ready)(void);	/* called once the sockets are bound */
+};
+
+/* A request being answered; identity and delimiter route the reply. */
+struct server_request {
+	zframe_t	*identity;
+	int		 delimited;
+	json_t		*body;
+	const char	*op;
+	const char	*rid;
+};
+
+/* A write waiting for its devices. */
+struct server_write {
+	zframe_t	*identity;
+	int		 delimited;
+	char		*rid;
+	int		 outstanding;
+	enum error_code	 error;
+	char		 message[256];
+	long long	 deadline;
+};
+
+struct server {
+	struct project	*project;
+	tagdb_t		*db;
+	publisher_t	*pub;
+	zsock_t		*router;
+	zactor_t	**drivers;
+	json_t		**device_status;
+	zloop_t		*loop;
+	replay_t	*replay;
+	zhashx_t	*writes_by_rid;		/* rid -> struct server_write */
+	zhashx_t	*writes_by_token;	/* token -> struct server_write */
+	uint64_t	 next_token;
+	long long	 started;
+	unsigned long	 requests;
+	unsigned long	 bad_requests;
+	long long	 bad_logged;
+};
+
+int	 server_run(struct project *, const struct server_options *);
+void	 server_reply(struct server *, zframe_t *, int, json_t *);
+struct server_write *server_write_new(struct server *,
+	    struct server_request *, int);
+void	 server_write_send(struct server *, struct server_write *, size_t,
+	    double);
+
+#endif
