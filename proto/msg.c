@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -132,4 +133,34 @@ msg_error_message(json_t *reply)
 	const char *s = json_string_value(json_object_get(reply, "message"));
 
 	return s != NULL ? s : error_text(msg_error_code(reply));
+}
+
+void
+msg_selftest(void)
+{
+	static const char *const bad[] = { "", "{", "[1,2]", "42",
+	    "{\"a\":1,\"a\":2}", "{\"s\":\"\\u0000\"}", "\xff\xfe" };
+	char err[128], big[64];
+	json_t *o, *e;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		err[0] = '\0';
+		assert(msg_decode(bad[i], strlen(bad[i]), err, sizeof err) ==
+		    NULL);
+		assert(err[0] != '\0');
+	}
+	assert(msg_decode(big, MSG_MAX_BYTES + 1, err, sizeof err) == NULL);
+	o = msg_decode("{\"op\":\"ping\"}", 13, err, sizeof err);
+	assert(o != NULL);
+	json_decref(o);
+	e = msg_error(ERROR_UNKNOWN_TAG, "unknown tag: %s", "x");
+	assert(!msg_is_ok(e) && msg_error_code(e) == ERROR_UNKNOWN_TAG);
+	assert(strcmp(msg_error_message(e), "unknown tag: x") == 0);
+	json_decref(e);
+	e = msg_ok();
+	assert(msg_is_ok(e) && msg_error_code(e) == ERROR_NONE);
+	json_decref(e);
+	for (i = 0; i < ERROR_COUNT; i++)
+		assert(error_from_name(error_name(i)) == (enum error_code)i);
 }

@@ -30,5 +30,6 @@ json_t	*msg_ok(void);
 int	 msg_is_ok(json_t *);
 enum error_code msg_error_code(json_t *);
 const char *msg_error_message(json_t *);
+void	 msg_selftest(void);
 
 #endif

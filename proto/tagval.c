@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,4 +127,34 @@ tagval_now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+tagval_selftest(void)
+{
+	struct tagval tv = { .value = 52.5, .quality = QUALITY_GOOD,
+	    .ts_ms = 1000 }, back;
+	const char *name;
+	char buf[32];
+	json_t *o;
+
+	o = tagval_to_json("t1", &tv);
+	assert(tagval_from_json(o, &name, &back) == 0);
+	assert(strcmp(name, "t1") == 0 && tagval_same(&tv, &back));
+	json_decref(o);
+	tv.is_bool = 1;
+	tv.value = 1;
+	tv.quality = QUALITY_BAD;
+	snprintf(tv.reason, sizeof tv.reason, "comm failure");
+	o = tagval_to_json("t2", &tv);
+	assert(json_is_true(json_object_get(o, "value")));
+	assert(tagval_from_json(o, &name, &back) == 0);
+	assert(back.is_bool && back.quality == QUALITY_BAD);
+	assert(strcmp(back.reason, "comm failure") == 0);
+	json_object_set_new(o, "quality", json_string("excellent"));
+	assert(tagval_from_json(o, &name, &back) == -1);
+	json_decref(o);
+	assert(tagval_from_json(json_null(), &name, &back) == -1);
+	tagval_format(&tv, buf, sizeof buf);
+	assert(strcmp(buf, "ON") == 0);
 }

@@ -28,5 +28,6 @@ int		 tagval_from_json(json_t *, const char **name, struct tagval *);
 int		 tagval_same(const struct tagval *, const struct tagval *);
 void		 tagval_format(const struct tagval *, char *, size_t);
 long long	 tagval_now_ms(void);
+void		 tagval_selftest(void);
 
 #endif

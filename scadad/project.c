@@ -837,3 +837,102 @@ project_free(struct project **pp)
 	free(p);
 	*pp = NULL;
 }
+
+static void
+project_selftest_write(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert(fp != NULL);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* Loads ini + csv from a scratch folder; expects "file:line: ..." */
+static void
+project_selftest_case(const char *dir, const char *ini, const char *csv,
+    const char *expect)
+{
+	char path[512], err[512] = "", *want;
+	struct project *p;
+
+	snprintf(path, sizeof path, "%s/tags.csv", dir);
+	project_selftest_write(path, csv);
+	snprintf(path, sizeof path, "%s/project.ini", dir);
+	project_selftest_write(path, ini);
+	p = project_load(dir, err, sizeof err);
+	if (expect == NULL) {
+		assert(p != NULL);
+		project_free(&p);
+		return;
+	}
+	want = zsys_sprintf("%s/%s", dir, expect);
+	if (p != NULL || strstr(err, want) == NULL)
+		fprintf(stderr, "project_selftest: want '%s', got '%s'\n",
+		    want, err);
+	assert(p == NULL && strstr(err, want) != NULL);
+	zstr_free(&want);
+}
+
+void
+project_selftest(const char *demo)
+{
+	static const char ini[] = "[project]\nname = t\ntags = tags.csv\n"
+	    "[device d1]\nhost = 127.0.0.1\nport = 1502\n";
+	static const char head[] = "name,device,space,address,type,writable,"
+	    "raw_min,raw_max,eng_min,eng_max\n";
+	char dir[] = "/tmp/scada-project-test.XXXXXX", err[512], path[600];
+	struct project *p;
+
+	p = project_load(demo, err, sizeof err);
+	if (p == NULL)
+		fprintf(stderr, "project_selftest: %s\n", err);
+	assert(p != NULL && p->ndevices == 1 && p->ntags > 5);
+	assert(p->tags[0].scale.enabled && p->tags[0].has_range);
+	project_free(&p);
+	project_free(&p);
+
+	assert(mkdtemp(dir) != NULL);
+	project_selftest_case(dir, ini, "name,device,space,address,type\n"
+	    "a,d1,holding,0,uint16\n", NULL);
+	project_selftest_case(dir, "[project]\ntags = tags.csv\nbogus = 1\n",
+	    head, "project.ini:3: unknown key 'bogus'");
+	project_selftest_case(dir, "[project]\ntags = tags.csv\n[device d]\n"
+	    "host = h\nport = 99999\n", head, "project.ini:5: port: 99999 out");
+	project_selftest_case(dir, "[project]\ntags = tags.csv\n[device d]\n"
+	    "port = 5\n", head, "project.ini:3: device 'd' has no host");
+	project_selftest_case(dir, "[plant]\nx = 1\n", head,
+	    "project.ini:1: unknown section [plant]");
+	project_selftest_case(dir, ini, "name,device,space,address,type\n"
+	    "a,d2,holding,0,uint16\n", "tags.csv:2: unknown device 'd2'");
+	project_selftest_case(dir, ini, "name,device,space,address,type\n"
+	    "# comment\na,d1,holding,0,uint16\na,d1,holding,9,uint16\n",
+	    "tags.csv:4: tag 'a' already defined at");
+	project_selftest_case(dir, ini, "name,device,space,address,type\n"
+	    "a,d1,holding,0,float32\nb,d1,holding,1,uint16\n",
+	    "tags.csv:3: tag 'b' overlaps tag 'a'");
+	project_selftest_case(dir, ini, head, NULL);	/* no rows is fine */
+	project_selftest_case(dir, ini, "name,device,space,address,type,"
+	    "writable\na,d1,input,0,uint16,yes\n",
+	    "tags.csv:2: input 'a' cannot be writable");
+	project_selftest_case(dir, ini, "name,device,space,address,type\n"
+	    "a,d1,coil,0,uint16\n", "tags.csv:2: type uint16 does not fit");
+	project_selftest_case(dir, ini, "name,device,space,address,type\n"
+	    "a,d1,holding,65535,int32\n", "tags.csv:2: int32 at address");
+	project_selftest_case(dir, ini, "name,device,space,address,type,"
+	    "colour\n", "tags.csv:1: unknown column 'colour'");
+	project_selftest_case(dir, ini, "name,device,space,address,type,"
+	    "raw_min,raw_max\na,d1,holding,0,uint16,0,10\n",
+	    "tags.csv:2: scaling needs");
+	project_selftest_case(dir, ini, "name,device,space,address,type\n"
+	    "a,d1,holding,x1,uint16\n", "tags.csv:2: address 'x1'");
+	project_selftest_case(dir, ini, "name,device,space,address,type\n"
+	    "a b,d1,holding,1,uint16\n", "tags.csv:2: bad tag name");
+	snprintf(path, sizeof path, "%s/tags.csv", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/project.ini", dir);
+	unlink(path);
+	assert(project_load(dir, err, sizeof err) == NULL);
+	assert(strstr(err, "No such file") != NULL);
+	rmdir(dir);
+}

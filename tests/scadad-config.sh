@@ -1,0 +1,74 @@
+#!/bin/sh
+# scadad's start-up errors: a bad project names file:line and exits 1,
+# a busy port is a clear error, detached mode keeps a locked PID file.
+. "$top_srcdir/tests/lib.sh"
+
+# expect_error STATUS PATTERN COMMAND...: the command fails with STATUS
+# and PATTERN on stderr.
+expect_error() {
+	want=$1 pattern=$2
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	[ "$got" -eq "$want" ] || fail "$*: exit $got, want $want: $(cat "$T/err")"
+	grep -q -- "$pattern" "$T/err" ||
+	    fail "$*: stderr lacks '$pattern': $(cat "$T/err")"
+}
+
+SIM_PORT=1502
+make_project
+P=$T/project
+
+"$SCADAD" -n -c "$P" >"$T/out" 2>&1 || fail "-n on the demo: $(cat "$T/out")"
+grep -q "OK: 1 devices, 14 tags" "$T/out" || fail "-n output: $(cat "$T/out")"
+
+cp "$P/project.ini" "$T/good.ini"
+printf 'frobnicate = yes\n' >>"$P/project.ini"
+line=$(wc -l <"$P/project.ini")
+expect_error 1 "project.ini:$line: unknown key 'frobnicate'" \
+    "$SCADAD" -n -c "$P"
+cp "$T/good.ini" "$P/project.ini"
+
+sed -i 's/^timeout_ms = .*/timeout_ms = soon/' "$P/project.ini"
+expect_error 1 "project.ini:[0-9]*: timeout_ms: not a whole number: 'soon'" \
+    "$SCADAD" -n -c "$P"
+cp "$T/good.ini" "$P/project.ini"
+
+cp "$P/tags.csv" "$T/good.csv"
+printf 'tank9.bad,plc1,tank9,holding,0,uint32,,,,,,,,no,overlaps\n' \
+    >>"$P/tags.csv"
+line=$(wc -l <"$P/tags.csv")
+expect_error 1 "tags.csv:$line: tag 'tank9.bad' overlaps tag 'tank1.level_sp'" \
+    "$SCADAD" -n -c "$P"
+cp "$T/good.csv" "$P/tags.csv"
+
+printf 'x,plc1,,holding,70000,uint16,,,,,,,,no,\n' >>"$P/tags.csv"
+expect_error 1 "tags.csv:$line: address '70000'" "$SCADAD" -n -c "$P"
+cp "$T/good.csv" "$P/tags.csv"
+
+expect_error 1 "$T/nowhere: No such file" \
+    "$SCADAD" -n -c "$T/nowhere"
+expect_error 2 "usage" "$SCADAD" -Z
+
+# A busy command port is an error, not a crash, in both modes.
+spawn first "$SCADAD" -f -c "$P" -E "$T/endpoints"
+wait_for 10 test -s "$T/endpoints" || fail "first scadad did not start"
+busy=$(awk '$1 == "command" { print $2 }' "$T/endpoints")
+expect_error 1 "cannot bind command endpoint $busy" \
+    "$SCADAD" -f -c "$P" -C "$busy"
+expect_error 1 "cannot bind command endpoint $busy" \
+    "$SCADAD" -c "$P" -C "$busy" -p "$T/busy.pid"
+
+# Detached: the parent returns once the sockets are bound.
+"$SCADAD" -c "$P" -p "$T/scadad.pid" -E "$T/ep2" 2>"$T/err" ||
+    fail "detached start failed: $(cat "$T/err")"
+test -s "$T/ep2" || fail "detached scadad returned before binding"
+pid=$(cat "$T/scadad.pid")
+PIDS="$PIDS $pid"
+kill -0 "$pid" || fail "no process behind the PID file"
+expect_error 1 "already running (pid $pid)" \
+    "$SCADAD" -f -c "$P" -p "$T/scadad.pid"
+kill "$pid"
+wait_for 5 sh -c "! kill -0 $pid" || fail "detached scadad ignored SIGTERM"
+test ! -e "$T/scadad.pid" || fail "PID file left behind"
+echo "ok"

@@ -1,0 +1,63 @@
+/*
+ * Unit selftests of every module, CZMQ style: each module tests itself
+ * and this program runs them in order, printing one line per module.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "msg.h"
+#include "plant.h"
+#include "project.h"
+#include "replay.h"
+#include "tagcodec.h"
+#include "tagdb.h"
+#include "tagval.h"
+
+static void
+selftest_tagdb(void)
+{
+	char err[512];
+	struct project *p = project_load(SRCDIR "/conf/demo", err, sizeof err);
+
+	if (p == NULL) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	tagdb_selftest(p);
+	project_free(&p);
+}
+
+static void
+selftest_project(void)
+{
+	project_selftest(SRCDIR "/conf/demo");
+}
+
+static const struct {
+	const char	*name;
+	void		(*fn)(void);
+} selftests[] = {
+	{ "tagval", tagval_selftest },
+	{ "msg", msg_selftest },
+	{ "tagcodec", tagcodec_selftest },
+	{ "replay", replay_selftest },
+	{ "project", selftest_project },
+	{ "tagdb", selftest_tagdb },
+	{ "plant", plant_selftest },
+};
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof selftests / sizeof *selftests; i++) {
+		printf(" * %s\n", selftests[i].name);
+		fflush(stdout);
+		selftests[i].fn();
+	}
+	printf("all %zu selftests passed\n", i);
+	return 0;
+}
