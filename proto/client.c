@@ -19,7 +19,7 @@ struct client {
 	zsock_t		*req;
 	int		 timeout_ms;
 	int		 retries;
-	char		 rid_prefix[17];
+	char		 rid_prefix[33];
 	unsigned long	 rid_next;
 };
 
@@ -43,18 +43,22 @@ client_t *
 client_new(const char *endpoint, int timeout_ms, int retries)
 {
 	client_t *c;
+	zuuid_t *uuid;
 
 	if ((c = calloc(1, sizeof *c)) == NULL)
 		return NULL;
 	c->endpoint = strdup(endpoint);
 	c->timeout_ms = timeout_ms > 0 ? timeout_ms : CLIENT_TIMEOUT_MS;
 	c->retries = retries > 0 ? retries : CLIENT_RETRIES;
-	snprintf(c->rid_prefix, sizeof c->rid_prefix, "%08x%08x",
-	    (unsigned)randof(0x7fffffff), (unsigned)randof(0x7fffffff));
-	if (c->endpoint == NULL || client_open(c) == -1) {
+	uuid = zuuid_new();
+	if (uuid == NULL || c->endpoint == NULL || client_open(c) == -1) {
+		zuuid_destroy(&uuid);
 		client_destroy(&c);
 		return NULL;
 	}
+	/* Unique across processes and hosts: the server keys replays on it. */
+	snprintf(c->rid_prefix, sizeof c->rid_prefix, "%s", zuuid_str(uuid));
+	zuuid_destroy(&uuid);
 	return c;
 }
 

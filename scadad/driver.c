@@ -20,6 +20,7 @@
 #include "log.h"
 
 #define DRIVER_BACKOFF_MIN_MS	250
+#define DRIVER_STATUS_MS	1000
 
 static const struct driver_ops *const driver_table[] = {
 	&driver_modbus_tcp,
@@ -37,6 +38,7 @@ struct driver_actor {
 	int			 backoff_ms;
 	long long		 next_scan;
 	long long		 next_connect;
+	long long		 status_sent;
 	int			 status_dirty;
 };
 
@@ -69,6 +71,7 @@ driver_send_status(struct driver_actor *a)
 	free(text);
 	json_decref(o);
 	a->status_dirty = 0;
+	a->status_sent = zclock_mono();
 }
 
 /* Sends the tags whose value or quality changed since the last send. */
@@ -91,7 +94,9 @@ driver_send_changes(struct driver_actor *a)
 	if (n > 0)
 		zsock_send(a->pipe, "sb", "UPDATE", u, n * sizeof *u);
 	free(u);
-	if (a->status_dirty)
+	/* Counters move every scan; once a second is news enough. */
+	if (a->status_dirty ||
+	    zclock_mono() - a->status_sent >= DRIVER_STATUS_MS)
 		driver_send_status(a);
 }
 

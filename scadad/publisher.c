@@ -40,12 +40,16 @@ publisher_t *
 publisher_new(const char *endpoint, char *err, size_t errlen)
 {
 	publisher_t *p;
+	zuuid_t *uuid;
 
 	if ((p = calloc(1, sizeof *p)) == NULL)
 		return NULL;
-	snprintf(p->instance, sizeof p->instance, "%08x%08x%08x",
-	    (unsigned)randof(0x7fffffff), (unsigned)randof(0x7fffffff),
-	    (unsigned)zclock_time());
+	if ((uuid = zuuid_new()) == NULL) {
+		publisher_destroy(&p);
+		return NULL;
+	}
+	snprintf(p->instance, sizeof p->instance, "%s", zuuid_str(uuid));
+	zuuid_destroy(&uuid);
 	p->pub = zsock_new(ZMQ_PUB);
 	if (p->pub == NULL) {
 		snprintf(err, errlen, "cannot create PUB socket");

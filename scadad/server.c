@@ -394,6 +394,7 @@ int
 server_run(struct project *p, const struct server_options *o)
 {
 	struct server s = { .project = p };
+	char *endpoint;
 	int rc = 1;
 
 	s.started = zclock_mono();
@@ -410,10 +411,11 @@ server_run(struct project *p, const struct server_options *o)
 		goto out;
 	zloop_reader(s.loop, s.router, server_on_router, &s);
 	zloop_timer(s.loop, p->heartbeat_ms, 0, server_on_heartbeat, &s);
+	endpoint = zsock_last_endpoint(s.router);
 	log_info("serving project '%s': %zu devices, %zu tags; commands on "
-	    "%s, updates on %s", p->name, p->ndevices, p->ntags,
-	    o->command != NULL ? o->command : p->command,
+	    "%s, updates on %s", p->name, p->ndevices, p->ntags, endpoint,
 	    publisher_endpoint(s.pub));
+	zstr_free(&endpoint);
 	if (o->ready != NULL)
 		o->ready();
 	zloop_start(s.loop);
