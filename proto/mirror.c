@@ -20,6 +20,10 @@
 struct mirror {
 	client_t		*client;
 	zsock_t			*sub;
+	zsock_t			*probe;		/* hello in flight */
+	long long		 probe_deadline;
+	char			*server;
+	char			*project;
 	char			*pub_endpoint;
 	char			*instance;
 	struct mirror_tag	*tags;
@@ -88,7 +92,10 @@ mirror_destroy(mirror_t **mp)
 	mirror_free_tags(m);
 	zhashx_destroy(&m->index);
 	zsock_destroy(&m->sub);
+	zsock_destroy(&m->probe);
 	client_destroy(&m->client);
+	free(m->server);
+	free(m->project);
 	free(m->pub_endpoint);
 	free(m->instance);
 	free(m);
@@ -225,18 +232,31 @@ mirror_fail(mirror_t *m, json_t *reply)
 	return -1;
 }
 
-/* hello, browse if the server is new to us, then snapshot. */
-static int
-mirror_sync(mirror_t *m)
+static void
+mirror_keep(char **dst, json_t *reply, const char *key)
 {
-	json_t *reply, *list, *o;
+	const char *v = json_string_value(json_object_get(reply, key));
+
+	free(*dst);
+	*dst = strdup(v != NULL ? v : "");
+}
+
+/*
+ * The server answered hello, so it is alive: browse if it is new to us,
+ * then snapshot. These calls are quick; only hello may wait, and it is
+ * never waited for (see mirror_probe).
+ */
+static int
+mirror_sync(mirror_t *m, json_t *reply)
+{
+	json_t *list, *o;
 	const char *inst;
 	size_t i;
 
-	reply = client_callf(m->client, "{s:s, s:i}", "op", "hello",
-	    "version", MSG_VERSION);
 	if (!msg_is_ok(reply) || mirror_subscribe(m, reply) == -1)
 		return mirror_fail(m, reply);
+	mirror_keep(&m->server, reply, "server");
+	mirror_keep(&m->project, reply, "project");
 	inst = json_string_value(json_object_get(reply, "instance"));
 	if (inst == NULL)
 		inst = "";
@@ -267,6 +287,49 @@ mirror_sync(mirror_t *m)
 	snprintf(m->status, sizeof m->status, "%s", _("online"));
 	mirror_notify(m, NULL);
 	return 0;
+}
+
+/*
+ * Resync starts with a hello on a socket of its own, checked without
+ * waiting, so a station whose server is gone stays responsive.
+ */
+static void
+mirror_probe(mirror_t *m)
+{
+	long long now = mirror_clock();
+	char err[128];
+	zframe_t *f;
+	json_t *reply;
+
+	if (m->probe == NULL) {
+		if (now < m->next_try)
+			return;
+		m->probe = zsock_new(ZMQ_REQ);
+		if (m->probe == NULL)
+			return;
+		zsock_set_linger(m->probe, 0);
+		if (zsock_connect(m->probe, "%s", client_endpoint(m->client))
+		    == -1 || zstr_sendf(m->probe, "{\"op\":\"hello\","
+		    "\"version\":%d}", MSG_VERSION) == -1) {
+			zsock_destroy(&m->probe);
+			m->next_try = now + MIRROR_RETRY_MS;
+			return;
+		}
+		m->probe_deadline = now + MIRROR_PROBE_MS;
+	}
+	if (zsock_events(m->probe) & ZMQ_POLLIN) {
+		f = zframe_recv(m->probe);
+		zsock_destroy(&m->probe);
+		reply = f != NULL ? msg_decode(zframe_data(f), zframe_size(f),
+		    err, sizeof err) : NULL;
+		zframe_destroy(&f);
+		mirror_sync(m, reply != NULL ? reply :
+		    msg_error(ERROR_BAD_REQUEST, "malformed hello reply"));
+	} else if (now >= m->probe_deadline) {
+		zsock_destroy(&m->probe);
+		mirror_fail(m, msg_error(ERROR_UNREACHABLE,
+		    "no reply from %s", client_endpoint(m->client)));
+	}
 }
 
 static void
@@ -332,8 +395,8 @@ mirror_handle(mirror_t *m)
 		json_decref(o);
 		zstr_free(&topic);
 	}
-	if (m->want_sync && m->next_try <= mirror_clock())
-		mirror_sync(m);
+	if (m->want_sync)
+		mirror_probe(m);
 }
 
 /* Call at least four times a second: detects silence and retries. */
@@ -344,8 +407,8 @@ mirror_tick(mirror_t *m)
 
 	if (m->online && now - m->last_heard > MIRROR_SILENCE_MS)
 		mirror_go_offline(m, _("communication lost: no heartbeat"));
-	if (m->want_sync && m->next_try <= now)
-		mirror_sync(m);
+	if (m->want_sync)
+		mirror_probe(m);
 }
 
 zsock_t *
@@ -394,4 +457,17 @@ unsigned
 mirror_resyncs(mirror_t *m)
 {
 	return m->resyncs;
+}
+
+/* From the last hello: "scadad 0.1.0", or "" before the first. */
+const char *
+mirror_server(mirror_t *m)
+{
+	return m->server != NULL ? m->server : "";
+}
+
+const char *
+mirror_project(mirror_t *m)
+{
+	return m->project != NULL ? m->project : "";
 }

@@ -13,6 +13,7 @@
 
 #define MIRROR_SILENCE_MS	2500	/* > two missed heartbeats */
 #define MIRROR_RETRY_MS		2000
+#define MIRROR_PROBE_MS		1000
 
 struct mirror_tag {
 	char		*name;
@@ -43,5 +44,7 @@ const struct mirror_tag *mirror_at(mirror_t *, size_t);
 const struct mirror_tag *mirror_find(mirror_t *, const char *);
 uint64_t	 mirror_seq(mirror_t *);
 unsigned	 mirror_resyncs(mirror_t *);
+const char	*mirror_server(mirror_t *);
+const char	*mirror_project(mirror_t *);
 
 #endif

@@ -557,11 +557,9 @@ project_csv_scaling(struct project_csv *c, struct project_tag *t)
 			    c->fields[COL_MIN], c->fields[COL_MAX]);
 		break;
 	default:
-		if (s->enabled) {
-			t->has_range = 1;
-			t->min = fmin(s->eng_min, s->eng_max);
-			t->max = fmax(s->eng_min, s->eng_max);
-		}
+		/* Scaling alone is a conversion, not a limit: writes are then
+		 * bounded only by what the data type can hold. */
+		break;
 	}
 	return 0;
 }
@@ -888,7 +886,8 @@ project_selftest(const char *demo)
 	if (p == NULL)
 		fprintf(stderr, "project_selftest: %s\n", err);
 	assert(p != NULL && p->ndevices == 1 && p->ntags > 5);
-	assert(p->tags[0].scale.enabled && p->tags[0].has_range);
+	assert(p->tags[0].scale.enabled && !p->tags[0].has_range);
+	assert(p->tags[1].has_range && p->tags[1].min == 5);
 	project_free(&p);
 	project_free(&p);
 

@@ -1,0 +1,76 @@
+/*
+ * scadactl: the admin command line. Commands are const entries, one
+ * family per file (cmd_tags.c, cmd_watch.c, cmd_server.c), dispatched
+ * from one table in main.c, in the manner of tmux's cmd_entry.
+ */
+#ifndef SCADACTL_H
+#define SCADACTL_H
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "client.h"
+#include "tagval.h"
+
+#define CTL_NAME	"scadactl"
+
+/* What every command gets: the global options and the server link. */
+struct ctl {
+	const char	*endpoint;
+	int		 timeout_ms;
+	int		 json;		/* -j: JSON lines on stdout */
+	client_t	*client;	/* opened on first request */
+};
+
+/* A command's own options and operands, after the command name. */
+struct cmd_args {
+	int		 argc;
+	char		**argv;
+	const char	*opt[UCHAR_MAX + 1];	/* by letter; "" for a flag */
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*options;	/* getopt(3) letters, or NULL */
+	int		 flags;
+#define CMD_CLIENT	0x1		/* talks to the server by requests */
+	int		 args_min;
+	int		 args_max;	/* -1: no limit */
+	const char	*usage;		/* N_(): translated when shown */
+	int		(*exec)(struct ctl *, struct cmd_args *);
+};
+
+extern const struct cmd_entry cmd_tags_read_entry;
+extern const struct cmd_entry cmd_tags_write_entry;
+extern const struct cmd_entry cmd_tags_browse_entry;
+extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_server_status_entry;
+extern const struct cmd_entry cmd_server_ping_entry;
+
+/* ctl.c: what the commands share. */
+void	 ctl_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+int	 ctl_open(struct ctl *);
+json_t	*ctl_call(struct ctl *, const char *, ...);
+int	 ctl_fail(json_t *);
+int	 ctl_malformed(void);
+void	 ctl_print_json(json_t *);
+int	 ctl_flush(void);
+void	 ctl_time(long long, int, char *, size_t);
+void	 ctl_value(const char *, const struct tagval *, char *, size_t);
+
+/* table.c: columns aligned by display width, for the human output. */
+typedef struct table table_t;
+
+#define TABLE_RIGHT	0x1
+
+table_t	*table_new(int);
+void	 table_destroy(table_t **);
+void	 table_align(table_t *, int, int);
+int	 table_add(table_t *, ...);
+void	 table_print(table_t *, FILE *);
+size_t	 table_width(const char *);
+void	 table_pad(FILE *, const char *, size_t);
+
+#endif

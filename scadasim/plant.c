@@ -1,0 +1,439 @@
+/*
+ * The process model behind scadasim. The hydraulics run PLANT_TIME_SCALE
+ * times faster than the wall clock so a demo visibly moves (valve open,
+ * pump off: about 2 %/s); the heater keeps wall-clock time, as its
+ * 20 s time constant is already quick enough to watch.
+ *
+ * Clients see the plant only through the Modbus mapping: each step
+ * reads the coils and setpoints they may have written, moves the
+ * process on, and writes back measurements and whatever the automatic
+ * controllers decided.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plant.h"
+
+static double
+plant_clamp(double v, double lo, double hi)
+{
+	if (v < lo)
+		return lo;
+	if (v > hi)
+		return hi;
+	return v;
+}
+
+/* xorshift32: enough for sensor noise, and the same on every host. */
+static uint32_t
+plant_random(struct plant *p)
+{
+	uint32_t x = p->rng;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	p->rng = x;
+	return x;
+}
+
+/* Uniform in [-1, 1]. */
+static double
+plant_noise(struct plant *p)
+{
+	return plant_random(p) / 2147483647.5 - 1.0;
+}
+
+static void
+plant_measure(struct plant *p)
+{
+	p->temp_meas = p->temp;
+	if (p->noise)
+		p->temp_meas += PLANT_TEMP_NOISE * plant_noise(p);
+}
+
+/*
+ * The controllers act on what they saw at the start of the step, as a
+ * PLC acts on its input image. Hysteresis keeps the valve and heater
+ * from chattering around the setpoints.
+ */
+static void
+plant_control(struct plant *p)
+{
+	if (p->level_auto) {
+		p->pump = 1;
+		if (p->level < p->level_sp - PLANT_LEVEL_BAND)
+			p->valve = 1;
+		else if (p->level > p->level_sp + PLANT_LEVEL_BAND)
+			p->valve = 0;
+	}
+	if (p->heater_auto) {
+		if (p->temp < p->temp_sp - PLANT_TEMP_BAND)
+			p->heater = 1;
+		else if (p->temp > p->temp_sp + PLANT_TEMP_BAND)
+			p->heater = 0;
+	}
+}
+
+static void
+plant_flows(struct plant *p)
+{
+	p->in_flow = p->valve ? PLANT_IN_FLOW : 0.0;
+	p->out_flow = p->pump && p->level > 0.0 ? PLANT_OUT_FLOW : 0.0;
+}
+
+void
+plant_init(struct plant *p, uint32_t seed, int noise)
+{
+	memset(p, 0, sizeof *p);
+	p->level = 50.0;
+	p->temp = PLANT_AMBIENT;
+	p->level_sp = 50.0;
+	p->temp_sp = 45.0;
+	p->level_auto = 1;
+	p->heater_auto = 1;
+	p->noise = noise;
+	p->rng = seed != 0 ? seed : 0x9e3779b9;	/* xorshift has no 0 */
+	plant_control(p);
+	plant_flows(p);
+	plant_measure(p);
+}
+
+/*
+ * The tank in volume terms, so a step that would drain it below empty
+ * pumps out only what was there, and the outlet total stays honest.
+ */
+static void
+plant_step_level(struct plant *p, double dt)
+{
+	double hours = dt * PLANT_TIME_SCALE / 3600.0;
+	double volume, drained;
+
+	volume = p->level / 100.0 * PLANT_VOLUME_M3;
+	drained = (p->pump && p->level > 0.0 ? PLANT_OUT_FLOW : 0.0) * hours;
+	volume += (p->valve ? PLANT_IN_FLOW : 0.0) * hours;
+	if (drained > volume)
+		drained = volume;
+	volume -= drained;
+	if (volume > PLANT_VOLUME_M3)
+		volume = PLANT_VOLUME_M3;	/* the overflow spills */
+	p->total += drained;
+	p->level = plant_clamp(volume / PLANT_VOLUME_M3 * 100.0, 0.0, 100.0);
+}
+
+/* First order towards the heater's end temperature, exact for any dt. */
+static void
+plant_step_temp(struct plant *p, double dt)
+{
+	double target = p->heater ? PLANT_HEATER_MAX : PLANT_AMBIENT;
+
+	p->temp += (target - p->temp) * (1.0 - exp(-dt / PLANT_TEMP_TAU));
+}
+
+void
+plant_step(struct plant *p, double dt)
+{
+	if (!(dt > 0.0))
+		return;
+	plant_control(p);
+	plant_step_level(p, dt);
+	plant_step_temp(p, dt);
+	plant_flows(p);
+	plant_measure(p);
+}
+
+static int
+plant_int16(uint16_t r)
+{
+	return r >= 0x8000 ? (int)r - 0x10000 : (int)r;
+}
+
+static uint16_t
+plant_reg(double v, double lo, double hi)
+{
+	long n = lround(plant_clamp(v, lo, hi));
+
+	return (uint16_t)(n & 0xffff);
+}
+
+/*
+ * Setpoints are taken as the client wrote them and clamped only here,
+ * where the plant uses them: range checks belong to scadad.
+ */
+void
+plant_read_map(struct plant *p, const modbus_mapping_t *m)
+{
+	p->valve = m->tab_bits[PLANT_CO_VALVE] != 0;
+	p->pump = m->tab_bits[PLANT_CO_PUMP] != 0;
+	p->level_auto = m->tab_bits[PLANT_CO_LEVEL_AUTO] != 0;
+	p->heater = m->tab_bits[PLANT_CO_HEATER] != 0;
+	p->heater_auto = m->tab_bits[PLANT_CO_HEATER_AUTO] != 0;
+	p->level_sp = plant_clamp(m->tab_registers[PLANT_HR_LEVEL_SP],
+	    0, 10000) / 100.0;
+	p->temp_sp = plant_clamp(plant_int16(m->tab_registers[PLANT_HR_TEMP_SP]),
+	    0, 1000) / 10.0;
+}
+
+/* Everything the plant owns; the setpoint registers stay the client's. */
+void
+plant_write_map(const struct plant *p, modbus_mapping_t *m)
+{
+	float total = (float)p->total;
+	uint32_t bits;
+
+	m->tab_bits[PLANT_CO_VALVE] = p->valve != 0;
+	m->tab_bits[PLANT_CO_PUMP] = p->pump != 0;
+	m->tab_bits[PLANT_CO_LEVEL_AUTO] = p->level_auto != 0;
+	m->tab_bits[PLANT_CO_HEATER] = p->heater != 0;
+	m->tab_bits[PLANT_CO_HEATER_AUTO] = p->heater_auto != 0;
+
+	m->tab_input_bits[PLANT_DI_HIGH] = p->level >= PLANT_HIGH_SWITCH;
+	m->tab_input_bits[PLANT_DI_LOW] = p->level <= PLANT_LOW_SWITCH;
+
+	m->tab_input_registers[PLANT_IR_LEVEL] =
+	    plant_reg(p->level * 100.0, 0, 10000);
+	m->tab_input_registers[PLANT_IR_TEMP] =
+	    plant_reg(p->temp_meas * 10.0, -32768, 32767);
+	m->tab_input_registers[PLANT_IR_OUT_FLOW] =
+	    plant_reg(p->out_flow * 100.0, 0, 65535);
+	m->tab_input_registers[PLANT_IR_IN_FLOW] =
+	    plant_reg(p->in_flow * 100.0, 0, 65535);
+
+	/* ABCD: the high half of the IEEE 754 word in the lower address. */
+	memcpy(&bits, &total, sizeof bits);
+	m->tab_registers[PLANT_HR_TOTAL_HI] = (uint16_t)(bits >> 16);
+	m->tab_registers[PLANT_HR_TOTAL_LO] = (uint16_t)(bits & 0xffff);
+}
+
+/* A mapping holding the plant's initial image, setpoints included. */
+modbus_mapping_t *
+plant_mapping_new(const struct plant *p)
+{
+	modbus_mapping_t *m;
+
+	m = modbus_mapping_new(PLANT_NCOILS, PLANT_NDISCRETES,
+	    PLANT_NHOLDINGS, PLANT_NINPUTS);
+	if (m == NULL)
+		return NULL;
+	m->tab_registers[PLANT_HR_LEVEL_SP] =
+	    plant_reg(p->level_sp * 100.0, 0, 10000);
+	m->tab_registers[PLANT_HR_TEMP_SP] =
+	    plant_reg(p->temp_sp * 10.0, -32768, 32767);
+	plant_write_map(p, m);
+	return m;
+}
+
+/*
+ * Selftest, which doubles as an example: drive the plant through the
+ * mapping exactly as the simulator does.
+ */
+static void
+plant_run(struct plant *p, modbus_mapping_t *m, double seconds)
+{
+	int i, n = (int)lround(seconds / 0.1);
+
+	for (i = 0; i < n; i++) {
+		plant_read_map(p, m);
+		plant_step(p, 0.1);
+		plant_write_map(p, m);
+	}
+}
+
+static double
+plant_total_from_map(const modbus_mapping_t *m)
+{
+	uint32_t bits = (uint32_t)m->tab_registers[PLANT_HR_TOTAL_HI] << 16 |
+	    m->tab_registers[PLANT_HR_TOTAL_LO];
+	float f;
+
+	memcpy(&f, &bits, sizeof f);
+	return f;
+}
+
+#define NEAR(a, b, eps)	(fabs((double)(a) - (double)(b)) <= (eps))
+
+void
+plant_selftest(void)
+{
+	struct plant p, q;
+	modbus_mapping_t *m;
+	double lo, hi, before;
+	int i;
+
+	printf(" * plant: ");
+
+	/* The initial image: a demo that moves on its own. */
+	plant_init(&p, 1, 0);
+	m = plant_mapping_new(&p);
+	assert(m != NULL);
+	assert(m->nb_bits == PLANT_NCOILS);
+	assert(m->nb_input_bits == PLANT_NDISCRETES);
+	assert(m->nb_input_registers == PLANT_NINPUTS);
+	assert(m->nb_registers == PLANT_NHOLDINGS);
+	assert(m->tab_input_registers[PLANT_IR_LEVEL] == 5000);
+	assert(m->tab_input_registers[PLANT_IR_TEMP] == 200);
+	assert(m->tab_registers[PLANT_HR_LEVEL_SP] == 5000);
+	assert(m->tab_registers[PLANT_HR_TEMP_SP] == 450);
+	assert(m->tab_bits[PLANT_CO_LEVEL_AUTO] == 1);
+	assert(m->tab_bits[PLANT_CO_HEATER_AUTO] == 1);
+	assert(m->tab_bits[PLANT_CO_PUMP] == 1);
+	assert(m->tab_bits[PLANT_CO_HEATER] == 1);
+	assert(m->tab_input_registers[PLANT_IR_OUT_FLOW] == 900);
+	assert(plant_total_from_map(m) == 0.0f);
+
+	/* Manual: valve open, pump off rises 2 %/s at 12 m3/h. */
+	m->tab_bits[PLANT_CO_LEVEL_AUTO] = 0;
+	m->tab_bits[PLANT_CO_HEATER_AUTO] = 0;
+	m->tab_bits[PLANT_CO_VALVE] = 1;
+	m->tab_bits[PLANT_CO_PUMP] = 0;
+	plant_run(&p, m, 1.0);
+	assert(NEAR(p.level, 52.0, 1e-6));
+	assert(m->tab_input_registers[PLANT_IR_LEVEL] == 5200);
+	assert(m->tab_input_registers[PLANT_IR_IN_FLOW] == 1200);
+	assert(m->tab_input_registers[PLANT_IR_OUT_FLOW] == 0);
+	assert(m->tab_bits[PLANT_CO_VALVE] == 1);
+
+	/* Pump only falls 1.5 %/s and pumps 0.15 m3 per second. */
+	m->tab_bits[PLANT_CO_VALVE] = 0;
+	m->tab_bits[PLANT_CO_PUMP] = 1;
+	plant_run(&p, m, 2.0);
+	assert(NEAR(p.level, 49.0, 1e-6));
+	assert(m->tab_input_registers[PLANT_IR_OUT_FLOW] == 900);
+	assert(m->tab_input_registers[PLANT_IR_IN_FLOW] == 0);
+	assert(NEAR(plant_total_from_map(m), 0.3, 1e-6));
+
+	/* Both: a net 3 m3/h is 0.5 %/s. */
+	m->tab_bits[PLANT_CO_VALVE] = 1;
+	plant_run(&p, m, 2.0);
+	assert(NEAR(p.level, 50.0, 1e-6));
+
+	/* Clamps at full, with the high switch. */
+	m->tab_bits[PLANT_CO_PUMP] = 0;
+	plant_run(&p, m, 60.0);
+	assert(p.level == 100.0);
+	assert(m->tab_input_registers[PLANT_IR_LEVEL] == 10000);
+	assert(m->tab_input_bits[PLANT_DI_HIGH] == 1);
+	assert(m->tab_input_bits[PLANT_DI_LOW] == 0);
+
+	/* Clamps at empty, with the low switch; a dry pump moves nothing. */
+	m->tab_bits[PLANT_CO_VALVE] = 0;
+	m->tab_bits[PLANT_CO_PUMP] = 1;
+	plant_run(&p, m, 30.0);
+	assert(p.level > 10.0 && p.level < 90.0);
+	assert(m->tab_input_bits[PLANT_DI_HIGH] == 0);
+	assert(m->tab_input_bits[PLANT_DI_LOW] == 0);
+	plant_run(&p, m, 60.0);
+	assert(p.level == 0.0);
+	assert(m->tab_input_registers[PLANT_IR_LEVEL] == 0);
+	assert(m->tab_input_registers[PLANT_IR_OUT_FLOW] == 0);
+	assert(m->tab_input_bits[PLANT_DI_LOW] == 1);
+	before = plant_total_from_map(m);
+	plant_run(&p, m, 5.0);
+	assert(plant_total_from_map(m) == before);
+
+	/* Automatic level control converges on a setpoint it was given. */
+	m->tab_registers[PLANT_HR_LEVEL_SP] = 3000;
+	m->tab_bits[PLANT_CO_LEVEL_AUTO] = 1;
+	m->tab_bits[PLANT_CO_PUMP] = 0;
+	plant_run(&p, m, 90.0);
+	assert(m->tab_bits[PLANT_CO_PUMP] == 1);
+	lo = 100.0;
+	hi = 0.0;
+	for (i = 0; i < 600; i++) {
+		plant_run(&p, m, 0.1);
+		if (p.level < lo)
+			lo = p.level;
+		if (p.level > hi)
+			hi = p.level;
+	}
+	assert(lo >= 30.0 - PLANT_LEVEL_BAND - 0.2);
+	assert(hi <= 30.0 + PLANT_LEVEL_BAND + 0.2);
+	assert(hi - lo >= PLANT_LEVEL_BAND);	/* it does cycle */
+
+	/* ... and overrides a client that opens the valve above the band. */
+	m->tab_registers[PLANT_HR_LEVEL_SP] = 1000;
+	plant_run(&p, m, 0.1);
+	m->tab_bits[PLANT_CO_VALVE] = 1;
+	plant_run(&p, m, 0.1);
+	assert(m->tab_bits[PLANT_CO_VALVE] == 0);
+
+	/* An out-of-range setpoint stays as written but is used clamped. */
+	m->tab_registers[PLANT_HR_LEVEL_SP] = 65535;
+	plant_run(&p, m, 160.0);
+	assert(m->tab_registers[PLANT_HR_LEVEL_SP] == 65535);
+	assert(p.level_sp == 100.0);
+	assert(p.level > 97.0);
+	m->tab_registers[PLANT_HR_TEMP_SP] = 0x8000;	/* -3276.8 degC */
+	plant_read_map(&p, m);
+	assert(p.temp_sp == 0.0);
+
+	/* Heater by hand: five time constants take it to within 1 %. */
+	m->tab_bits[PLANT_CO_HEATER_AUTO] = 0;
+	m->tab_bits[PLANT_CO_HEATER] = 1;
+	plant_run(&p, m, 5 * PLANT_TEMP_TAU);
+	assert(p.temp > PLANT_HEATER_MAX - 0.01 * (PLANT_HEATER_MAX -
+	    PLANT_AMBIENT) && p.temp < PLANT_HEATER_MAX);
+	before = p.temp;
+	m->tab_bits[PLANT_CO_HEATER] = 0;
+	plant_run(&p, m, PLANT_TEMP_TAU);
+	assert(NEAR(p.temp - PLANT_AMBIENT, (before - PLANT_AMBIENT) *
+	    exp(-1.0), 1e-6));
+
+	/* The thermostat holds the temperature setpoint. */
+	m->tab_registers[PLANT_HR_TEMP_SP] = 600;
+	m->tab_bits[PLANT_CO_HEATER_AUTO] = 1;
+	plant_run(&p, m, 60.0);
+	lo = 100.0;
+	hi = 0.0;
+	for (i = 0; i < 600; i++) {
+		plant_run(&p, m, 0.1);
+		if (p.temp < lo)
+			lo = p.temp;
+		if (p.temp > hi)
+			hi = p.temp;
+	}
+	assert(lo >= 60.0 - PLANT_TEMP_BAND - 0.25);
+	assert(hi <= 60.0 + PLANT_TEMP_BAND + 0.25);
+	assert(hi - lo >= 2 * PLANT_TEMP_BAND);
+	assert(m->tab_input_registers[PLANT_IR_TEMP] >= 593 &&
+	    m->tab_input_registers[PLANT_IR_TEMP] <= 607);
+
+	/* The float is ABCD: 1.5f is 0x3fc00000. */
+	p.total = 1.5;
+	plant_write_map(&p, m);
+	assert(m->tab_registers[PLANT_HR_TOTAL_HI] == 0x3fc0);
+	assert(m->tab_registers[PLANT_HR_TOTAL_LO] == 0x0000);
+	modbus_mapping_free(m);
+
+	/* Noise stays within its band and repeats for a seed. */
+	plant_init(&p, 42, 1);
+	plant_init(&q, 42, 1);
+	lo = 0.0;
+	hi = 0.0;
+	for (i = 0; i < 1000; i++) {
+		plant_step(&p, 0.1);
+		plant_step(&q, 0.1);
+		assert(p.temp_meas == q.temp_meas);
+		assert(fabs(p.temp_meas - p.temp) <= PLANT_TEMP_NOISE);
+		if (p.temp_meas - p.temp < lo)
+			lo = p.temp_meas - p.temp;
+		if (p.temp_meas - p.temp > hi)
+			hi = p.temp_meas - p.temp;
+	}
+	assert(lo < -0.05 && hi > 0.05);
+	plant_init(&p, 42, 0);
+	plant_step(&p, 0.1);
+	assert(p.temp_meas == p.temp);
+
+	/* A step of nothing (or a clock gone backwards) changes nothing. */
+	memcpy(&q, &p, sizeof q);
+	plant_step(&p, 0.0);
+	plant_step(&p, -1.0);
+	assert(memcmp(&p, &q, sizeof p) == 0);
+
+	printf("OK\n");
+}

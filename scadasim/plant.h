@@ -1,0 +1,85 @@
+/*
+ * The demo plant: one tank with an inlet valve, an outlet pump and a
+ * heater. Pure functions over a state struct; no I/O, no clock, so the
+ * model is the same in the simulator and in its selftest.
+ */
+#ifndef SCADASIM_PLANT_H
+#define SCADASIM_PLANT_H
+
+#include <stdint.h>
+#include <modbus.h>
+
+/* Register map (0-based addresses), as documented in scadasim(1). */
+enum {
+	PLANT_CO_VALVE = 0,		/* tank1 inlet valve open */
+	PLANT_CO_PUMP,			/* tank1 outlet pump run */
+	PLANT_CO_LEVEL_AUTO,		/* automatic level control on */
+	PLANT_CO_HEATER,		/* heater on */
+	PLANT_CO_HEATER_AUTO,		/* heater thermostat on */
+	PLANT_NCOILS
+};
+enum {
+	PLANT_DI_HIGH = 0,		/* level >= 90 % */
+	PLANT_DI_LOW,			/* level <= 10 % */
+	PLANT_NDISCRETES
+};
+enum {
+	PLANT_IR_LEVEL = 0,		/* uint16, 0.01 % */
+	PLANT_IR_TEMP,			/* int16, 0.1 degC */
+	PLANT_IR_OUT_FLOW,		/* uint16, 0.01 m3/h */
+	PLANT_IR_IN_FLOW,		/* uint16, 0.01 m3/h */
+	PLANT_NINPUTS
+};
+enum {
+	PLANT_HR_LEVEL_SP = 0,		/* uint16, 0.01 % */
+	PLANT_HR_TEMP_SP,		/* int16, 0.1 degC */
+	PLANT_HR_TOTAL_HI,		/* float32 m3, ABCD: high word */
+	PLANT_HR_TOTAL_LO,		/* ... low word */
+	PLANT_NHOLDINGS
+};
+
+#define PLANT_VOLUME_M3		10.0	/* tank capacity */
+#define PLANT_IN_FLOW		12.0	/* m3/h with the valve open */
+#define PLANT_OUT_FLOW		9.0	/* m3/h with the pump running */
+#define PLANT_TIME_SCALE	60.0	/* plant seconds per wall second */
+#define PLANT_LEVEL_BAND	2.0	/* % either side of the setpoint */
+#define PLANT_HIGH_SWITCH	90.0	/* % */
+#define PLANT_LOW_SWITCH	10.0	/* % */
+#define PLANT_AMBIENT		20.0	/* degC */
+#define PLANT_HEATER_MAX	95.0	/* degC the heater settles at */
+#define PLANT_TEMP_TAU		20.0	/* s, wall clock */
+#define PLANT_TEMP_BAND		0.5	/* degC either side of the setpoint */
+#define PLANT_TEMP_NOISE	0.1	/* degC, peak */
+
+struct plant {
+	/* process state */
+	double		level;		/* % */
+	double		temp;		/* degC, true value */
+	double		temp_meas;	/* degC, as the sensor reports it */
+	double		total;		/* m3 pumped out since start */
+	double		in_flow;	/* m3/h */
+	double		out_flow;	/* m3/h */
+
+	/* actuators and modes, mirrored in the coils */
+	int		valve;
+	int		pump;
+	int		level_auto;
+	int		heater;
+	int		heater_auto;
+
+	/* setpoints, clamped copies of the holding registers */
+	double		level_sp;	/* % */
+	double		temp_sp;	/* degC */
+
+	int		noise;
+	uint32_t	rng;
+};
+
+void		 plant_init(struct plant *, uint32_t, int);
+modbus_mapping_t *plant_mapping_new(const struct plant *);
+void		 plant_read_map(struct plant *, const modbus_mapping_t *);
+void		 plant_step(struct plant *, double);
+void		 plant_write_map(const struct plant *, modbus_mapping_t *);
+void		 plant_selftest(void);
+
+#endif

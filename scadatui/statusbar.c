@@ -1,0 +1,163 @@
+/*
+ * One message at a time, newest wins. Messages expire so an old error
+ * does not pass for a current one.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "i18n.h"
+#include "statusbar.h"
+
+static struct {
+	char		 text[512];
+	enum ui_role	 role;
+	long long	 until;		/* monotonic ms; 0: no message */
+} statusbar_msg;
+
+static long long
+statusbar_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+statusbar_set(enum ui_role role, const char *fmt, va_list ap)
+{
+	vsnprintf(statusbar_msg.text, sizeof statusbar_msg.text, fmt, ap);
+	statusbar_msg.role = role;
+	statusbar_msg.until = statusbar_now() + STATUSBAR_MESSAGE_MS;
+}
+
+void
+statusbar_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	statusbar_set(UI_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
+statusbar_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	statusbar_set(UI_ERROR, fmt, ap);
+	va_end(ap);
+}
+
+void
+statusbar_clear(void)
+{
+	statusbar_msg.until = 0;
+}
+
+/* Returns 1 if the message line changed since the last call. */
+int
+statusbar_tick(void)
+{
+	if (statusbar_msg.until != 0 && statusbar_now() >= statusbar_msg.until) {
+		statusbar_msg.until = 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* " scadatui  project on server (endpoint)      Tags      date time " */
+void
+statusbar_title(WINDOW *win, struct station *st, const char *view)
+{
+	char left[256], clock[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int cols = getmaxx(win), cw, vw, lw, vx;
+
+	ui_fill(win, 0, ui_attr(UI_TITLE));
+	if (localtime_r(&now, &tm) == NULL ||
+	    strftime(clock, sizeof clock,
+	    cols >= 60 ? "%Y-%m-%d %H:%M:%S " : "%H:%M:%S ", &tm) == 0)
+		clock[0] = '\0';
+	if (mirror_project(st->mirror)[0] != '\0')
+		snprintf(left, sizeof left, _(" scadatui  %s on %s (%s)"),
+		    mirror_project(st->mirror), mirror_server(st->mirror),
+		    st->endpoint);
+	else
+		snprintf(left, sizeof left, " scadatui  %s", st->endpoint);
+	cw = ui_width(clock);
+	vw = ui_width(view);
+	ui_put(win, left, cols - cw - 1, UI_LEFT);
+	lw = ui_width(left);
+	/* The view's name centred, or just after the text if that is long. */
+	vx = (cols - vw) / 2;
+	if (vx < lw + 2)
+		vx = lw + 2;
+	if (vx + vw + 1 <= cols - cw) {
+		wmove(win, 0, vx);
+		ui_put(win, view, vw, UI_LEFT);
+	}
+	if (cw < cols) {
+		wmove(win, 0, cols - cw);
+		ui_put(win, clock, cw, UI_LEFT);
+	}
+}
+
+/*
+ * The state of the link first and loudest: while it is down, nothing on
+ * screen is current, and the banner says so.
+ */
+void
+statusbar_status(WINDOW *win, struct station *st, const char *keys)
+{
+	char info[256];
+	int cols = getmaxx(win), x, kw;
+
+	ui_fill(win, 0, ui_attr(UI_STATUS));
+	if (mirror_online(st->mirror)) {
+		wattrset(win, ui_attr(UI_ONLINE) | A_BOLD);
+		ui_put(win, _(" ONLINE "), ui_width(_(" ONLINE ")), UI_LEFT);
+	} else {
+		wattrset(win, ui_attr(UI_BANNER));
+		ui_put(win, _(" COMMUNICATION LOST "),
+		    ui_width(_(" COMMUNICATION LOST ")), UI_LEFT);
+	}
+	wattrset(win, ui_attr(UI_STATUS));
+	if (mirror_online(st->mirror))
+		snprintf(info, sizeof info, _("  seq %llu  %zu tags"),
+		    (unsigned long long)mirror_seq(st->mirror),
+		    mirror_count(st->mirror));
+	else
+		snprintf(info, sizeof info, _(" %s  seq %llu  %zu tags"),
+		    mirror_status(st->mirror),
+		    (unsigned long long)mirror_seq(st->mirror),
+		    mirror_count(st->mirror));
+	x = getcurx(win);
+	kw = ui_width(keys);
+	if (x + ui_width(info) + kw + 2 <= cols) {
+		ui_put(win, info, cols - x - kw - 1, UI_LEFT);
+		ui_put(win, keys, kw, UI_LEFT);
+	} else
+		ui_put(win, info, -1, UI_LEFT);
+}
+
+/* The message if there is one, else the view's hint about its selection. */
+void
+statusbar_message(WINDOW *win, enum ui_role role, const char *hint)
+{
+	ui_fill(win, 0, ui_attr(UI_NORMAL));
+	if (statusbar_msg.until != 0) {
+		wattrset(win, ui_attr(statusbar_msg.role));
+		ui_put(win, statusbar_msg.text, -1, UI_LEFT);
+	} else if (hint != NULL && *hint != '\0') {
+		wattrset(win, ui_attr(role));
+		ui_put(win, hint, -1, UI_LEFT);
+	}
+}

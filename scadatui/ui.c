@@ -1,0 +1,441 @@
+/*
+ * Everything that touches the terminal as a whole lives here, so there is
+ * exactly one place that can leave it raw. The signals that end us only
+ * set a flag: endwin() is not async-signal-safe, and the main loop, which
+ * wakes from zmq_poll with EINTR, restores the terminal itself.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "i18n.h"
+#include "ui.h"
+
+#include <term.h>	/* after curses.h; it defines "lines" and more */
+
+#define UI_MIN_LINES	5
+#define UI_MIN_COLS	20
+#define UI_WIDTH_MAX	1024	/* widest field we ever lay out */
+
+enum ui_pair {
+	UI_PAIR_RED = 1,
+	UI_PAIR_YELLOW,
+	UI_PAIR_GREEN,
+	UI_PAIR_CYAN
+};
+
+static SCREEN			*ui_screen;
+static struct ui_layout		 ui_win;
+static WINDOW			*ui_over;
+static int			 ui_over_shown;
+static int			 ui_colours;
+static volatile sig_atomic_t	 ui_signal;
+
+static void
+ui_on_signal(int sig)
+{
+	ui_signal = sig;
+}
+
+/*
+ * Installed before curses starts, so ncurses sees our handlers and keeps
+ * its own (which would exit() from inside a signal handler) out.
+ * No SA_RESTART: the signal must interrupt zmq_poll().
+ */
+static void
+ui_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = ui_on_signal;
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void
+ui_colour_init(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	ui_colours = 0;
+	if (!has_colors() || (nc != NULL && *nc != '\0'))
+		return;
+	if (start_color() == ERR)
+		return;
+	use_default_colors();
+	init_pair(UI_PAIR_RED, COLOR_RED, -1);
+	init_pair(UI_PAIR_YELLOW, COLOR_YELLOW, -1);
+	init_pair(UI_PAIR_GREEN, COLOR_GREEN, -1);
+	init_pair(UI_PAIR_CYAN, COLOR_CYAN, -1);
+	ui_colours = 1;
+}
+
+/* Returns -1 with a message on stderr if the terminal cannot be used. */
+int
+ui_init(void)
+{
+	const char *term = getenv("TERM");
+	int err;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "scadatui: %s\n",
+		    _("standard input and output must be a terminal"));
+		return -1;
+	}
+	if (term == NULL || *term == '\0') {
+		fprintf(stderr, "scadatui: %s\n",
+		    _("TERM is not set; cannot drive the terminal"));
+		return -1;
+	}
+	/*
+	 * Look the terminal up first: a failed newterm() leaks inside
+	 * ncurses, a failed setupterm() does not.
+	 */
+	if (setupterm(NULL, STDOUT_FILENO, &err) == ERR) {
+		fprintf(stderr, "scadatui: %s: %s\n",
+		    _("unknown terminal type"), term);
+		return -1;
+	}
+	del_curterm(cur_term);
+	ui_signals();
+	/* newterm, unlike initscr, returns instead of exiting on failure. */
+	if ((ui_screen = newterm(NULL, stdout, stdin)) == NULL) {
+		fprintf(stderr, "scadatui: %s: %s\n",
+		    _("unknown terminal type"), term);
+		return -1;
+	}
+	set_term(ui_screen);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	/* Esc cancels the prompt; a second's wait would feel broken. */
+	set_escdelay(50);
+	curs_set(0);
+	ui_colour_init();
+	ui_resize();
+	return 0;
+}
+
+/* Safe to call twice, and the only way the program leaves curses. */
+void
+ui_end(void)
+{
+	if (ui_screen == NULL)
+		return;
+	if (ui_over != NULL)
+		delwin(ui_over);
+	ui_over = NULL;
+	if (ui_win.title != NULL) {
+		delwin(ui_win.title);
+		delwin(ui_win.body);
+		delwin(ui_win.status);
+		delwin(ui_win.message);
+	}
+	memset(&ui_win, 0, sizeof ui_win);
+	curs_set(1);
+	endwin();
+	delscreen(ui_screen);
+	ui_screen = NULL;
+}
+
+int
+ui_active(void)
+{
+	return ui_screen != NULL;
+}
+
+/* The signal that asks us to end, or 0. */
+int
+ui_signalled(void)
+{
+	return ui_signal;
+}
+
+/* Lays the windows out again for the current terminal size. */
+void
+ui_resize(void)
+{
+	int nrows = LINES, ncols = COLS;
+
+	if (ui_over != NULL)
+		delwin(ui_over);
+	ui_over = NULL;
+	if (ui_win.title != NULL) {
+		delwin(ui_win.title);
+		delwin(ui_win.body);
+		delwin(ui_win.status);
+		delwin(ui_win.message);
+	}
+	memset(&ui_win, 0, sizeof ui_win);
+	werase(stdscr);
+	wnoutrefresh(stdscr);
+	if (nrows < UI_MIN_LINES || ncols < UI_MIN_COLS) {
+		ui_win.too_small = 1;
+		return;
+	}
+	ui_win.title = newwin(1, ncols, 0, 0);
+	ui_win.body = newwin(nrows - 3, ncols, 1, 0);
+	ui_win.status = newwin(1, ncols, nrows - 2, 0);
+	ui_win.message = newwin(1, ncols, nrows - 1, 0);
+	if (ui_win.title == NULL || ui_win.body == NULL ||
+	    ui_win.status == NULL || ui_win.message == NULL) {
+		ui_win.too_small = 1;
+		return;
+	}
+	leaveok(ui_win.title, TRUE);
+	leaveok(ui_win.body, TRUE);
+	leaveok(ui_win.status, TRUE);
+}
+
+/* Ctrl-L: forget what the terminal shows and paint it all again. */
+void
+ui_redraw(void)
+{
+	clearok(curscr, TRUE);
+}
+
+const struct ui_layout *
+ui_layout(void)
+{
+	return &ui_win;
+}
+
+/*
+ * Returns the next key without waiting, UI_KEY_NONE if there is none.
+ * Input is read through stdscr, which is never drawn on, so wget_wch()
+ * has no reason to refresh anything behind our back.
+ */
+int
+ui_key(void)
+{
+	wint_t wc;
+	int rc;
+
+	rc = wget_wch(stdscr, &wc);
+	if (rc == KEY_CODE_YES)
+		return UI_FN((int)wc);
+	if (rc == ERR)
+		return UI_KEY_NONE;
+	return (int)wc;
+}
+
+attr_t
+ui_attr(enum ui_role role)
+{
+	/*
+	 * Colour only ever adds to the attribute: bad is bold, stale dim,
+	 * so both stay apart from good on a monochrome terminal too.
+	 */
+	switch (role) {
+	case UI_TITLE:
+		return A_REVERSE;
+	case UI_HEADER:
+		return A_BOLD | A_UNDERLINE;
+	case UI_STATUS:
+		return A_NORMAL;
+	case UI_BANNER:
+		return A_REVERSE | A_BOLD |
+		    (ui_colours ? COLOR_PAIR(UI_PAIR_RED) : 0);
+	case UI_ONLINE:
+		return ui_colours ? COLOR_PAIR(UI_PAIR_GREEN) : A_NORMAL;
+	case UI_SELECTED:
+		return A_REVERSE;
+	case UI_UNCERTAIN:
+		return ui_colours ? COLOR_PAIR(UI_PAIR_YELLOW) : A_NORMAL;
+	case UI_BAD:
+		return A_BOLD | (ui_colours ? COLOR_PAIR(UI_PAIR_RED) : 0);
+	case UI_STALE:
+		return A_DIM;
+	case UI_INFO:
+		return ui_colours ? COLOR_PAIR(UI_PAIR_CYAN) : A_NORMAL;
+	case UI_ERROR:
+		return A_BOLD | (ui_colours ? COLOR_PAIR(UI_PAIR_RED) : 0);
+	case UI_FRAME:
+		return A_BOLD;
+	case UI_NORMAL:
+	default:
+		return A_NORMAL;
+	}
+}
+
+/*
+ * Decodes s into wide characters of known display width; invalid bytes
+ * and control characters become '?', so a hostile string cannot move
+ * the cursor. Returns the number of characters stored.
+ */
+static size_t
+ui_decode(const char *s, wchar_t *out, int *widths, size_t max)
+{
+	mbstate_t ps;
+	size_t n = 0, len = strlen(s), k;
+	wchar_t wc;
+	int w;
+
+	memset(&ps, 0, sizeof ps);
+	while (len > 0 && n < max) {
+		k = mbrtowc(&wc, s, len, &ps);
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+			memset(&ps, 0, sizeof ps);
+			wc = L'?';
+			k = 1;
+		}
+		s += k;
+		len -= k;
+		if ((w = wcwidth(wc)) < 0) {
+			wc = L'?';
+			w = 1;
+		}
+		out[n] = wc;
+		widths[n++] = w;
+	}
+	return n;
+}
+
+/* Display width of a UTF-8 string in columns. */
+int
+ui_width(const char *s)
+{
+	wchar_t wcs[UI_WIDTH_MAX];
+	int widths[UI_WIDTH_MAX], total = 0;
+	size_t n, i;
+
+	n = ui_decode(s, wcs, widths, UI_WIDTH_MAX);
+	for (i = 0; i < n; i++)
+		total += widths[i];
+	return total;
+}
+
+/*
+ * Writes s into exactly width columns at the cursor (width < 0: to the
+ * end of the line), padded with blanks and cut by display width, never
+ * past the window's edge. A cut string ends in an ellipsis.
+ */
+int
+ui_put(WINDOW *win, const char *s, int width, enum ui_align align)
+{
+	wchar_t wcs[UI_WIDTH_MAX], ell = L'\x2026';
+	int widths[UI_WIDTH_MAX], room, total = 0, used = 0, pad;
+	size_t n, i, keep;
+
+	room = getmaxx(win) - getcurx(win);
+	if (width < 0 || width > room)
+		width = room;
+	if (width <= 0)
+		return 0;
+	n = ui_decode(s, wcs, widths, UI_WIDTH_MAX);
+	for (i = 0; i < n; i++)
+		total += widths[i];
+	keep = n;
+	if (total > width) {
+		/* Leave a column for the ellipsis if the locale has one. */
+		int limit = wcwidth(ell) == 1 ? width - 1 : width;
+
+		for (keep = 0; keep < n && used + widths[keep] <= limit; keep++)
+			used += widths[keep];
+		if (limit < width) {
+			wcs[keep++] = ell;
+			used++;
+		}
+	} else
+		used = total;
+	pad = width - used;
+	if (align == UI_RIGHT)
+		while (pad-- > 0)
+			waddch(win, ' ');
+	if (keep > 0)
+		waddnwstr(win, wcs, (int)keep);
+	if (align == UI_LEFT)
+		while (pad-- > 0)
+			waddch(win, ' ');
+	return width;
+}
+
+/* Paints a whole row of win in attr, e.g. a bar. */
+void
+ui_fill(WINDOW *win, int row, attr_t attr)
+{
+	wattrset(win, attr);
+	mvwhline(win, row, 0, ' ' | attr, getmaxx(win));
+	wmove(win, row, 0);
+}
+
+/*
+ * A window of lines x cols centred on the body, shown above it at the
+ * next ui_flush() only; callers ask for it on every frame they want it.
+ */
+WINDOW *
+ui_overlay(int nrows, int ncols)
+{
+	int maxl, maxc = COLS - 2;
+
+	if (ui_win.too_small)
+		return NULL;
+	maxl = getmaxy(ui_win.body);
+	if (nrows > maxl)
+		nrows = maxl;
+	if (ncols > maxc)
+		ncols = maxc;
+	if (ui_over != NULL)
+		delwin(ui_over);
+	ui_over = newwin(nrows, ncols, getbegy(ui_win.body) + (maxl - nrows) / 2,
+	    (COLS - ncols) / 2);
+	if (ui_over == NULL)
+		return NULL;
+	leaveok(ui_over, TRUE);
+	werase(ui_over);
+	ui_over_shown = 1;
+	return ui_over;
+}
+
+/* All a terminal below the minimum size gets: a note to enlarge it. */
+void
+ui_too_small(void)
+{
+	werase(stdscr);
+	wmove(stdscr, 0, 0);
+	ui_put(stdscr, _("Terminal too small"), -1, UI_LEFT);
+	curs_set(0);
+	ui_flush(NULL);
+}
+
+void
+ui_cursor(int visible)
+{
+	curs_set(visible ? 1 : 0);
+}
+
+/*
+ * Sends one frame to the terminal: every window into the virtual screen,
+ * then a single doupdate(), so the terminal sees only the difference.
+ * The window holding the cursor goes last.
+ */
+void
+ui_flush(WINDOW *cursor)
+{
+	wnoutrefresh(stdscr);
+	if (!ui_win.too_small) {
+		wnoutrefresh(ui_win.title);
+		wnoutrefresh(ui_win.body);
+		if (ui_over_shown && ui_over != NULL)
+			wnoutrefresh(ui_over);
+		wnoutrefresh(ui_win.status);
+		wnoutrefresh(ui_win.message);
+		if (cursor != NULL)
+			wnoutrefresh(cursor);
+	}
+	ui_over_shown = 0;
+	doupdate();
+}

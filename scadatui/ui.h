@@ -1,0 +1,69 @@
+/*
+ * The one owner of the terminal: curses set-up and tear-down, the screen
+ * layout, colours, keys and the signals that end the program.
+ */
+#ifndef SCADATUI_UI_H
+#define SCADATUI_UI_H
+
+/* The wide-character API of ncursesw, needed for UTF-8 units like °C. */
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <curses.h>
+
+/* Keys: a character, or a curses KEY_* code tagged with UI_KEY_FN. */
+#define UI_KEY_NONE	(-1)
+#define UI_KEY_FN	0x40000000
+#define UI_FN(k)	((k) | UI_KEY_FN)
+#define UI_KEY_GONE	(-2)	/* the terminal went away */
+#define UI_CTRL(c)	((c) & 0x1f)
+#define UI_ESC		27
+
+/* What a piece of text means; ui_attr() turns it into attributes. */
+enum ui_role {
+	UI_NORMAL,
+	UI_TITLE,
+	UI_HEADER,
+	UI_STATUS,
+	UI_BANNER,	/* communication lost */
+	UI_ONLINE,
+	UI_SELECTED,
+	UI_UNCERTAIN,
+	UI_BAD,
+	UI_STALE,
+	UI_INFO,
+	UI_ERROR,
+	UI_FRAME
+};
+
+enum ui_align {
+	UI_LEFT,
+	UI_RIGHT
+};
+
+struct ui_layout {
+	WINDOW	*title;		/* top line */
+	WINDOW	*body;		/* the current view */
+	WINDOW	*status;	/* connection state, keys */
+	WINDOW	*message;	/* messages and the prompt */
+	int	 too_small;
+};
+
+int		 ui_init(void);
+void		 ui_end(void);
+int		 ui_active(void);
+int		 ui_signalled(void);
+void		 ui_resize(void);
+void		 ui_redraw(void);
+const struct ui_layout *ui_layout(void);
+int		 ui_key(void);
+attr_t		 ui_attr(enum ui_role);
+int		 ui_width(const char *);
+int		 ui_put(WINDOW *, const char *, int, enum ui_align);
+void		 ui_fill(WINDOW *, int, attr_t);
+WINDOW		*ui_overlay(int, int);
+void		 ui_too_small(void);
+void		 ui_cursor(int);
+void		 ui_flush(WINDOW *);
+
+#endif
