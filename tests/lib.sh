@@ -15,6 +15,10 @@ PY=/usr/bin/python3
 T=$(mktemp -d "${TMPDIR:-/tmp}/scada-test.XXXXXX")
 PIDS=
 TMUX_SOCK=
+# In a sanitizer build, every process we start reports to a file here,
+# and any report fails the test, background processes included.
+export ASAN_OPTIONS="log_path=$T/sanitizer:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="log_path=$T/sanitizer:print_stacktrace=1:${UBSAN_OPTIONS:-}"
 
 cleanup() {
 	status=$?
@@ -30,6 +34,12 @@ cleanup() {
 			sleep 0.2
 		done
 		kill -9 "$pid" 2>/dev/null
+	done
+	for f in "$T"/sanitizer.*; do
+		[ -f "$f" ] || continue
+		echo "FAIL: sanitizer report $f:"
+		cat "$f"
+		status=1
 	done
 	if [ "$status" -ne 0 ]; then
 		for f in "$T"/*.log; do
