@@ -255,9 +255,8 @@ command_replay(struct server *s, struct server_request *r)
 	if ((text = replay_lookup(s->replay, r->rid)) != NULL)
 		return json_loads(text, 0, NULL);
 	if ((w = zhashx_lookup(s->writes_by_rid, r->rid)) != NULL) {
-		zframe_destroy(&w->identity);
-		w->identity = zframe_dup(r->identity);
-		w->delimited = r->delimited;
+		zmsg_destroy(&w->envelope);
+		w->envelope = zmsg_dup(r->envelope);
 		return json_null();
 	}
 	return NULL;

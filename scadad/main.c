@@ -6,6 +6,7 @@
 
 #include <czmq.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -18,6 +19,19 @@
 
 #define SCADAD_PROJECT	SYSCONFDIR "/scada/project.ini"
 #define SCADAD_PIDFILE	RUNSTATEDIR "/scadad.pid"
+
+/* Every station holds two connections: allow as many as the hard limit. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			log_warn("cannot raise the open file limit");
+	}
+}
 
 static void
 usage(void)
@@ -87,6 +101,7 @@ main(int argc, char **argv)
 		project_free(&p);
 		return 0;
 	}
+	raise_fd_limit();
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	if (!foreground) {

@@ -20,76 +20,98 @@
 #define SERVER_REPLAY_SIZE	4096
 #define SERVER_RID_MAX		128
 
+/* Sends the reply (taken) along the envelope (borrowed). */
 void
-server_reply(struct server *s, zframe_t *identity, int delimited,
-    json_t *reply)
+server_reply(struct server *s, zmsg_t *envelope, json_t *reply)
 {
 	char *text = msg_encode(reply);
-	zmsg_t *m = zmsg_new();
+	zmsg_t *m = zmsg_dup(envelope);
 
-	zmsg_addmem(m, zframe_data(identity), zframe_size(identity));
-	if (delimited)
-		zmsg_addmem(m, "", 0);
-	zmsg_addstr(m, text != NULL ? text : "{\"ok\":false,\"error\":\"internal\"}");
+	zmsg_addstr(m, text != NULL ? text :
+	    "{\"ok\":false,\"error\":\"internal\"}");
 	zmsg_send(&m, s->router);
 	free(text);
 	json_decref(reply);
 }
 
 static void
-server_bad_request(struct server *s, zframe_t *identity, int delimited,
-    const char *why)
+server_bad_request(struct server *s, zmsg_t *envelope, const char *why)
 {
 	s->bad_requests++;
 	if (log_ratelimit(&s->bad_logged, 5000))
 		log_warnx("bad request (%lu so far): %s", s->bad_requests, why);
-	server_reply(s, identity, delimited, msg_error(ERROR_BAD_REQUEST,
-	    "%s", why));
+	server_reply(s, envelope, msg_error(ERROR_BAD_REQUEST, "%s", why));
 }
 
-/* Frames: identity, an empty delimiter (REQ) or none (DEALER), body. */
+/*
+ * Splits [identity...][empty][body] (REQ, or through a proxy) or
+ * [identity][body] (a bare DEALER) into envelope and body. Returns the
+ * body, or NULL if the message has no single body frame.
+ */
+static zframe_t *
+server_split(zmsg_t *m, zmsg_t *envelope)
+{
+	zframe_t *f;
+	size_t frames = zmsg_size(m);
+	int delimited = 0;
+
+	for (f = zmsg_first(m); f != NULL; f = zmsg_next(m))
+		if (zframe_size(f) == 0) {
+			delimited = 1;
+			break;
+		}
+	while (zmsg_size(m) > 1) {
+		f = zmsg_pop(m);
+		if (delimited && zframe_size(f) == 0) {
+			zmsg_append(envelope, &f);
+			break;
+		}
+		zmsg_append(envelope, &f);
+		if (!delimited)
+			break;
+	}
+	if (frames < 2 || zmsg_size(m) != 1)
+		return NULL;
+	return zmsg_pop(m);
+}
+
 static void
 server_request(struct server *s, zmsg_t *m)
 {
-	struct server_request r = { 0 };
-	zframe_t *body;
+	struct server_request r = { .envelope = zmsg_new() };
+	zframe_t *body = server_split(m, r.envelope);
 	json_t *reply, *rid;
 	char err[160];
 
-	r.identity = zmsg_pop(m);
-	body = zmsg_pop(m);
-	if (body != NULL && zframe_size(body) == 0 && zmsg_size(m) > 0) {
-		r.delimited = 1;
-		zframe_destroy(&body);
-		body = zmsg_pop(m);
-	}
-	if (r.identity == NULL || body == NULL || zmsg_size(m) != 0)
-		server_bad_request(s, r.identity, r.delimited,
+	if (zmsg_size(r.envelope) == 0)
+		;	/* nowhere to reply to */
+	else if (body == NULL)
+		server_bad_request(s, r.envelope,
 		    "a request is exactly one frame");
 	else if (zframe_size(body) > MSG_MAX_BYTES)
-		server_reply(s, r.identity, r.delimited, msg_error(
-		    ERROR_TOO_LARGE, "request of %zu bytes; the limit is %d",
-		    zframe_size(body), MSG_MAX_BYTES));
+		server_reply(s, r.envelope, msg_error(ERROR_TOO_LARGE,
+		    "request of %zu bytes; the limit is %d", zframe_size(body),
+		    MSG_MAX_BYTES));
 	else if ((r.body = msg_decode(zframe_data(body), zframe_size(body),
 	    err, sizeof err)) == NULL)
-		server_bad_request(s, r.identity, r.delimited, err);
+		server_bad_request(s, r.envelope, err);
 	else if ((r.op = json_string_value(json_object_get(r.body, "op"))) ==
 	    NULL)
-		server_bad_request(s, r.identity, r.delimited,
+		server_bad_request(s, r.envelope,
 		    "\"op\" is missing or not a string");
 	else if ((rid = json_object_get(r.body, "rid")) != NULL &&
 	    (!json_is_string(rid) ||
 	    strlen(json_string_value(rid)) > SERVER_RID_MAX))
-		server_bad_request(s, r.identity, r.delimited,
+		server_bad_request(s, r.envelope,
 		    "\"rid\" must be a string of at most 128 bytes");
 	else {
 		r.rid = json_string_value(rid);
 		if ((reply = command_dispatch(s, &r)) != NULL)
-			server_reply(s, r.identity, r.delimited, reply);
+			server_reply(s, r.envelope, reply);
 	}
 	json_decref(r.body);
 	zframe_destroy(&body);
-	zframe_destroy(&r.identity);
+	zmsg_destroy(&r.envelope);
 }
 
 static int
@@ -116,7 +138,7 @@ server_free_write(void **item)
 
 	if (w == NULL)
 		return;
-	zframe_destroy(&w->identity);
+	zmsg_destroy(&w->envelope);
 	free(w->rid);
 	free(w);
 	*item = NULL;
@@ -129,8 +151,7 @@ server_write_new(struct server *s, struct server_request *r, int parts)
 
 	if (w == NULL)
 		return NULL;
-	w->identity = zframe_dup(r->identity);
-	w->delimited = r->delimited;
+	w->envelope = zmsg_dup(r->envelope);
 	w->rid = r->rid != NULL ? strdup(r->rid) :
 	    zsys_sprintf("anonymous-%llu", (unsigned long long)s->next_token);
 	w->outstanding = parts;
@@ -173,7 +194,7 @@ server_write_finish(struct server *s, struct server_write *w)
 		replay_store(s->replay, w->rid, text);
 		free(text);
 	}
-	server_reply(s, w->identity, w->delimited, reply);
+	server_reply(s, w->envelope, reply);
 	zhashx_delete(s->writes_by_rid, w->rid);
 }
 

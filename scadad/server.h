@@ -19,10 +19,13 @@ struct server_options {
 	void		(*ready)(void);	/* called once the sockets are bound */
 };
 
-/* A request being answered; identity and delimiter route the reply. */
+/*
+ * A request being answered. The envelope is every frame before the body
+ * (identities up to and including the empty delimiter), returned as is
+ * so replies find their way through proxies and brokers too.
+ */
 struct server_request {
-	zframe_t	*identity;
-	int		 delimited;
+	zmsg_t		*envelope;
 	json_t		*body;
 	const char	*op;
 	const char	*rid;
@@ -30,8 +33,7 @@ struct server_request {
 
 /* A write waiting for its devices. */
 struct server_write {
-	zframe_t	*identity;
-	int		 delimited;
+	zmsg_t		*envelope;
 	char		*rid;
 	int		 outstanding;
 	enum error_code	 error;
@@ -58,7 +60,7 @@ struct server {
 };
 
 int	 server_run(struct project *, const struct server_options *);
-void	 server_reply(struct server *, zframe_t *, int, json_t *);
+void	 server_reply(struct server *, zmsg_t *, json_t *);
 struct server_write *server_write_new(struct server *,
 	    struct server_request *, int);
 void	 server_write_send(struct server *, struct server_write *, size_t,
