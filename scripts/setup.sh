@@ -40,5 +40,5 @@ make -j"$(nproc)"
 
 case $what in
 demo)	exec scripts/demo.sh ;;
-check)	exec make check ;;
+check)	exec make -j"$(nproc)" check ;;
 esac
