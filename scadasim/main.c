@@ -27,7 +27,7 @@
 #define MAIN_DEFAULT_PORT	1502
 #define MAIN_DEFAULT_UNIT	1
 #define MAIN_DEFAULT_STEP_MS	100
-#define MAIN_MAX_DT		1.0	/* s; a stopped process resumes gently */
+#define MAIN_MAX_DT		1.0	/* s, longest step after a stall */
 
 struct main_options {
 	const char	*address;

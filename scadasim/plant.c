@@ -174,8 +174,8 @@ plant_read_map(struct plant *p, const modbus_mapping_t *m)
 	p->heater_auto = m->tab_bits[PLANT_CO_HEATER_AUTO] != 0;
 	p->level_sp = plant_clamp(m->tab_registers[PLANT_HR_LEVEL_SP],
 	    0, 10000) / 100.0;
-	p->temp_sp = plant_clamp(plant_int16(m->tab_registers[PLANT_HR_TEMP_SP]),
-	    0, 1000) / 10.0;
+	p->temp_sp = plant_clamp(
+	    plant_int16(m->tab_registers[PLANT_HR_TEMP_SP]), 0, 1000) / 10.0;
 }
 
 /* Everything the plant owns; the setpoint registers stay the client's. */

@@ -41,22 +41,22 @@ enum {
 #define PLANT_VOLUME_M3		10.0	/* tank capacity */
 #define PLANT_IN_FLOW		12.0	/* m3/h with the valve open */
 #define PLANT_OUT_FLOW		9.0	/* m3/h with the pump running */
-#define PLANT_TIME_SCALE	60.0	/* plant seconds per wall second */
-#define PLANT_LEVEL_BAND	2.0	/* % either side of the setpoint */
+#define PLANT_TIME_SCALE	60.0	/* plant s per wall s */
+#define PLANT_LEVEL_BAND	2.0	/* %, either side of setpoint */
 #define PLANT_HIGH_SWITCH	90.0	/* % */
 #define PLANT_LOW_SWITCH	10.0	/* % */
 #define PLANT_AMBIENT		20.0	/* degC */
 #define PLANT_HEATER_MAX	95.0	/* degC the heater settles at */
 #define PLANT_TEMP_TAU		20.0	/* s, wall clock */
-#define PLANT_TEMP_BAND		0.5	/* degC either side of the setpoint */
+#define PLANT_TEMP_BAND		0.5	/* degC, either side */
 #define PLANT_TEMP_NOISE	0.1	/* degC, peak */
 
 struct plant {
 	/* process state */
 	double		level;		/* % */
 	double		temp;		/* degC, true value */
-	double		temp_meas;	/* degC, as the sensor reports it */
-	double		total;		/* m3 pumped out since start */
+	double		temp_meas;	/* degC, as the sensor says */
+	double		total;		/* m3 pumped out */
 	double		in_flow;	/* m3/h */
 	double		out_flow;	/* m3/h */
 

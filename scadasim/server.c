@@ -26,12 +26,12 @@
 #include "server.h"
 
 #define SERVER_BACKLOG		16
-#define SERVER_BYTE_TIMEOUT_US	200000	/* between bytes of one request */
+#define SERVER_BYTE_TIMEOUT_US	200000	/* within one request */
 #define SERVER_MBAP_LENGTH	6	/* MBAP bytes before its length */
 
 struct server_client {
 	int	 fd;
-	char	 name[INET_ADDRSTRLEN + 8];	/* address:port, for logs */
+	char	 name[INET_ADDRSTRLEN + 8];	/* address:port */
 };
 
 struct server {
@@ -209,6 +209,10 @@ server_function_name(int fc)
 		return _("write multiple coils");
 	case MODBUS_FC_WRITE_MULTIPLE_REGISTERS:
 		return _("write multiple registers");
+	case MODBUS_FC_REPORT_SLAVE_ID:
+		return _("report server id");
+	case MODBUS_FC_MASK_WRITE_REGISTER:
+		return _("mask write register");
 	case MODBUS_FC_WRITE_AND_READ_REGISTERS:
 		return _("write and read registers");
 	default:
