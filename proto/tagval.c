@@ -45,7 +45,10 @@ tagval_to_json(const char *name, const struct tagval *tv)
 {
 	json_t *o, *v;
 
-	if (tv->is_bool)
+	if (tv->is_string)
+		v = tv->quality == QUALITY_BAD && tv->str[0] == '\0' ?
+		    json_null() : json_string(tv->str);
+	else if (tv->is_bool)
 		v = json_boolean(tv->value != 0);
 	else if (tv->value == floor(tv->value) && fabs(tv->value) < 9.0e15)
 		v = json_integer((json_int_t)tv->value);
@@ -80,6 +83,10 @@ tagval_from_json(json_t *o, const char **name, struct tagval *tv)
 	if (json_is_boolean(v)) {
 		tv->is_bool = 1;
 		tv->value = json_is_true(v);
+	} else if (json_is_string(v)) {
+		tv->is_string = 1;
+		tv->value = NAN;
+		snprintf(tv->str, sizeof tv->str, "%s", json_string_value(v));
 	} else if (json_is_number(v))
 		tv->value = json_number_value(v);
 	else if (json_is_null(v))
@@ -100,10 +107,13 @@ tagval_from_json(json_t *o, const char **name, struct tagval *tv)
 int
 tagval_same(const struct tagval *a, const struct tagval *b)
 {
-	if (a->quality != b->quality || a->is_bool != b->is_bool)
+	if (a->quality != b->quality || a->is_bool != b->is_bool ||
+	    a->is_string != b->is_string)
 		return 0;
 	if (a->quality != QUALITY_GOOD && strcmp(a->reason, b->reason) != 0)
 		return 0;
+	if (a->is_string)
+		return strcmp(a->str, b->str) == 0;
 	if (isnan(a->value) || isnan(b->value))
 		return isnan(a->value) && isnan(b->value);
 	return a->value == b->value;
@@ -112,7 +122,9 @@ tagval_same(const struct tagval *a, const struct tagval *b)
 void
 tagval_format(const struct tagval *tv, char *buf, size_t len)
 {
-	if (isnan(tv->value))
+	if (tv->is_string)
+		snprintf(buf, len, "%s", tv->str);
+	else if (isnan(tv->value))
 		snprintf(buf, len, "-");
 	else if (tv->is_bool)
 		snprintf(buf, len, "%s", tv->value != 0 ? "ON" : "OFF");
@@ -157,4 +169,16 @@ tagval_selftest(void)
 	assert(tagval_from_json(json_null(), &name, &back) == -1);
 	tagval_format(&tv, buf, sizeof buf);
 	assert(strcmp(buf, "ON") == 0);
+
+	memset(&tv, 0, sizeof tv);
+	tv.is_string = 1;
+	snprintf(tv.str, sizeof tv.str, "PUMP-7");
+	o = tagval_to_json("t3", &tv);
+	assert(strcmp(json_string_value(json_object_get(o, "value")),
+	    "PUMP-7") == 0);
+	assert(tagval_from_json(o, &name, &back) == 0);
+	assert(back.is_string && tagval_same(&tv, &back));
+	json_decref(o);
+	back.str[0] = 'L';
+	assert(!tagval_same(&tv, &back));
 }

@@ -12,10 +12,13 @@ enum quality {
 };
 
 #define TAGVAL_REASON_MAX	128
+#define TAGVAL_STR_MAX		128	/* longest string value + NUL */
 
 struct tagval {
-	double		 value;
+	double		 value;		/* unused for strings */
 	int		 is_bool;
+	int		 is_string;
+	char		 str[TAGVAL_STR_MAX];
 	enum quality	 quality;
 	long long	 ts_ms;		/* Unix time of the last read, ms */
 	char		 reason[TAGVAL_REASON_MAX];	/* why not good */

@@ -225,14 +225,46 @@ cmd_tags_parse_value(const char *s)
 	return json_real(v);
 }
 
+/*
+ * The tag's type, from the server: a string tag takes the text as it
+ * is, where "42" would otherwise be taken for a number. Returns NULL if
+ * the server could not say; *reply then holds its answer.
+ */
+static const char *
+cmd_tags_type(struct ctl *ctl, const char *name, json_t **reply)
+{
+	json_t *tags;
+
+	*reply = ctl_call(ctl, "{s:s, s:s}", "op", "browse", "pattern", name);
+	tags = json_object_get(*reply, "tags");
+	if (!msg_is_ok(*reply) || json_array_size(tags) != 1)
+		return NULL;
+	return json_string_value(json_object_get(json_array_get(tags, 0),
+	    "type"));
+}
+
 static int
 cmd_tags_write(struct ctl *ctl, struct cmd_args *args)
 {
-	const char *name = args->argv[0];
+	const char *name = args->argv[0], *type;
 	json_t *value, *reply;
 	int rc = 0;
 
-	if ((value = cmd_tags_parse_value(args->argv[1])) == NULL) {
+	if ((type = cmd_tags_type(ctl, name, &reply)) == NULL) {
+		if (msg_is_ok(reply)) {
+			ctl_warnx(_("unknown tag: %s"), name);
+			rc = error_exit_status(ERROR_UNKNOWN_TAG);
+		} else
+			rc = ctl_fail(reply);
+		json_decref(reply);
+		return rc;
+	}
+	if (strcmp(type, "string") == 0)
+		value = json_string(args->argv[1]);
+	else
+		value = cmd_tags_parse_value(args->argv[1]);
+	json_decref(reply);
+	if (value == NULL) {
 		ctl_warnx(_("bad value for %s: '%s' (expected a number, "
 		    "or on, off, true, false)"), name, args->argv[1]);
 		return error_exit_status(ERROR_BAD_REQUEST);

@@ -150,7 +150,9 @@ ctl_time(long long ms, int with_date, char *buf, size_t len)
 void
 ctl_value(const char *type, const struct tagval *tv, char *buf, size_t len)
 {
-	if (isnan(tv->value))
+	if (tv->is_string)
+		snprintf(buf, len, "%s", tv->str);
+	else if (isnan(tv->value))
 		snprintf(buf, len, "-");
 	else if (tv->is_bool)
 		snprintf(buf, len, "%s", tv->value != 0 ? _("ON") : _("OFF"));

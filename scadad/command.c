@@ -149,10 +149,46 @@ command_status(struct server *s, struct server_request *r)
 	    "devices", devices);
 }
 
-/* Checks one write before anything is sent to a device. */
+/* A string tag takes text that fits it. */
+static json_t *
+command_check_string(const struct project_tag *t, json_t *v, json_t **out)
+{
+	if (!json_is_string(v))
+		return msg_error(ERROR_BAD_VALUE, "%s needs a string", t->name);
+	if (json_string_length(v) > (size_t)t->length)
+		return msg_error(ERROR_OUT_OF_RANGE,
+		    "%s: %zu characters; it holds at most %d", t->name,
+		    json_string_length(v), t->length);
+	*out = json_incref(v);
+	return NULL;
+}
+
+static json_t *
+command_check_number(const struct project_tag *t, json_t *v, json_t **out)
+{
+	double d;
+
+	if (!json_is_number(v))
+		return msg_error(ERROR_BAD_VALUE, "%s needs a number", t->name);
+	d = json_number_value(v);
+	if (!isfinite(d))
+		return msg_error(ERROR_BAD_VALUE, "%s: value is not finite",
+		    t->name);
+	if (t->has_range && (d < t->min || d > t->max))
+		return msg_error(ERROR_OUT_OF_RANGE,
+		    "%s: %g is out of range %g..%g %s", t->name, d, t->min,
+		    t->max, t->units);
+	*out = json_real(d);
+	return NULL;
+}
+
+/*
+ * Checks one write before anything is sent to a device; on success *out
+ * is the value in its normal form (a boolean, a real or a string).
+ */
 static json_t *
 command_check_write(struct server *s, const char *name, json_t *v,
-    size_t *idx, double *value)
+    size_t *idx, json_t **out)
 {
 	const struct project_tag *t;
 	ssize_t i = tagdb_find(s->db, name);
@@ -160,27 +196,21 @@ command_check_write(struct server *s, const char *name, json_t *v,
 	if (i == -1)
 		return command_unknown_tag(name);
 	t = tagdb_at(s->db, (size_t)i)->conf;
+	*idx = (size_t)i;
 	if (!t->writable)
 		return msg_error(ERROR_NOT_WRITABLE, "%s is read-only", name);
-	if (t->type == TAGCODEC_BOOL && json_is_boolean(v))
-		*value = json_is_true(v);
-	else if (t->type == TAGCODEC_BOOL && json_is_integer(v) &&
-	    (json_integer_value(v) == 0 || json_integer_value(v) == 1))
-		*value = (double)json_integer_value(v);
-	else if (t->type != TAGCODEC_BOOL && json_is_number(v))
-		*value = json_number_value(v);
+	if (t->type == TAGCODEC_STRING)
+		return command_check_string(t, v, out);
+	if (t->type != TAGCODEC_BOOL)
+		return command_check_number(t, v, out);
+	if (json_is_boolean(v))
+		*out = json_incref(v);
+	else if (json_is_integer(v) && (json_integer_value(v) == 0 ||
+	    json_integer_value(v) == 1))
+		*out = json_boolean(json_integer_value(v));
 	else
-		return msg_error(ERROR_BAD_VALUE, "%s needs %s, not this value",
-		    name, t->type == TAGCODEC_BOOL ? "true or false" :
-		    "a number");
-	if (!isfinite(*value))
-		return msg_error(ERROR_BAD_VALUE, "%s: value is not finite",
+		return msg_error(ERROR_BAD_VALUE, "%s needs true or false",
 		    name);
-	if (t->has_range && (*value < t->min || *value > t->max))
-		return msg_error(ERROR_OUT_OF_RANGE,
-		    "%s: %g is out of range %g..%g %s", name, *value, t->min,
-		    t->max, t->units);
-	*idx = (size_t)i;
 	return NULL;
 }
 
@@ -192,7 +222,7 @@ command_write(struct server *s, struct server_request *r)
 	struct server_write *w;
 	const char *name;
 	size_t n, k = 0, *idx;
-	double *val;
+	json_t **val;
 
 	if (one != NULL) {
 		if (!json_is_string(one) ||
@@ -226,6 +256,8 @@ command_write(struct server *s, struct server_request *r)
 		for (k = 0; k < n; k++)
 			server_write_send(s, w, idx[k], val[k]);
 	}
+	for (k = 0; k < n; k++)
+		json_decref(val[k]);
 	free(idx);
 	free(val);
 	json_decref(values);

@@ -8,7 +8,7 @@
  *   "STATUS" <JSON device status>
  *   "WROTE" <token> <error code> <message>
  * server to actor:
- *   "WRITE" <token> <tag index> <value as %.17g>
+ *   "WRITE" <token> <tag index> <value as JSON>
  */
 #include "config.h"
 
@@ -24,6 +24,7 @@
 
 static const struct driver_ops *const driver_table[] = {
 	&driver_modbus_tcp,
+	&driver_modbus_rtu,
 };
 
 struct driver_actor {
@@ -35,6 +36,9 @@ struct driver_actor {
 	size_t			*tags;
 	struct tagval		*last;	/* as last sent to the server */
 	struct tagval		*cur;
+	size_t			 status[PROJECT_STATUS_COUNT];
+	struct tagval		 status_last[PROJECT_STATUS_COUNT];
+	int			 has_status;
 	int			 backoff_ms;
 	long long		 next_scan;
 	long long		 next_connect;
@@ -74,14 +78,68 @@ driver_send_status(struct driver_actor *a)
 	a->status_sent = zclock_mono();
 }
 
+/* The device's status tags, from its counters. */
+static void
+driver_status_tag(struct driver_actor *a, enum project_status k,
+    struct tagval *tv)
+{
+	memset(tv, 0, sizeof *tv);
+	tv->quality = QUALITY_GOOD;
+	tv->ts_ms = tagval_now_ms();
+	switch (k) {
+	case PROJECT_STATUS_CONNECTED:
+		tv->is_bool = 1;
+		tv->value = a->stats.connected;
+		break;
+	case PROJECT_STATUS_LAST_ERROR:
+		tv->is_string = 1;
+		snprintf(tv->str, sizeof tv->str, "%s", a->stats.last_error);
+		break;
+	case PROJECT_STATUS_RTT_MS:
+		tv->value = a->stats.rtt_ms;
+		break;
+	case PROJECT_STATUS_REQUESTS:
+		tv->value = (double)a->stats.requests;
+		break;
+	case PROJECT_STATUS_ERRORS:
+		tv->value = (double)a->stats.errors;
+		break;
+	default:
+		tv->value = (double)a->stats.reconnects;
+		break;
+	}
+}
+
+static size_t
+driver_status_changes(struct driver_actor *a, struct driver_update *u)
+{
+	struct tagval tv;
+	size_t n = 0;
+	int k;
+
+	for (k = 0; a->has_status && k < PROJECT_STATUS_COUNT; k++) {
+		driver_status_tag(a, k, &tv);
+		if (tagval_same(&a->status_last[k], &tv))
+			continue;
+		a->status_last[k] = tv;
+		u[n].tag = (uint32_t)a->status[k];
+		u[n].tv = tv;
+		n++;
+	}
+	return n;
+}
+
 /* Sends the tags whose value or quality changed since the last send. */
 static void
 driver_send_changes(struct driver_actor *a)
 {
 	struct driver_update *u;
 	size_t i, n = 0;
+	int status_due = a->status_dirty ||
+	    zclock_mono() - a->status_sent >= DRIVER_STATUS_MS;
 
-	if ((u = calloc(a->dev.ntags + 1, sizeof *u)) == NULL)
+	if ((u = calloc(a->dev.ntags + PROJECT_STATUS_COUNT + 1,
+	    sizeof *u)) == NULL)
 		return;
 	for (i = 0; i < a->dev.ntags; i++) {
 		if (tagval_same(&a->last[i], &a->cur[i]))
@@ -91,12 +149,13 @@ driver_send_changes(struct driver_actor *a)
 		u[n].tv = a->cur[i];
 		n++;
 	}
+	/* Counters move every scan; once a second is news enough. */
+	if (status_due)
+		n += driver_status_changes(a, u + n);
 	if (n > 0)
 		zsock_send(a->pipe, "sb", "UPDATE", u, n * sizeof *u);
 	free(u);
-	/* Counters move every scan; once a second is news enough. */
-	if (a->status_dirty ||
-	    zclock_mono() - a->status_sent >= DRIVER_STATUS_MS)
+	if (status_due)
 		driver_send_status(a);
 }
 
@@ -156,15 +215,28 @@ driver_ensure_link(struct driver_actor *a)
 	return 0;
 }
 
-static void
-driver_scan(struct driver_actor *a)
+/* Scans what is due; returns when to come back (monotonic ms). */
+static long long
+driver_scan(struct driver_actor *a, long long now)
 {
 	char err[TAGVAL_REASON_MAX];
+	long long next = now + a->dev.conf->poll_ms;
 
 	if (driver_ensure_link(a) == 0 &&
-	    a->ops->scan(a->impl, a->cur, err, sizeof err) == -1)
+	    a->ops->scan(a->impl, a->cur, now, &next, err, sizeof err) == -1)
 		driver_link_failed(a, err);
+	if (!a->stats.connected && next < a->next_connect)
+		next = a->next_connect;
 	driver_send_changes(a);
+	return next;
+}
+
+static int
+driver_pipe_ready(void *arg)
+{
+	struct driver_actor *a = arg;
+
+	return (zsock_events(a->pipe) & ZMQ_POLLIN) != 0;
 }
 
 static ssize_t
@@ -180,7 +252,7 @@ driver_position(struct driver_actor *a, size_t tag)
 
 static void
 driver_do_write(struct driver_actor *a, const char *token, size_t tag,
-    double value)
+    json_t *value)
 {
 	char err[256] = "";
 	enum error_code rc;
@@ -210,6 +282,7 @@ driver_command(struct driver_actor *a)
 {
 	zmsg_t *m = zmsg_recv(a->pipe);
 	char *cmd, *token, *tag, *value;
+	json_t *v;
 	int term;
 
 	if (m == NULL)
@@ -220,9 +293,11 @@ driver_command(struct driver_actor *a)
 		token = zmsg_popstr(m);
 		tag = zmsg_popstr(m);
 		value = zmsg_popstr(m);
-		if (token != NULL && tag != NULL && value != NULL)
-			driver_do_write(a, token, strtoul(tag, NULL, 10),
-			    strtod(value, NULL));
+		v = value != NULL ? json_loads(value, JSON_DECODE_ANY, NULL) :
+		    NULL;
+		if (token != NULL && tag != NULL && v != NULL)
+			driver_do_write(a, token, strtoul(tag, NULL, 10), v);
+		json_decref(v);
 		zstr_free(&token);
 		zstr_free(&tag);
 		zstr_free(&value);
@@ -247,14 +322,24 @@ driver_actor_init(struct driver_actor *a, const struct project *p,
 	a->cur = calloc(p->ntags + 1, sizeof *a->cur);
 	if (a->tags == NULL || a->last == NULL || a->cur == NULL)
 		return -1;
-	for (i = 0; i < p->ntags; i++)
-		if (p->tags[i].device == device) {
-			a->last[n].quality = QUALITY_BAD;
-			a->last[n].value = NAN;
-			a->tags[n++] = i;
+	for (i = 0; i < p->ntags; i++) {
+		if (p->tags[i].device != device)
+			continue;
+		if (p->tags[i].space == PROJECT_SYSTEM) {
+			a->status[p->tags[i].status] = i;
+			a->has_status = 1;
+			continue;
 		}
+		a->last[n].quality = QUALITY_BAD;
+		a->last[n].value = NAN;
+		a->tags[n++] = i;
+	}
 	a->dev.tags = a->tags;
 	a->dev.ntags = n;
+	a->dev.interrupted = driver_pipe_ready;
+	a->dev.arg = a;
+	for (i = 0; i < PROJECT_STATUS_COUNT; i++)
+		a->status_last[i].quality = QUALITY_BAD;	/* send all once */
 	a->ops = driver_lookup(a->dev.conf->protocol);
 	if (a->ops == NULL || (a->impl = a->ops->open(&a->dev)) == NULL)
 		return -1;
@@ -287,20 +372,19 @@ driver_actor(zsock_t *pipe, void *arg)
 	zsock_signal(pipe, 0);
 	poller = zpoller_new(pipe, NULL);
 	for (;;) {
-		now = zclock_mono();
-		if (now >= a->next_scan) {
-			/* Keep the period; skip scans that overran it. */
-			if (a->next_scan == 0)
-				a->next_scan = now;
-			a->next_scan += a->dev.conf->poll_ms *
-			    ((now - a->next_scan) / a->dev.conf->poll_ms + 1);
-			driver_scan(a);
+		/* Writes first: they wait ahead of any poll. */
+		if (driver_pipe_ready(a)) {
+			if (driver_command(a) == -1)
+				break;
 			continue;
 		}
-		if (zpoller_wait(poller, (int)(a->next_scan - now)) == pipe &&
-		    driver_command(a) == -1)
-			break;
-		if (zpoller_terminated(poller))
+		now = zclock_mono();
+		if (now >= a->next_scan) {
+			a->next_scan = driver_scan(a, now);
+			continue;
+		}
+		if (zpoller_wait(poller, (int)(a->next_scan - now)) == NULL &&
+		    zpoller_terminated(poller))
 			break;
 	}
 	zpoller_destroy(&poller);
@@ -325,13 +409,19 @@ driver_start(const struct project *p, size_t device)
 	return actor;
 }
 
+/* The value is borrowed. */
 int
-driver_write(zactor_t *actor, uint64_t token, size_t tag, double value)
+driver_write(zactor_t *actor, uint64_t token, size_t tag, json_t *value)
 {
-	char t[32], i[32], v[64];
+	char t[32], i[32], *v;
+	int rc;
 
 	snprintf(t, sizeof t, "%llu", (unsigned long long)token);
 	snprintf(i, sizeof i, "%zu", tag);
-	snprintf(v, sizeof v, "%.17g", value);
-	return zstr_sendx(actor, "WRITE", t, i, v, NULL);
+	if ((v = json_dumps(value, JSON_ENCODE_ANY | JSON_REAL_PRECISION(17)))
+	    == NULL)
+		return -1;
+	rc = zstr_sendx(actor, "WRITE", t, i, v, NULL);
+	free(v);
+	return rc;
 }

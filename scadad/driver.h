@@ -21,13 +21,16 @@ struct driver_stats {
 	unsigned long	 reconnects;
 };
 
-/* The device's tags, by index into project->tags. */
+/* The device's polled tags, by index into project->tags. */
 struct driver_device {
 	const struct project		*project;
 	const struct project_device	*conf;
 	const size_t			*tags;
 	size_t				 ntags;
 	struct driver_stats		*stats;
+	/* True when a write waits: a scan then yields between requests. */
+	int				(*interrupted)(void *);
+	void				*arg;
 };
 
 struct driver_ops {
@@ -35,9 +38,13 @@ struct driver_ops {
 	void		*(*open)(const struct driver_device *);
 	int		 (*connect)(void *, char *, size_t);
 	void		 (*disconnect)(void *);
-	/* Fills out[ntags]; returns -1 only if the link itself failed. */
-	int		 (*scan)(void *, struct tagval *, char *, size_t);
-	enum error_code	 (*write)(void *, size_t, double, struct tagval *,
+	/*
+	 * Reads what is due at now (monotonic ms) into out[ntags] and sets
+	 * *next to when more is due. Returns -1 only if the link failed.
+	 */
+	int		 (*scan)(void *, struct tagval *, long long,
+			    long long *, char *, size_t);
+	enum error_code	 (*write)(void *, size_t, json_t *, struct tagval *,
 			    char *, size_t);
 	void		 (*close)(void **);
 };
@@ -49,8 +56,9 @@ struct driver_update {
 };
 
 extern const struct driver_ops driver_modbus_tcp;
+extern const struct driver_ops driver_modbus_rtu;
 
 zactor_t	*driver_start(const struct project *, size_t);
-int		 driver_write(zactor_t *, uint64_t, size_t, double);
+int		 driver_write(zactor_t *, uint64_t, size_t, json_t *);
 
 #endif

@@ -1,8 +1,12 @@
 /*
- * Modbus TCP through libmodbus. Tags are coalesced into blocks: sorted by
- * area and address, a block grows while it stays within the protocol's
- * (or the device's) maximum and the hole to bridge is at most max_gap,
- * so contiguous tags cost the fewest requests the protocol allows.
+ * Modbus TCP and RTU through libmodbus. Tags are coalesced into blocks:
+ * sorted by poll period, unit, area and address, a block grows while it
+ * stays within the protocol's (or the device's) maximum and the hole to
+ * bridge is at most max_gap, so contiguous tags cost the fewest requests
+ * the protocol allows. A block the PLC refuses as a whole (illegal
+ * address or function) is read tag by tag to find the culprit, which is
+ * then reported once as a configuration error and asked again only
+ * rarely, never as a storm.
  */
 #include "config.h"
 
@@ -17,19 +21,25 @@
 #include "tagcodec.h"
 
 struct driver_modbus_block {
+	int			 poll_ms;
+	int			 unit;
 	enum project_space	 space;
 	int			 start;
 	int			 count;
 	size_t			 first;		/* into order[] */
 	size_t			 n;
+	long long		 due;		/* monotonic ms */
+	int			 split;		/* read tag by tag */
 };
 
 struct driver_modbus {
 	const struct driver_device	*dev;
 	modbus_t			*ctx;
 	size_t				*order;	/* positions by address */
+	long long			*parked; /* config error: until */
 	struct driver_modbus_block	*blocks;
 	size_t				 nblocks;
+	int				 rs485_warned;
 	uint16_t			 regs[MODBUS_MAX_READ_REGISTERS];
 	uint8_t				 bits[MODBUS_MAX_READ_BITS];
 };
@@ -47,6 +57,10 @@ driver_modbus_cmp(const void *a, const void *b, void *arg)
 	const struct project_tag *x = driver_modbus_tag(m, *(const size_t *)a);
 	const struct project_tag *y = driver_modbus_tag(m, *(const size_t *)b);
 
+	if (x->poll_ms != y->poll_ms)
+		return x->poll_ms < y->poll_ms ? -1 : 1;
+	if (x->unit != y->unit)
+		return x->unit - y->unit;
 	if (x->space != y->space)
 		return x->space < y->space ? -1 : 1;
 	return x->address - y->address;
@@ -61,14 +75,27 @@ driver_modbus_limit(struct driver_modbus *m, enum project_space s)
 }
 
 static int
+driver_modbus_joins(struct driver_modbus *m,
+    const struct driver_modbus_block *b, const struct project_tag *t)
+{
+	int end = t->address + project_tag_width(t);
+
+	return b != NULL && b->poll_ms == t->poll_ms && b->unit == t->unit &&
+	    b->space == t->space &&
+	    t->address <= b->start + b->count + m->dev->conf->max_gap &&
+	    end - b->start <= driver_modbus_limit(m, t->space);
+}
+
+static int
 driver_modbus_plan(struct driver_modbus *m)
 {
 	struct driver_modbus_block *b = NULL;
 	size_t i, n = m->dev->ntags;
 
 	m->order = calloc(n + 1, sizeof *m->order);
+	m->parked = calloc(n + 1, sizeof *m->parked);
 	m->blocks = calloc(n + 1, sizeof *m->blocks);
-	if (m->order == NULL || m->blocks == NULL)
+	if (m->order == NULL || m->parked == NULL || m->blocks == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
 		m->order[i] = i;
@@ -77,13 +104,12 @@ driver_modbus_plan(struct driver_modbus *m)
 		const struct project_tag *t = driver_modbus_tag(m, m->order[i]);
 		int end = t->address + project_tag_width(t);
 
-		if (b == NULL || b->space != t->space ||
-		    t->address > b->start + b->count + m->dev->conf->max_gap ||
-		    end - b->start > driver_modbus_limit(m, t->space)) {
+		if (!driver_modbus_joins(m, b, t)) {
 			b = &m->blocks[m->nblocks++];
+			b->poll_ms = t->poll_ms;
+			b->unit = t->unit;
 			b->space = t->space;
 			b->start = t->address;
-			b->count = 0;
 			b->first = i;
 		}
 		if (end - b->start > b->count)
@@ -95,30 +121,47 @@ driver_modbus_plan(struct driver_modbus *m)
 	return 0;
 }
 
+static modbus_t *
+driver_modbus_new_ctx(const struct project_device *d)
+{
+	char port[16];
+
+	if (strcmp(d->protocol, "rtu") == 0)
+		return modbus_new_rtu(d->serial, d->baud,
+		    strcmp(d->parity, "none") == 0 ? 'N' :
+		    strcmp(d->parity, "odd") == 0 ? 'O' : 'E',
+		    d->data_bits, d->stop_bits);
+	snprintf(port, sizeof port, "%d", d->port);
+	return modbus_new_tcp_pi(d->host, port);
+}
+
 static void *
 driver_modbus_open(const struct driver_device *dev)
 {
+	const struct project_device *d = dev->conf;
 	struct driver_modbus *m = calloc(1, sizeof *m);
-	char port[16];
 
 	if (m == NULL)
 		return NULL;
 	m->dev = dev;
-	snprintf(port, sizeof port, "%d", dev->conf->port);
-	m->ctx = modbus_new_tcp_pi(dev->conf->host, port);
+	m->ctx = driver_modbus_new_ctx(d);
 	if (m->ctx == NULL || driver_modbus_plan(m) == -1) {
-		log_warn("device %s: cannot set up Modbus TCP to %s:%s",
-		    dev->conf->name, dev->conf->host, port);
+		log_warn("device %s: cannot set up Modbus %s", d->name,
+		    d->protocol);
 		if (m->ctx != NULL)
 			modbus_free(m->ctx);
 		free(m->order);
+		free(m->parked);
 		free(m->blocks);
 		free(m);
 		return NULL;
 	}
-	modbus_set_slave(m->ctx, dev->conf->unit);
-	modbus_set_response_timeout(m->ctx, dev->conf->timeout_ms / 1000,
-	    (dev->conf->timeout_ms % 1000) * 1000);
+	modbus_set_slave(m->ctx, d->unit);
+	modbus_set_response_timeout(m->ctx, d->timeout_ms / 1000,
+	    (d->timeout_ms % 1000) * 1000);
+	if (d->byte_timeout_ms > 0)
+		modbus_set_byte_timeout(m->ctx, d->byte_timeout_ms / 1000,
+		    (d->byte_timeout_ms % 1000) * 1000);
 	return m;
 }
 
@@ -132,6 +175,7 @@ driver_modbus_close(void **p)
 	modbus_close(m->ctx);
 	modbus_free(m->ctx);
 	free(m->order);
+	free(m->parked);
 	free(m->blocks);
 	free(m);
 	*p = NULL;
@@ -141,12 +185,23 @@ static int
 driver_modbus_connect(void *p, char *err, size_t errlen)
 {
 	struct driver_modbus *m = p;
+	const struct project_device *d = m->dev->conf;
 
 	if (modbus_connect(m->ctx) == -1) {
-		snprintf(err, errlen, "connect to %s:%d: %s",
-		    m->dev->conf->host, m->dev->conf->port,
-		    modbus_strerror(errno));
+		if (strcmp(d->protocol, "rtu") == 0)
+			snprintf(err, errlen, "open %s: %s", d->serial,
+			    modbus_strerror(errno));
+		else
+			snprintf(err, errlen, "connect to %s:%d: %s", d->host,
+			    d->port, modbus_strerror(errno));
 		return -1;
+	}
+	/* Not every port can switch its driver to RS-485: say so once. */
+	if (d->rs485 && modbus_rtu_set_serial_mode(m->ctx,
+	    MODBUS_RTU_RS485) == -1 && !m->rs485_warned) {
+		log_warn("device %s: %s cannot do RS-485 mode", d->name,
+		    d->serial);
+		m->rs485_warned = 1;
 	}
 	return 0;
 }
@@ -166,14 +221,22 @@ driver_modbus_is_exception(int e)
 	return e > MODBUS_ENOBASE && e <= EMBXGTAR;
 }
 
+/* Exceptions that mean "this address or function is not here". */
 static int
-driver_modbus_read(struct driver_modbus *m, enum project_space s, int addr,
-    int count)
+driver_modbus_is_config_error(int e)
+{
+	return e == EMBXILFUN || e == EMBXILADD;
+}
+
+static int
+driver_modbus_read(struct driver_modbus *m, int unit, enum project_space s,
+    int addr, int count)
 {
 	struct driver_stats *st = m->dev->stats;
 	long long t0 = zclock_usecs();
 	int rc = -1, attempt;
 
+	modbus_set_slave(m->ctx, unit);
 	for (attempt = 0; attempt <= m->dev->conf->retries; attempt++) {
 		st->requests++;
 		switch (s) {
@@ -188,7 +251,7 @@ driver_modbus_read(struct driver_modbus *m, enum project_space s, int addr,
 			rc = modbus_read_input_registers(m->ctx, addr, count,
 			    m->regs);
 			break;
-		case PROJECT_HOLDING:
+		default:
 			rc = modbus_read_registers(m->ctx, addr, count,
 			    m->regs);
 			break;
@@ -202,74 +265,179 @@ driver_modbus_read(struct driver_modbus *m, enum project_space s, int addr,
 	return rc;
 }
 
-/* Decodes one tag from the block just read, starting at address base. */
+/* Decodes one tag from the data just read, which starts at base. */
 static void
 driver_modbus_decode(struct driver_modbus *m, const struct project_tag *t,
     int base, struct tagval *tv)
 {
-	double raw;
+	const uint16_t *r = &m->regs[t->address - base];
+	double v, lo, hi;
 
-	if (t->type == TAGCODEC_BOOL) {
-		tv->is_bool = 1;
-		tv->value = m->bits[t->address - base] != 0;
-	} else {
-		raw = tagcodec_decode(t->type, t->order,
-		    &m->regs[t->address - base]);
-		tv->value = tagcodec_to_eng(&t->scale, raw);
+	tv->is_bool = t->type == TAGCODEC_BOOL;
+	tv->is_string = t->type == TAGCODEC_STRING;
+	if (t->space == PROJECT_COIL || t->space == PROJECT_DISCRETE)
+		v = m->bits[t->address - base] != 0;
+	else if (t->bit != -1)
+		v = (*r >> t->bit) & 1;
+	else if (tv->is_string) {
+		tagcodec_string_decode(t->order, r, project_tag_width(t),
+		    tv->str, sizeof tv->str);
+		v = 0;
+	} else
+		v = tagcodec_to_eng(&t->scale, tagcodec_decode(t->type,
+		    t->order, r));
+	if (t->clamp) {
+		lo = fmin(t->scale.eng_min, t->scale.eng_max);
+		hi = fmax(t->scale.eng_min, t->scale.eng_max);
+		v = fmin(fmax(v, lo), hi);
 	}
-	tv->quality = isfinite(tv->value) ? QUALITY_GOOD : QUALITY_BAD;
+	tv->value = v;
+	tv->quality = isfinite(v) ? QUALITY_GOOD : QUALITY_BAD;
 	snprintf(tv->reason, sizeof tv->reason, "%s",
-	    tv->quality == QUALITY_GOOD ? "" : "not a finite number");
+	    isfinite(v) ? "" : "not a finite number");
+}
+
+/* Counts a refused request; the device's last error says what it was. */
+static void
+driver_modbus_count_error(struct driver_modbus *m, const char *kind)
+{
+	struct driver_stats *st = m->dev->stats;
+
+	st->errors++;
+	snprintf(st->last_error, sizeof st->last_error, "%s: %s", kind,
+	    modbus_strerror(errno));
 }
 
 static void
-driver_modbus_block_bad(struct driver_modbus *m,
-    const struct driver_modbus_block *b, struct tagval *out, long long now)
+driver_modbus_mark(struct driver_modbus *m, struct tagval *tv, long long ts,
+    const char *kind)
 {
-	size_t i;
+	tv->quality = QUALITY_BAD;
+	tv->ts_ms = ts;
+	snprintf(tv->reason, sizeof tv->reason, "%s: %s", kind,
+	    modbus_strerror(errno));
+}
 
-	m->dev->stats->errors++;
-	snprintf(m->dev->stats->last_error, sizeof m->dev->stats->last_error,
-	    "exception: %s", modbus_strerror(errno));
-	for (i = b->first; i < b->first + b->n; i++) {
-		struct tagval *tv = &out[m->order[i]];
+/*
+ * One tag alone, in a block the PLC refused as a whole. A tag it
+ * refuses on its own is a configuration error: logged once, then asked
+ * again only every backoff_max_ms in case the PLC program changes.
+ */
+static int
+driver_modbus_read_one(struct driver_modbus *m, size_t i, struct tagval *out,
+    long long now)
+{
+	size_t pos = m->order[i];
+	const struct project_tag *t = driver_modbus_tag(m, pos);
+	long long ts = tagval_now_ms();
 
-		tv->quality = QUALITY_BAD;
-		tv->ts_ms = now;
-		snprintf(tv->reason, sizeof tv->reason, "exception: %s",
-		    modbus_strerror(errno));
+	if (m->parked[pos] > now)
+		return 0;
+	if (driver_modbus_read(m, t->unit, t->space, t->address,
+	    project_tag_width(t)) != -1) {
+		if (m->parked[pos] != 0)
+			log_info("device %s: tag %s: readable again",
+			    m->dev->conf->name, t->name);
+		m->parked[pos] = 0;
+		driver_modbus_decode(m, t, t->address, &out[pos]);
+		out[pos].ts_ms = ts;
+		return 0;
 	}
+	if (!driver_modbus_is_exception(errno))
+		return -1;
+	driver_modbus_count_error(m, "exception");
+	if (!driver_modbus_is_config_error(errno)) {
+		driver_modbus_mark(m, &out[pos], ts, "exception");
+		return 0;
+	}
+	if (m->parked[pos] == 0)
+		log_warnx("device %s: tag %s (%s:%d): configuration error: %s "
+		    "at %s %d, unit %d", m->dev->conf->name, t->name, t->file,
+		    t->line, modbus_strerror(errno), project_space_name(t->space),
+		    t->address, t->unit);
+	m->parked[pos] = now + m->dev->conf->backoff_max_ms;
+	driver_modbus_mark(m, &out[pos], ts, "configuration error");
+	return 0;
 }
 
 static int
-driver_modbus_scan(void *p, struct tagval *out, char *err, size_t errlen)
+driver_modbus_read_block(struct driver_modbus *m,
+    struct driver_modbus_block *b, struct tagval *out, long long now)
 {
-	struct driver_modbus *m = p;
-	long long now;
-	size_t bi, i;
+	long long ts;
+	size_t i;
 
-	for (bi = 0; bi < m->nblocks; bi++) {
-		const struct driver_modbus_block *b = &m->blocks[bi];
-
-		if (driver_modbus_read(m, b->space, b->start, b->count) == -1) {
-			if (!driver_modbus_is_exception(errno)) {
-				snprintf(err, errlen, "%s",
-				    modbus_strerror(errno));
+	if (b->split) {
+		for (i = b->first; i < b->first + b->n; i++)
+			if (driver_modbus_read_one(m, i, out, now) == -1)
 				return -1;
-			}
-			driver_modbus_block_bad(m, b, out, tagval_now_ms());
-			continue;
+		return 0;
+	}
+	if (driver_modbus_read(m, b->unit, b->space, b->start, b->count) ==
+	    -1) {
+		if (!driver_modbus_is_exception(errno))
+			return -1;
+		if (driver_modbus_is_config_error(errno) && b->n == 1) {
+			b->split = 1;
+			return driver_modbus_read_one(m, b->first, out, now);
 		}
-		now = tagval_now_ms();
-		for (i = b->first; i < b->first + b->n; i++) {
-			size_t pos = m->order[i];
+		if (driver_modbus_is_config_error(errno)) {
+			log_info("device %s: unit %d refused %s %d..%d (%s); "
+			    "reading its %zu tags one by one",
+			    m->dev->conf->name, b->unit,
+			    project_space_name(b->space), b->start,
+			    b->start + b->count - 1, modbus_strerror(errno),
+			    b->n);
+			b->split = 1;
+			return driver_modbus_read_block(m, b, out, now);
+		}
+		driver_modbus_count_error(m, "exception");
+		ts = tagval_now_ms();
+		for (i = b->first; i < b->first + b->n; i++)
+			driver_modbus_mark(m, &out[m->order[i]], ts,
+			    "exception");
+		return 0;
+	}
+	ts = tagval_now_ms();
+	for (i = b->first; i < b->first + b->n; i++) {
+		size_t pos = m->order[i];
 
-			driver_modbus_decode(m, driver_modbus_tag(m, pos),
-			    b->start, &out[pos]);
-			out[pos].ts_ms = now;
-		}
+		driver_modbus_decode(m, driver_modbus_tag(m, pos), b->start,
+		    &out[pos]);
+		out[pos].ts_ms = ts;
 	}
 	return 0;
+}
+
+static int
+driver_modbus_scan(void *p, struct tagval *out, long long now,
+    long long *next, char *err, size_t errlen)
+{
+	struct driver_modbus *m = p;
+	struct driver_modbus_block *b;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < m->nblocks && rc == 0; i++) {
+		b = &m->blocks[i];
+		if (b->due > now)
+			continue;
+		if (m->dev->interrupted(m->dev->arg))
+			break;		/* a write waits; come back at once */
+		/* Keep the period; skip reads that overran it. */
+		if (b->due == 0)
+			b->due = now;
+		b->due += b->poll_ms * ((now - b->due) / b->poll_ms + 1);
+		if (driver_modbus_read_block(m, b, out, now) == -1) {
+			snprintf(err, errlen, "%s", modbus_strerror(errno));
+			rc = -1;
+		}
+	}
+	*next = now + 60000;
+	for (i = 0; i < m->nblocks; i++)
+		if (m->blocks[i].due < *next)
+			*next = m->blocks[i].due;
+	return rc;
 }
 
 static enum error_code
@@ -283,35 +451,76 @@ driver_modbus_error(char *err, size_t errlen, const char *what)
 	return e == ETIMEDOUT ? ERROR_TIMEOUT : ERROR_DEVICE_OFFLINE;
 }
 
+/* Registers for a value; returns 0, or the error for the reply. */
 static enum error_code
-driver_modbus_write(void *p, size_t pos, double value, struct tagval *tv,
+driver_modbus_encode(struct driver_modbus *m, const struct project_tag *t,
+    json_t *value, uint16_t *regs, char *err, size_t errlen)
+{
+	double v;
+
+	if (t->type == TAGCODEC_STRING) {
+		if (tagcodec_string_encode(t->order, json_string_value(value),
+		    project_tag_width(t), regs) == -1) {
+			snprintf(err, errlen, "%s: text too long",
+			    t->name);
+			return ERROR_OUT_OF_RANGE;
+		}
+		return ERROR_NONE;
+	}
+	if (t->bit != -1) {
+		/* Bit N of a register: read, change the bit, write back. */
+		if (driver_modbus_read(m, t->unit, PROJECT_HOLDING, t->address,
+		    1) == -1)
+			return driver_modbus_error(err, errlen,
+			    "reading the register to change its bit");
+		regs[0] = json_is_true(value) ? m->regs[0] | 1u << t->bit :
+		    m->regs[0] & ~(1u << t->bit);
+		return ERROR_NONE;
+	}
+	v = tagcodec_to_raw(&t->scale, json_number_value(value));
+	if (tagcodec_encode(t->type, t->order, v, regs) == -1) {
+		snprintf(err, errlen, "%s: %g does not fit %s", t->name,
+		    json_number_value(value), tagcodec_type_name(t->type));
+		return ERROR_OUT_OF_RANGE;
+	}
+	return ERROR_NONE;
+}
+
+/* FC 5 or 15 for coils, 6 or 16 for registers (15/16 if forced). */
+static int
+driver_modbus_send(struct driver_modbus *m, const struct project_tag *t,
+    json_t *value, const uint16_t *regs)
+{
+	int n = project_tag_width(t), multiple = m->dev->conf->write_multiple;
+	uint8_t bit = json_is_true(value);
+
+	m->dev->stats->requests++;
+	modbus_set_slave(m->ctx, t->unit);
+	if (t->space == PROJECT_COIL)
+		return multiple ? modbus_write_bits(m->ctx, t->address, 1, &bit)
+		    : modbus_write_bit(m->ctx, t->address, bit);
+	if (n == 1 && !multiple)
+		return modbus_write_register(m->ctx, t->address, regs[0]);
+	return modbus_write_registers(m->ctx, t->address, n, regs);
+}
+
+static enum error_code
+driver_modbus_write(void *p, size_t pos, json_t *value, struct tagval *tv,
     char *err, size_t errlen)
 {
 	struct driver_modbus *m = p;
 	const struct project_tag *t = driver_modbus_tag(m, pos);
-	uint16_t regs[4];
-	int n, rc;
+	uint16_t regs[MODBUS_MAX_WRITE_REGISTERS];
+	enum error_code rc = ERROR_NONE;
 
-	if (t->type == TAGCODEC_BOOL) {
-		m->dev->stats->requests++;
-		rc = modbus_write_bit(m->ctx, t->address, value != 0);
-	} else {
-		if (tagcodec_encode(t->type, t->order,
-		    tagcodec_to_raw(&t->scale, value), regs) == -1) {
-			snprintf(err, errlen, "%g does not fit %s", value,
-			    tagcodec_type_name(t->type));
-			return ERROR_OUT_OF_RANGE;
-		}
-		n = tagcodec_registers(t->type);
-		m->dev->stats->requests++;
-		rc = n == 1 ? modbus_write_register(m->ctx, t->address,
-		    regs[0]) : modbus_write_registers(m->ctx, t->address, n,
-		    regs);
-	}
-	if (rc == -1)
+	if (t->space == PROJECT_HOLDING)
+		rc = driver_modbus_encode(m, t, value, regs, err, errlen);
+	if (rc != ERROR_NONE)
+		return rc;
+	if (driver_modbus_send(m, t, value, regs) == -1)
 		return driver_modbus_error(err, errlen, "write refused");
 	/* Read back, so every station sees what the PLC really holds. */
-	if (driver_modbus_read(m, t->space, t->address,
+	if (driver_modbus_read(m, t->unit, t->space, t->address,
 	    project_tag_width(t)) == -1)
 		return driver_modbus_error(err, errlen, "read-back failed");
 	memset(tv, 0, sizeof *tv);
@@ -322,6 +531,16 @@ driver_modbus_write(void *p, size_t pos, double value, struct tagval *tv,
 
 const struct driver_ops driver_modbus_tcp = {
 	.protocol = "tcp",
+	.open = driver_modbus_open,
+	.connect = driver_modbus_connect,
+	.disconnect = driver_modbus_disconnect,
+	.scan = driver_modbus_scan,
+	.write = driver_modbus_write,
+	.close = driver_modbus_close,
+};
+
+const struct driver_ops driver_modbus_rtu = {
+	.protocol = "rtu",
 	.open = driver_modbus_open,
 	.connect = driver_modbus_connect,
 	.disconnect = driver_modbus_disconnect,

@@ -96,8 +96,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (check) {
-		printf(_("%s: project '%s' OK: %zu devices, %zu tags\n"),
-		    p->path, p->name, p->ndevices, p->ntags);
+		printf(_("%s: project '%s' OK: %zu devices, %zu tags, "
+		    "%zu device status tags\n"), p->path, p->name,
+		    p->ndevices, p->ntags - p->ndevices * PROJECT_STATUS_COUNT,
+		    p->ndevices * PROJECT_STATUS_COUNT);
 		project_free(&p);
 		return 0;
 	}

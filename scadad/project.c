@@ -24,12 +24,14 @@
 
 #include "i18n.h"
 #include "project.h"
+#include "tagval.h"
 
 enum project_keytype {
 	KEY_STRING,
 	KEY_INT,
+	KEY_BOOL,
 	KEY_ORDER,
-	KEY_PROTOCOL
+	KEY_CHOICE	/* one of the words in choices */
 };
 
 enum project_section {
@@ -46,10 +48,12 @@ struct project_key {
 	long			 min, max;
 	const char		*def;
 	size_t			 offset;
+	const char		*choices;
 };
 
-#define PKEY(f)	offsetof(struct project, f)
-#define DKEY(f)	offsetof(struct project_device, f)
+#define PKEY(f)		offsetof(struct project, f), NULL
+#define DKEY(f)		offsetof(struct project_device, f), NULL
+#define DCHOICE(f, c)	offsetof(struct project_device, f), c
 
 static const struct project_key project_keys[] = {
 	{ SECTION_PROJECT, "name", KEY_STRING, 0, 0, "", PKEY(name) },
@@ -61,16 +65,28 @@ static const struct project_key project_keys[] = {
 	    PKEY(publish) },
 	{ SECTION_SERVER, "heartbeat_ms", KEY_INT, 100, 10000, "1000",
 	    PKEY(heartbeat_ms) },
-	{ SECTION_DEVICE, "protocol", KEY_PROTOCOL, 0, 0, "tcp",
-	    DKEY(protocol) },
+	{ SECTION_DEVICE, "protocol", KEY_CHOICE, 0, 0, "tcp",
+	    DCHOICE(protocol, "tcp rtu") },
 	{ SECTION_DEVICE, "host", KEY_STRING, 0, 0, "", DKEY(host) },
 	{ SECTION_DEVICE, "port", KEY_INT, 1, 65535, "502", DKEY(port) },
+	{ SECTION_DEVICE, "serial", KEY_STRING, 0, 0, "", DKEY(serial) },
+	{ SECTION_DEVICE, "baud", KEY_INT, 300, 4000000, "19200",
+	    DKEY(baud) },
+	{ SECTION_DEVICE, "parity", KEY_CHOICE, 0, 0, "even",
+	    DCHOICE(parity, "none even odd") },
+	{ SECTION_DEVICE, "data_bits", KEY_INT, 7, 8, "8", DKEY(data_bits) },
+	{ SECTION_DEVICE, "stop_bits", KEY_INT, 1, 2, "1", DKEY(stop_bits) },
+	{ SECTION_DEVICE, "rs485", KEY_BOOL, 0, 1, "no", DKEY(rs485) },
 	{ SECTION_DEVICE, "unit", KEY_INT, 0, 255, "1", DKEY(unit) },
 	{ SECTION_DEVICE, "poll_ms", KEY_INT, 10, 3600000, "1000",
 	    DKEY(poll_ms) },
 	{ SECTION_DEVICE, "timeout_ms", KEY_INT, 10, 60000, "1000",
 	    DKEY(timeout_ms) },
+	{ SECTION_DEVICE, "byte_timeout_ms", KEY_INT, 0, 60000, "0",
+	    DKEY(byte_timeout_ms) },
 	{ SECTION_DEVICE, "retries", KEY_INT, 0, 10, "1", DKEY(retries) },
+	{ SECTION_DEVICE, "write_multiple", KEY_BOOL, 0, 1, "no",
+	    DKEY(write_multiple) },
 	{ SECTION_DEVICE, "backoff_max_ms", KEY_INT, 100, 600000, "10000",
 	    DKEY(backoff_max_ms) },
 	{ SECTION_DEVICE, "max_registers", KEY_INT, 1, 125, "125",
@@ -100,6 +116,7 @@ static const char *const project_spaces[] = {
 	[PROJECT_DISCRETE] = "discrete",
 	[PROJECT_INPUT] = "input",
 	[PROJECT_HOLDING] = "holding",
+	[PROJECT_SYSTEM] = "system",
 };
 
 const char *
@@ -112,7 +129,11 @@ project_space_name(enum project_space s)
 int
 project_tag_width(const struct project_tag *t)
 {
-	return t->type == TAGCODEC_BOOL ? 1 : tagcodec_registers(t->type);
+	if (t->type == TAGCODEC_BOOL)
+		return 1;
+	if (t->type == TAGCODEC_STRING)
+		return (t->length + 1) / 2;
+	return tagcodec_registers(t->type);
 }
 
 static int
@@ -153,6 +174,33 @@ project_double(const char *s, double *v)
 	    -1 : 0;
 }
 
+/* yes/true/1 or no/false/0; returns -1 for anything else. */
+static int
+project_yesno(const char *s)
+{
+	if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0 ||
+	    strcmp(s, "1") == 0)
+		return 1;
+	if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0 ||
+	    strcmp(s, "0") == 0)
+		return 0;
+	return -1;
+}
+
+/* Is word one of the space-separated words in list? */
+static int
+project_choice(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = list; n > 0 && (p = strstr(p, word)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
 static int
 project_set_key(struct project_loader *l, void *base,
     const struct project_key *k, const char *value)
@@ -183,11 +231,16 @@ project_set_key(struct project_loader *l, void *base,
 			    _("%s: unknown byte order '%s' (ABCD, CDAB, BADC or DCBA)"),
 			    k->name, value);
 		return 1;
-	case KEY_PROTOCOL:
-		if (strcmp(value, "tcp") != 0)
+	case KEY_BOOL:
+		if ((*ip = project_yesno(value)) == -1)
 			return project_fail(l, l->line,
-			    _("%s: unknown protocol '%s' (tcp)"), k->name,
-			    value);
+			    _("%s: '%s' is not yes or no"), k->name, value);
+		return 1;
+	case KEY_CHOICE:
+		if (!project_choice(k->choices, value))
+			return project_fail(l, l->line,
+			    _("%s: '%s' is not one of: %s"), k->name, value,
+			    k->choices);
 		free(*sp);
 		*sp = strdup(value);
 		return 1;
@@ -342,9 +395,13 @@ project_check_devices(struct project_loader *l)
 	for (i = 0; i < l->p->ndevices; i++) {
 		struct project_device *d = &l->p->devices[i];
 
-		if (d->host == NULL || d->host[0] == '\0')
+		if (strcmp(d->protocol, "tcp") == 0 && d->host[0] == '\0')
 			return project_fail(l, d->line,
 			    _("device '%s' has no host"), d->name);
+		if (strcmp(d->protocol, "rtu") == 0 && d->serial[0] == '\0')
+			return project_fail(l, d->line,
+			    _("device '%s' has no serial (the serial device, "
+			    "e.g. /dev/ttyUSB0)"), d->name);
 	}
 	return 1;
 }
@@ -353,13 +410,14 @@ enum project_column {
 	COL_NAME, COL_DEVICE, COL_AREA, COL_SPACE, COL_ADDRESS, COL_TYPE,
 	COL_ORDER, COL_UNITS, COL_RAW_MIN, COL_RAW_MAX, COL_ENG_MIN,
 	COL_ENG_MAX, COL_MIN, COL_MAX, COL_WRITABLE, COL_DESCRIPTION,
+	COL_UNIT, COL_POLL_MS, COL_BIT, COL_LENGTH, COL_CLAMP,
 	COL_COUNT
 };
 
 static const char *const project_columns[COL_COUNT] = {
 	"name", "device", "area", "space", "address", "type", "byte_order",
 	"units", "raw_min", "raw_max", "eng_min", "eng_max", "min", "max",
-	"writable", "description"
+	"writable", "description", "unit", "poll_ms", "bit", "length", "clamp"
 };
 
 #define PROJECT_CSV_MAXCOLS	64
@@ -461,18 +519,34 @@ project_csv_pair(struct project_csv *c, enum project_column a,
 }
 
 static int
-project_csv_bool(struct project_csv *c, const char *s, int *v)
+project_csv_bool(struct project_csv *c, enum project_column col, int *v)
 {
+	const char *s = c->fields[col];
+
 	if (s == NULL)
 		*v = 0;
-	else if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0 ||
-	    strcmp(s, "1") == 0)
-		*v = 1;
-	else if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0 ||
-	    strcmp(s, "0") == 0)
-		*v = 0;
-	else
-		return project_csv_fail(c, _("writable: '%s' is not yes or no"), s);
+	else if ((*v = project_yesno(s)) == -1)
+		return project_csv_fail(c, _("%s: '%s' is not yes or no"),
+		    project_columns[col], s);
+	return 0;
+}
+
+/* An optional whole number in lo..hi; def when the field is empty. */
+static int
+project_csv_int(struct project_csv *c, enum project_column col, long lo,
+    long hi, int def, int *v)
+{
+	const char *s = c->fields[col];
+	long n;
+
+	if (s == NULL) {
+		*v = def;
+		return 0;
+	}
+	if (project_long(s, &n) == -1 || n < lo || n > hi)
+		return project_csv_fail(c, _("%s: '%s' is not a number in "
+		    "%ld..%ld"), project_columns[col], s, lo, hi);
+	*v = (int)n;
 	return 0;
 }
 
@@ -486,11 +560,45 @@ project_csv_device(struct project_csv *c, struct project_tag *t)
 		if (strcmp(p->devices[i].name, c->fields[COL_DEVICE]) == 0) {
 			t->device = i;
 			t->order = p->devices[i].order;
+			if (project_csv_int(c, COL_UNIT, 0, 255,
+			    p->devices[i].unit, &t->unit) == -1 ||
+			    project_csv_int(c, COL_POLL_MS, 10, 3600000,
+			    p->devices[i].poll_ms, &t->poll_ms) == -1)
+				return -1;
 			return 0;
 		}
 	project_csv_fail(c, _("unknown device '%s'"),
 	    c->fields[COL_DEVICE]);
 	return -1;
+}
+
+/*
+ * Bits live in coils and discrete inputs, or as bit N of a register;
+ * everything else in registers. A string needs its length.
+ */
+static int
+project_csv_fit(struct project_csv *c, struct project_tag *t)
+{
+	int bits = t->space == PROJECT_COIL || t->space == PROJECT_DISCRETE;
+
+	if (project_csv_int(c, COL_BIT, 0, 15, -1, &t->bit) == -1 ||
+	    project_csv_int(c, COL_LENGTH, 1, TAGVAL_STR_MAX - 1, 0,
+	    &t->length) == -1)
+		return -1;
+	if (bits && t->type != TAGCODEC_BOOL)
+		return project_csv_fail(c, _("type %s does not fit space %s"),
+		    c->fields[COL_TYPE], c->fields[COL_SPACE]);
+	if (!bits && t->type == TAGCODEC_BOOL && t->bit == -1)
+		return project_csv_fail(c, _("a bool in a register needs "
+		    "bit (0..15)"));
+	if (t->bit != -1 && (bits || t->type != TAGCODEC_BOOL))
+		return project_csv_fail(c, _("bit is only for bool tags in "
+		    "input or holding registers"));
+	if ((t->type == TAGCODEC_STRING) != (t->length > 0))
+		return project_csv_fail(c, t->length > 0 ?
+		    _("length is only for string tags") :
+		    _("a string tag needs length (characters)"));
+	return 0;
 }
 
 static int
@@ -500,7 +608,7 @@ project_csv_space(struct project_csv *c, struct project_tag *t)
 	int i;
 	long addr;
 
-	for (i = 0; i <= PROJECT_HOLDING; i++)
+	for (i = 0; i <= PROJECT_HOLDING; i++)	/* not system */
 		if (strcmp(project_spaces[i], s) == 0)
 			break;
 	if (i > PROJECT_HOLDING)
@@ -509,11 +617,8 @@ project_csv_space(struct project_csv *c, struct project_tag *t)
 	t->space = i;
 	if (tagcodec_type_from_name(c->fields[COL_TYPE], &t->type) == -1)
 		return project_csv_fail(c, _("unknown type '%s'"), c->fields[COL_TYPE]);
-	if ((t->type == TAGCODEC_BOOL) !=
-	    (t->space == PROJECT_COIL || t->space == PROJECT_DISCRETE))
-		return project_csv_fail(c,
-		    _("type %s does not fit space %s"), c->fields[COL_TYPE],
-		    s);
+	if (project_csv_fit(c, t) == -1)
+		return -1;
 	if (project_long(c->fields[COL_ADDRESS], &addr) == -1 || addr < 0 ||
 	    addr > 65535)
 		return project_csv_fail(c,
@@ -546,7 +651,14 @@ project_csv_scaling(struct project_csv *c, struct project_tag *t)
 	if (a == 1 && (s->raw_min == s->raw_max || s->eng_min == s->eng_max))
 		return project_csv_fail(c,
 		    _("scaling range is empty"));
-	s->enabled = a == 1 && t->type != TAGCODEC_BOOL;
+	if (a == 1 && (t->type == TAGCODEC_BOOL || t->type == TAGCODEC_STRING))
+		return project_csv_fail(c, _("a %s tag cannot be scaled"),
+		    tagcodec_type_name(t->type));
+	s->enabled = a == 1;
+	if (project_csv_bool(c, COL_CLAMP, &t->clamp) == -1)
+		return -1;
+	if (t->clamp && !s->enabled)
+		return project_csv_fail(c, _("clamp needs scaling"));
 	switch (project_csv_pair(c, COL_MIN, COL_MAX, &t->min, &t->max)) {
 	case -1:
 		return -1;
@@ -587,6 +699,11 @@ project_csv_row(struct project_csv *c)
 			project_csv_fail(c, _("missing %s"), project_columns[required[i]]);
 			return;
 		}
+	if (strncmp(c->fields[COL_NAME], "sys.", 4) == 0) {
+		project_csv_fail(c, _("tag names starting with sys. are "
+		    "reserved for device status"));
+		return;
+	}
 	if (!project_valid_name(c->fields[COL_NAME])) {
 		project_csv_fail(c,
 		    _("bad tag name '%s' (letters, digits, _ . - :)"), c->fields[COL_NAME]);
@@ -594,7 +711,7 @@ project_csv_row(struct project_csv *c)
 	}
 	if (project_csv_device(c, &t) == -1 || project_csv_space(c, &t) == -1 ||
 	    project_csv_scaling(c, &t) == -1 ||
-	    project_csv_bool(c, c->fields[COL_WRITABLE], &t.writable) == -1)
+	    project_csv_bool(c, COL_WRITABLE, &t.writable) == -1)
 		return;
 	if (t.writable && (t.space == PROJECT_DISCRETE ||
 	    t.space == PROJECT_INPUT)) {
@@ -757,6 +874,63 @@ project_check_tags(struct project_loader *l)
 	free(v);
 }
 
+static const struct {
+	const char		*name;
+	enum tagcodec_type	 type;
+	const char		*units;
+	const char		*description;
+} project_status_tags[PROJECT_STATUS_COUNT] = {
+	[PROJECT_STATUS_CONNECTED] = { "connected", TAGCODEC_BOOL, "",
+	    "link to the device is up" },
+	[PROJECT_STATUS_LAST_ERROR] = { "last_error", TAGCODEC_STRING, "",
+	    "last communication error" },
+	[PROJECT_STATUS_RTT_MS] = { "rtt_ms", TAGCODEC_FLOAT64, "ms",
+	    "round-trip time of the last request" },
+	[PROJECT_STATUS_REQUESTS] = { "requests", TAGCODEC_UINT64, "",
+	    "requests sent" },
+	[PROJECT_STATUS_ERRORS] = { "errors", TAGCODEC_UINT64, "",
+	    "failed requests and lost links" },
+	[PROJECT_STATUS_RECONNECTS] = { "reconnects", TAGCODEC_UINT64, "",
+	    "links re-established" },
+};
+
+/* Every device's status, published like any tag: sys.DEVICE.NAME. */
+static int
+project_add_status_tags(struct project *p)
+{
+	struct project_tag *v, *t;
+	size_t d;
+	int k;
+
+	v = reallocarray(p->tags, p->ntags + p->ndevices * PROJECT_STATUS_COUNT
+	    + 1, sizeof *v);
+	if (v == NULL)
+		return -1;
+	p->tags = v;
+	for (d = 0; d < p->ndevices; d++)
+		for (k = 0; k < PROJECT_STATUS_COUNT; k++) {
+			t = &p->tags[p->ntags++];
+			memset(t, 0, sizeof *t);
+			if (asprintf(&t->name, "sys.%s.%s", p->devices[d].name,
+			    project_status_tags[k].name) == -1)
+				return -1;
+			t->area = strdup("sys");
+			t->units = strdup(project_status_tags[k].units);
+			t->description = strdup(project_status_tags[k].description);
+			t->file = strdup(p->path);
+			t->line = p->devices[d].line;
+			t->device = d;
+			t->space = PROJECT_SYSTEM;
+			t->status = k;
+			t->address = k;
+			t->bit = -1;
+			t->type = project_status_tags[k].type;
+			t->length = t->type == TAGCODEC_STRING ?
+			    TAGVAL_STR_MAX - 1 : 0;
+		}
+	return 0;
+}
+
 struct project *
 project_load(const char *path, char *err, size_t errlen)
 {
@@ -796,6 +970,8 @@ project_load(const char *path, char *err, size_t errlen)
 		project_csv_load(&l, l.p->tagfiles[i]);
 	if (!l.failed)
 		project_check_tags(&l);
+	if (!l.failed && project_add_status_tags(l.p) == -1)
+		l.failed = 1;
 	if (l.failed)
 		project_free(&l.p);
 	return l.p;

@@ -14,7 +14,19 @@ enum project_space {
 	PROJECT_COIL,
 	PROJECT_DISCRETE,
 	PROJECT_INPUT,
-	PROJECT_HOLDING
+	PROJECT_HOLDING,
+	PROJECT_SYSTEM		/* device status, kept by scadad itself */
+};
+
+/* The status tags every device gets, named sys.DEVICE.NAME. */
+enum project_status {
+	PROJECT_STATUS_CONNECTED,
+	PROJECT_STATUS_LAST_ERROR,
+	PROJECT_STATUS_RTT_MS,
+	PROJECT_STATUS_REQUESTS,
+	PROJECT_STATUS_ERRORS,
+	PROJECT_STATUS_RECONNECTS,
+	PROJECT_STATUS_COUNT
 };
 
 struct project_device {
@@ -22,10 +34,18 @@ struct project_device {
 	char			*protocol;
 	char			*host;
 	int			 port;
+	char			*serial;	/* RTU: the serial device */
+	int			 baud;
+	char			*parity;
+	int			 data_bits;
+	int			 stop_bits;
+	int			 rs485;
 	int			 unit;
 	int			 poll_ms;
 	int			 timeout_ms;
+	int			 byte_timeout_ms;
 	int			 retries;
+	int			 write_multiple;
 	int			 backoff_max_ms;
 	int			 max_registers;
 	int			 max_bits;
@@ -40,8 +60,14 @@ struct project_tag {
 	char			*units;
 	char			*description;
 	size_t			 device;
+	int			 unit;
+	int			 poll_ms;
 	enum project_space	 space;
 	int			 address;
+	int			 bit;		/* 0..15 on a register, or -1 */
+	int			 length;	/* string characters */
+	int			 clamp;
+	enum project_status	 status;	/* PROJECT_SYSTEM only */
 	enum tagcodec_type	 type;
 	enum tagcodec_order	 order;
 	struct tagcodec_scale	 scale;

@@ -160,9 +160,10 @@ server_write_new(struct server *s, struct server_request *r, int parts)
 	return w;
 }
 
+/* The value is borrowed. */
 void
 server_write_send(struct server *s, struct server_write *w, size_t tag,
-    double value)
+    json_t *value)
 {
 	const struct project_tag *t = &s->project->tags[tag];
 	const struct project_device *d = &s->project->devices[t->device];

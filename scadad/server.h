@@ -64,6 +64,6 @@ void	 server_reply(struct server *, zmsg_t *, json_t *);
 struct server_write *server_write_new(struct server *,
 	    struct server_request *, int);
 void	 server_write_send(struct server *, struct server_write *, size_t,
-	    double);
+	    json_t *);
 
 #endif

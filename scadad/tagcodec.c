@@ -26,6 +26,7 @@ static const struct {
 	[TAGCODEC_UINT64] =  { "uint64", 4, 0, 18446744073709549568.0 },
 	[TAGCODEC_FLOAT32] = { "float32", 2, 0, 0 },
 	[TAGCODEC_FLOAT64] = { "float64", 4, 0, 0 },
+	[TAGCODEC_STRING] =  { "string", 0, 0, 0 },
 };
 
 static const char *const tagcodec_orders[TAGCODEC_ORDER_COUNT] = {
@@ -82,7 +83,8 @@ tagcodec_order_name(enum tagcodec_order o)
 int
 tagcodec_raw_limits(enum tagcodec_type t, double *min, double *max)
 {
-	if (t == TAGCODEC_FLOAT32 || t == TAGCODEC_FLOAT64)
+	if (t == TAGCODEC_FLOAT32 || t == TAGCODEC_FLOAT64 ||
+	    t == TAGCODEC_STRING)
 		return -1;
 	*min = tagcodec_types[t].min;
 	*max = tagcodec_types[t].max;
@@ -147,7 +149,7 @@ tagcodec_decode(enum tagcodec_type t, enum tagcodec_order o,
 	double d;
 	int n = tagcodec_types[t].registers;
 
-	assert(t != TAGCODEC_BOOL);
+	assert(t != TAGCODEC_BOOL && t != TAGCODEC_STRING);
 	tagcodec_to_bytes(o, regs, n, b);
 	u = tagcodec_be(b, 2 * n);
 	switch (t) {
@@ -181,7 +183,7 @@ tagcodec_encode(enum tagcodec_type t, enum tagcodec_order o, double v,
 	float f;
 	int i, n = tagcodec_types[t].registers;
 
-	assert(t != TAGCODEC_BOOL);
+	assert(t != TAGCODEC_BOOL && t != TAGCODEC_STRING);
 	if (!isfinite(v))
 		return -1;
 	if (t == TAGCODEC_FLOAT32) {
@@ -206,6 +208,42 @@ tagcodec_encode(enum tagcodec_type t, enum tagcodec_order o, double v,
 	for (i = 2 * n - 1; i >= 0; i--, u >>= 8)
 		b[i] = u & 0xff;
 	tagcodec_from_bytes(o, b, n, regs);
+	return 0;
+}
+
+/*
+ * A string of n registers, up to the first NUL. Bytes outside printable
+ * ASCII become '?': a PLC string is text for a screen, and a stray byte
+ * must not make the value unsendable as JSON.
+ */
+void
+tagcodec_string_decode(enum tagcodec_order o, const uint16_t *regs, int n,
+    char *buf, size_t len)
+{
+	uint8_t bytes[2 * 125];
+	size_t i, max;
+
+	if (n > 125)
+		n = 125;
+	tagcodec_to_bytes(o, regs, n, bytes);
+	max = (size_t)(2 * n) < len - 1 ? (size_t)(2 * n) : len - 1;
+	for (i = 0; i < max && bytes[i] != 0; i++)
+		buf[i] = (bytes[i] >= 0x20 && bytes[i] < 0x7f) ? bytes[i] : '?';
+	buf[i] = '\0';
+}
+
+/* Pads with NULs; returns -1 if the text does not fit n registers. */
+int
+tagcodec_string_encode(enum tagcodec_order o, const char *s, int n,
+    uint16_t *regs)
+{
+	uint8_t bytes[2 * 125] = { 0 };
+	size_t len = strlen(s);
+
+	if (n > 125 || len > (size_t)(2 * n))
+		return -1;
+	memcpy(bytes, s, len);
+	tagcodec_from_bytes(o, bytes, n, regs);
 	return 0;
 }
 
@@ -248,7 +286,7 @@ tagcodec_selftest(void)
 	assert(tagcodec_decode(TAGCODEC_INT16, TAGCODEC_ABCD, regs) == -257);
 	assert(tagcodec_decode(TAGCODEC_INT16, TAGCODEC_BADC, regs) == -2);
 
-	for (t = TAGCODEC_INT16; t < TAGCODEC_TYPE_COUNT; t++)
+	for (t = TAGCODEC_INT16; t < TAGCODEC_STRING; t++)
 		for (o = 0; o < TAGCODEC_ORDER_COUNT; o++)
 			for (i = 0; i < (int)(sizeof samples / sizeof *samples);
 			    i++) {
@@ -267,6 +305,19 @@ tagcodec_selftest(void)
 			}
 	assert(tagcodec_encode(TAGCODEC_UINT16, TAGCODEC_ABCD, -1, regs) == -1);
 	assert(tagcodec_encode(TAGCODEC_INT16, TAGCODEC_ABCD, 40000, regs) ==
+	    -1);
+	for (o = 0; o < TAGCODEC_ORDER_COUNT; o++) {
+		char text[16];
+
+		assert(tagcodec_string_encode(o, "PUMP7", 3, regs) == 0);
+		tagcodec_string_decode(o, regs, 3, text, sizeof text);
+		assert(strcmp(text, "PUMP7") == 0);
+	}
+	assert(tagcodec_string_encode(TAGCODEC_ABCD, "PU", 1, regs) == 0);
+	assert(regs[0] == 0x5055);	/* 'P' high byte first */
+	assert(tagcodec_string_encode(TAGCODEC_BADC, "PU", 1, regs) == 0);
+	assert(regs[0] == 0x5550);
+	assert(tagcodec_string_encode(TAGCODEC_ABCD, "TOOLONG", 2, regs) ==
 	    -1);
 	assert(tagcodec_to_eng(&s, 5000) == 50);
 	assert(tagcodec_to_raw(&s, 55.5) == 5550);

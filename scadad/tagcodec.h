@@ -18,6 +18,7 @@ enum tagcodec_type {
 	TAGCODEC_UINT64,
 	TAGCODEC_FLOAT32,
 	TAGCODEC_FLOAT64,
+	TAGCODEC_STRING,	/* fixed length, two characters a register */
 	TAGCODEC_TYPE_COUNT
 };
 
@@ -46,6 +47,10 @@ double		 tagcodec_decode(enum tagcodec_type, enum tagcodec_order,
 		    const uint16_t *);
 int		 tagcodec_encode(enum tagcodec_type, enum tagcodec_order,
 		    double, uint16_t *);
+void		 tagcodec_string_decode(enum tagcodec_order,
+		    const uint16_t *, int, char *, size_t);
+int		 tagcodec_string_encode(enum tagcodec_order, const char *,
+		    int, uint16_t *);
 double		 tagcodec_to_eng(const struct tagcodec_scale *, double);
 double		 tagcodec_to_raw(const struct tagcodec_scale *, double);
 void		 tagcodec_selftest(void);

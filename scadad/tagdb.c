@@ -41,6 +41,7 @@ tagdb_new(const struct project *p)
 		e->conf = &p->tags[i];
 		e->tv.value = NAN;
 		e->tv.is_bool = p->tags[i].type == TAGCODEC_BOOL;
+		e->tv.is_string = p->tags[i].type == TAGCODEC_STRING;
 		e->tv.quality = QUALITY_BAD;
 		e->tv.ts_ms = tagval_now_ms();
 		snprintf(e->tv.reason, sizeof e->tv.reason, "not yet read");
@@ -106,6 +107,14 @@ tagdb_meta(tagdb_t *db, size_t i)
 	    "device", db->project->devices[t->device].name,
 	    "writable", t->writable, "space", project_space_name(t->space),
 	    "address", t->address);
+	if (o != NULL && t->space != PROJECT_SYSTEM) {
+		json_object_set_new(o, "unit", json_integer(t->unit));
+		json_object_set_new(o, "poll_ms", json_integer(t->poll_ms));
+	}
+	if (o != NULL && t->bit != -1)
+		json_object_set_new(o, "bit", json_integer(t->bit));
+	if (o != NULL && t->type == TAGCODEC_STRING)
+		json_object_set_new(o, "length", json_integer(t->length));
 	if (o != NULL && t->has_range) {
 		json_object_set_new(o, "min", json_real(t->min));
 		json_object_set_new(o, "max", json_real(t->max));

@@ -172,6 +172,12 @@ value_parse(const struct mirror_tag *t, const char *text, json_t **out,
 		snprintf(err, errlen, "%s", _("no value entered"));
 		return -1;
 	}
+	if (t != NULL && strcmp(t->type, "string") == 0) {
+		if ((*out = json_string(s)) != NULL)
+			return 0;
+		snprintf(err, errlen, "%s", _("not valid UTF-8"));
+		return -1;
+	}
 	if (t != NULL && value_is_bool(t)) {
 		if (value_parse_bool(s, out) == 0)
 			return 0;

@@ -233,7 +233,7 @@ view_tags_row(struct view_entry *ve, WINDOW *win, int y, size_t i,
 	struct view_tags *vt = ve->data;
 	const struct mirror_tag *t = mirror_at(view_tags_mirror(ve), i);
 	struct view_tags_state s;
-	char value[64], when[16], mark[3];
+	char value[TAGVAL_STR_MAX], when[16], mark[3];
 	attr_t attr;
 
 	if (t == NULL)
@@ -242,7 +242,11 @@ view_tags_row(struct view_entry *ve, WINDOW *win, int y, size_t i,
 	attr = ui_attr(s.role);
 	if (i == vt->sel)
 		attr |= ui_attr(UI_SELECTED);
-	value_format(t->tv.value, value_is_bool(t), value, sizeof value);
+	if (t->tv.is_string)
+		snprintf(value, sizeof value, "%s", t->tv.str);
+	else
+		value_format(t->tv.value, value_is_bool(t), value,
+		    sizeof value);
 	value_time(t->tv.ts_ms, when, sizeof when);
 	snprintf(mark, sizeof mark, "%c ", s.marker);
 	ui_fill(win, y, attr);

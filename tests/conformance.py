@@ -163,8 +163,9 @@ expect_error([b'{"op":"ping","pad":"' + b"x" * (4 * 1024 * 1024) + b'"}'],
 expect_error({"op": "write", "tag": "test.noaddr", "value": 1},
              "device_error", "PLC exception on write")
 t = read("test.noaddr")
-check(t["quality"] == "bad" and "exception" in t.get("reason", ""),
-      "tag at a missing address is bad with the exception (%s)" %
+check(t["quality"] == "bad" and
+      t.get("reason") == "configuration error: Illegal data address",
+      "a tag at a missing address is a configuration error (%s)" %
       t.get("reason"))
 
 # DEALER without a delimiter frame is answered in kind.
