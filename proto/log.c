@@ -64,6 +64,13 @@ log_vwrite(enum log_level level, int with_errno, const char *fmt, va_list ap)
 	va_end(ap);					\
 } while (0)
 
+/* An error the process does not survive, reported by its caller. */
+void
+log_errx(const char *fmt, ...)
+{
+	LOG_BODY(LOG_LEVEL_ERR, 0);
+}
+
 void
 log_warn(const char *fmt, ...)
 {

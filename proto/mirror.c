@@ -33,6 +33,7 @@ struct mirror {
 	int			 online;
 	int			 want_sync;
 	long long		 last_heard;	/* monotonic ms */
+	long long		 silence_ms;	/* two heartbeats, and some */
 	long long		 next_try;
 	unsigned		 resyncs;
 	char			 status[160];
@@ -256,6 +257,10 @@ mirror_sync(mirror_t *m, json_t *reply)
 	if (!msg_is_ok(reply) || mirror_subscribe(m, reply) == -1)
 		return mirror_fail(m, reply);
 	mirror_keep(&m->server, reply, "server");
+	m->silence_ms = MIRROR_SILENCE_MS;
+	if (json_integer_value(json_object_get(reply, "heartbeat_ms")) > 1000)
+		m->silence_ms = 2 * json_integer_value(json_object_get(reply,
+		    "heartbeat_ms")) + 200;
 	mirror_keep(&m->project, reply, "project");
 	inst = json_string_value(json_object_get(reply, "instance"));
 	if (inst == NULL)
@@ -405,7 +410,7 @@ mirror_tick(mirror_t *m)
 {
 	long long now = mirror_clock();
 
-	if (m->online && now - m->last_heard > MIRROR_SILENCE_MS)
+	if (m->online && now - m->last_heard > m->silence_ms)
 		mirror_go_offline(m, _("communication lost: no heartbeat"));
 	if (m->want_sync)
 		mirror_probe(m);

@@ -11,7 +11,7 @@
 
 #include "tagval.h"
 
-#define MIRROR_SILENCE_MS	2200	/* > two missed heartbeats */
+#define MIRROR_SILENCE_MS	2200	/* two heartbeats of 1 s, and some */
 #define MIRROR_RETRY_MS		2000
 #define MIRROR_PROBE_MS		1000
 

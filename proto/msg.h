@@ -18,7 +18,8 @@
 #define MSG_TOPIC_HEARTBEAT	"hb"
 #define MSG_TOPIC_SYSTEM	"sys/"
 
-#define MSG_DUMP_FLAGS		(JSON_COMPACT | JSON_REAL_PRECISION(12))
+/* DBL_DIG: every digit a double holds for sure, and no binary noise. */
+#define MSG_DUMP_FLAGS		(JSON_COMPACT | JSON_REAL_PRECISION(15))
 
 json_t	*msg_decode(const void *, size_t, char *, size_t);
 char	*msg_encode(json_t *);

@@ -20,7 +20,8 @@ struct tagval {
 	int		 is_string;
 	char		 str[TAGVAL_STR_MAX];
 	enum quality	 quality;
-	long long	 ts_ms;		/* Unix time of the last read, ms */
+	long long	 ts_ms;		/* Unix ms when value or quality last
+					 * changed */
 	char		 reason[TAGVAL_REASON_MAX];	/* why not good */
 };
 

@@ -44,6 +44,8 @@ struct driver_actor {
 	long long		 next_connect;
 	long long		 status_sent;
 	int			 status_dirty;
+	int			 ever_connected;
+	int			 down_logged;
 };
 
 static const struct driver_ops *
@@ -177,8 +179,10 @@ driver_mark_bad(struct driver_actor *a, const char *why)
 static void
 driver_link_failed(struct driver_actor *a, const char *why)
 {
-	if (a->stats.connected)
+	/* Once per outage, whether or not the device ever answered. */
+	if (a->stats.connected || !a->down_logged)
 		log_warnx("device %s: %s", a->dev.conf->name, why);
+	a->down_logged = 1;
 	a->ops->disconnect(a->impl);
 	a->stats.connected = 0;
 	a->stats.errors++;
@@ -205,8 +209,10 @@ driver_ensure_link(struct driver_actor *a)
 		driver_link_failed(a, err);
 		return -1;
 	}
-	if (a->stats.requests > 0 || a->stats.errors > 0)
+	if (a->ever_connected)
 		a->stats.reconnects++;
+	a->ever_connected = 1;
+	a->down_logged = 0;
 	log_info("device %s: connected", a->dev.conf->name);
 	a->stats.connected = 1;
 	a->stats.last_error[0] = '\0';
@@ -332,6 +338,7 @@ driver_actor_init(struct driver_actor *a, const struct project *p,
 		}
 		a->last[n].quality = QUALITY_BAD;
 		a->last[n].value = NAN;
+		a->cur[n] = a->last[n];
 		a->tags[n++] = i;
 	}
 	a->dev.tags = a->tags;

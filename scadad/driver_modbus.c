@@ -522,7 +522,8 @@ driver_modbus_write(void *p, size_t pos, json_t *value, struct tagval *tv,
 	/* Read back, so every station sees what the PLC really holds. */
 	if (driver_modbus_read(m, t->unit, t->space, t->address,
 	    project_tag_width(t)) == -1)
-		return driver_modbus_error(err, errlen, "read-back failed");
+		return driver_modbus_error(err, errlen, "written, but the "
+		    "read-back failed");
 	memset(tv, 0, sizeof *tv);
 	driver_modbus_decode(m, t, t->address, tv);
 	tv->ts_ms = tagval_now_ms();

@@ -34,11 +34,11 @@ raise_fd_limit(void)
 }
 
 static void
-usage(void)
+usage(FILE *fp, int status)
 {
-	fprintf(stderr, _("usage: scadad [-dfhnVv] [-C endpoint] "
+	fprintf(fp, _("usage: scadad [-dfhnVv] [-C endpoint] "
 	    "[-c project] [-E file] [-P endpoint] [-p pidfile]\n"));
-	exit(2);
+	exit(status);
 }
 
 int
@@ -69,6 +69,9 @@ main(int argc, char **argv)
 		case 'f':
 			foreground = 1;
 			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
 		case 'n':
 			check = 1;
 			break;
@@ -85,14 +88,14 @@ main(int argc, char **argv)
 			verbose++;
 			break;
 		default:
-			usage();
+			usage(stderr, 2);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(stderr, 2);
 	log_init("scadad", 0, verbose);
 	if ((p = project_load(path, err, sizeof err)) == NULL) {
-		log_warnx("%s", err[0] != '\0' ? err : "out of memory");
+		log_errx("%s", err[0] != '\0' ? err : "out of memory");
 		return 1;
 	}
 	if (check) {

@@ -103,7 +103,6 @@ struct project_loader {
 	const char		*file;
 	int			 line;
 	int			 section_line;
-	char			 section_name[128];
 	FILE			*fp;
 	enum project_section	 section;
 	char			*err;
@@ -159,7 +158,7 @@ project_long(const char *s, long *v)
 	char *end;
 
 	errno = 0;
-	*v = strtol(s, &end, 0);
+	*v = strtol(s, &end, 10);	/* 0502 is 502, not octal */
 	return (errno != 0 || end == s || *end != '\0') ? -1 : 0;
 }
 
@@ -305,7 +304,6 @@ project_section_start(struct project_loader *l, const char *section)
 {
 	int line = l->line;
 
-	snprintf(l->section_name, sizeof l->section_name, "%s", section);
 	l->line = l->section_line;
 	if (strcmp(section, "project") == 0)
 		l->section = SECTION_PROJECT;
@@ -348,13 +346,7 @@ project_ini_handler(void *arg, const char *section, const char *name,
 	void *base;
 	size_t i;
 
-	if (l->failed)
-		return 1;
-	/* inih reports a new section only by its first key. */
-	if (strcmp(section, l->section_name) != 0 &&
-	    !project_section_start(l, section))
-		return 0;
-	if (name == NULL)
+	if (l->failed || name == NULL)
 		return 1;
 	if (l->section == SECTION_NONE)
 		return project_fail(l, l->line,
@@ -377,13 +369,31 @@ static char *
 project_ini_reader(char *buf, int size, void *arg)
 {
 	struct project_loader *l = arg;
-	char *s = fgets(buf, size, l->fp);
+	char *s = fgets(buf, size, l->fp), *p, *end;
 
-	if (s != NULL) {
-		l->line++;
-		if (buf[strspn(buf, " \t")] == '[')
-			l->section_line = l->line;
-	}
+	if (s == NULL || l->failed)
+		return s;
+	l->line++;
+	p = buf + strspn(buf, " \t\r\n");
+	if (*p == '\0' || *p == ';' || *p == '#')
+		return s;
+	/*
+	 * Sections start here, not in the handler, which sees a section
+	 * only through its first key: an empty or repeated section would
+	 * pass unnoticed. Lines inih would skip as errors stop us here.
+	 */
+	if (*p == '[') {
+		if ((end = strchr(p, ']')) == NULL) {
+			project_fail(l, l->line, _("syntax error: no ']'"));
+			return s;
+		}
+		*end = '\0';
+		l->section_line = l->line;
+		project_section_start(l, p + 1);
+		*end = ']';
+	} else if (strpbrk(p, "=:") == NULL)
+		project_fail(l, l->line,
+		    _("syntax error: expected 'key = value'"));
 	return s;
 }
 
@@ -466,6 +476,11 @@ project_csv_header(struct project_csv *c, const char *s)
 		project_csv_fail(c, _("unknown column '%s'"), s);
 		return;
 	}
+	for (int k = 0; k < c->ncols; k++)
+		if (c->colmap[k] == i) {
+			project_csv_fail(c, _("column '%s' given twice"), s);
+			return;
+		}
 	c->colmap[c->ncols++] = i;
 }
 
@@ -781,7 +796,7 @@ project_csv_load(struct project_loader *l, const char *file)
 		l->failed = 1;
 		return;
 	}
-	csv_init(&parser, CSV_APPEND_NULL | CSV_STRICT);
+	csv_init(&parser, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
 	while (!l->failed && (n = getline(&buf, &cap, fp)) != -1) {
 		c.line++;
 		if (c.nfield == 0 && buf[0] == '#')
@@ -960,6 +975,8 @@ project_load(const char *path, char *err, size_t errlen)
 		project_free(&l.p);
 		return NULL;
 	}
+	/* An indented line is a key of its own, never a continuation. */
+	ini_allow_multiline = false;
 	rc = ini_parse_stream(project_ini_reader, &l, project_ini_handler, &l);
 	fclose(l.fp);
 	if (rc > 0 && !l.failed)
@@ -1103,6 +1120,50 @@ project_selftest(const char *demo)
 	    "a,d1,holding,x1,uint16\n", "tags.csv:2: address 'x1'");
 	project_selftest_case(dir, ini, "name,device,space,address,type\n"
 	    "a b,d1,holding,1,uint16\n", "tags.csv:2: bad tag name");
+	project_selftest_case(dir, "[project]\ntags = tags.csv\n[device d]\n"
+	    "host = h\n[device d]\nhost = h\n", head,
+	    "project.ini:5: device 'd' defined twice");
+	project_selftest_case(dir, "[project]\ntags = tags.csv\n[device d]\n"
+	    "[device d]\nhost = h\n", head,
+	    "project.ini:4: device 'd' defined twice");
+	project_selftest_case(dir, "[project]\ntags = tags.csv\njunk\n", head,
+	    "project.ini:3: syntax error");
+	project_selftest_case(dir, "[project\ntags = tags.csv\n", head,
+	    "project.ini:1: syntax error: no ']'");
+	project_selftest_case(dir, "[project]\ntags = tags.csv\n[device d]\n"
+	    "protocol = rtu\n", head, "project.ini:3: device 'd' has no serial");
+	project_selftest_case(dir, "[project]\ntags = tags.csv\n[device d]\n"
+	    "protocol = rtu\nserial = /dev/null\nparity = maybe\n", head,
+	    "project.ini:6: parity: 'maybe' is not one of: none even odd");
+	project_selftest_case(dir, ini, "name,device,space,address,type,type\n",
+	    "tags.csv:1: column 'type' given twice");
+	project_selftest_case(dir, ini, "name,device,space,address,type\n"
+	    "a,d1,holding,0,\"uint16\n", "tags.csv:2:");
+	project_selftest_case(dir, ini, "name,device,space,address,type\n"
+	    "sys.x,d1,holding,0,uint16\n", "tags.csv:2: tag names starting");
+	project_selftest_case(dir, ini, "name,device,space,address,type\n"
+	    "a,d1,holding,0,bool\n", "tags.csv:2: a bool in a register needs");
+	project_selftest_case(dir, ini, "name,device,space,address,type,bit\n"
+	    "a,d1,holding,0,bool,16\n", "tags.csv:2: bit: '16'");
+	project_selftest_case(dir, ini, "name,device,space,address,type\n"
+	    "a,d1,holding,0,string\n", "tags.csv:2: a string tag needs length");
+	project_selftest_case(dir, ini, "name,device,space,address,type,length,"
+	    "raw_min,raw_max,eng_min,eng_max\na,d1,holding,0,string,8,0,1,0,1\n",
+	    "tags.csv:2: a string tag cannot be scaled");
+	project_selftest_case(dir, ini, "name,device,space,address,type,clamp\n"
+	    "a,d1,holding,0,int16,yes\n", "tags.csv:2: clamp needs scaling");
+	project_selftest_case(dir, ini, "name,device,space,address,type,unit\n"
+	    "a,d1,holding,010,int16,300\n", "tags.csv:2: unit: '300'");
+	project_selftest_case(dir, ini, "name,device,space,address,type,length,"
+	    "bit,unit,poll_ms\ns,d1,holding,10,string,5,,2,100\n"
+	    "b,d1,input,0,bool,,3,,\n", NULL);
+	p = project_load(dir, err, sizeof err);
+	assert(p != NULL && p->ntags == 2 + PROJECT_STATUS_COUNT);
+	assert(p->tags[0].address == 10 && p->tags[0].unit == 2 &&
+	    p->tags[0].poll_ms == 100 && project_tag_width(&p->tags[0]) == 3);
+	assert(p->tags[1].bit == 3 && p->tags[1].unit == 1);
+	assert(strcmp(p->tags[2].name, "sys.d1.connected") == 0);
+	project_free(&p);
 	snprintf(path, sizeof path, "%s/tags.csv", dir);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/project.ini", dir);

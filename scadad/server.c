@@ -75,6 +75,20 @@ server_split(zmsg_t *m, zmsg_t *envelope)
 	return zmsg_pop(m);
 }
 
+static int
+server_valid_rid(json_t *rid)
+{
+	const char *p = json_string_value(rid);
+	size_t n = 0;
+
+	if (p == NULL)
+		return 0;
+	for (; *p != '\0'; p++, n++)
+		if (*p <= ' ' || *p > '~')
+			return 0;
+	return n > 0 && n <= SERVER_RID_MAX;
+}
+
 static void
 server_request(struct server *s, zmsg_t *m)
 {
@@ -100,10 +114,9 @@ server_request(struct server *s, zmsg_t *m)
 		server_bad_request(s, r.envelope,
 		    "\"op\" is missing or not a string");
 	else if ((rid = json_object_get(r.body, "rid")) != NULL &&
-	    (!json_is_string(rid) ||
-	    strlen(json_string_value(rid)) > SERVER_RID_MAX))
-		server_bad_request(s, r.envelope,
-		    "\"rid\" must be a string of at most 128 bytes");
+	    !server_valid_rid(rid))
+		server_bad_request(s, r.envelope, "\"rid\" must be 1 to 128 "
+		    "printable ASCII characters without spaces");
 	else {
 		r.rid = json_string_value(rid);
 		if ((reply = command_dispatch(s, &r)) != NULL)
@@ -152,9 +165,11 @@ server_write_new(struct server *s, struct server_request *r, int parts)
 	if (w == NULL)
 		return NULL;
 	w->envelope = zmsg_dup(r->envelope);
+	/* The space keeps it apart from every rid a client may send. */
 	w->rid = r->rid != NULL ? strdup(r->rid) :
-	    zsys_sprintf("anonymous-%llu", (unsigned long long)s->next_token);
+	    zsys_sprintf("anonymous %llu", (unsigned long long)s->next_token);
 	w->outstanding = parts;
+	w->parts = parts;
 	/* Registered under its rid; the rid table owns it. */
 	zhashx_insert(s->writes_by_rid, w->rid, w);
 	return w;
@@ -188,9 +203,13 @@ server_write_finish(struct server *s, struct server_write *w)
 
 	if (w->error == ERROR_NONE)
 		reply = msg_ok();
-	else
+	else if (w->parts == 1)
 		reply = msg_error(w->error, "%s", w->message);
-	if (strncmp(w->rid, "anonymous-", 10) != 0 &&
+	else	/* say what did happen: the other values were written */
+		reply = msg_error(w->error, "%d of %d writes failed, %d "
+		    "applied; first failure: %s", w->failed, w->parts,
+		    w->parts - w->failed, w->message);
+	if (strncmp(w->rid, "anonymous ", 10) != 0 &&
 	    (text = msg_encode(reply)) != NULL) {
 		replay_store(s->replay, w->rid, text);
 		free(text);
@@ -208,7 +227,7 @@ server_write_part_done(struct server *s, const char *token,
 	if (w == NULL)
 		return;		/* it timed out before; already answered */
 	zhashx_delete(s->writes_by_token, token);
-	if (rc != ERROR_NONE && w->error == ERROR_NONE) {
+	if (rc != ERROR_NONE && w->failed++ == 0) {
 		w->error = rc;
 		snprintf(w->message, sizeof w->message, "%s", message);
 	}
@@ -348,7 +367,7 @@ server_bind(struct server *s, const struct server_options *o)
 	char err[256];
 
 	if ((s->pub = publisher_new(pub, err, sizeof err)) == NULL) {
-		log_warnx("%s", err);
+		log_errx("%s", err);
 		return -1;
 	}
 	if ((s->router = zsock_new(ZMQ_ROUTER)) == NULL)
@@ -357,7 +376,7 @@ server_bind(struct server *s, const struct server_options *o)
 	zsock_set_sndhwm(s->router, 100000);
 	zsock_set_rcvhwm(s->router, 100000);
 	if (zsock_bind(s->router, "%s", cmd) == -1) {
-		log_warnx("cannot bind command endpoint %s: %s", cmd,
+		log_errx("cannot bind command endpoint %s: %s", cmd,
 		    zmq_strerror(zmq_errno()));
 		return -1;
 	}

@@ -36,6 +36,8 @@ struct server_write {
 	zmsg_t		*envelope;
 	char		*rid;
 	int		 outstanding;
+	int		 parts;
+	int		 failed;
 	enum error_code	 error;
 	char		 message[256];
 	long long	 deadline;
