@@ -50,8 +50,8 @@ tagval_to_json(const char *name, const struct tagval *tv)
 		    json_null() : json_string(tv->str);
 	else if (tv->is_bool)
 		v = json_boolean(tv->value != 0);
-	else if (tv->value == floor(tv->value) && fabs(tv->value) < 9.0e15)
-		v = json_integer((json_int_t)tv->value);
+	else if (tv->value == floor(tv->value) && fabs(tv->value) < 9.2e18)
+		v = json_integer((json_int_t)tv->value);	/* exact */
 	else if (isfinite(tv->value))
 		v = json_real(tv->value);
 	else
