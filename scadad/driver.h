@@ -60,5 +60,6 @@ extern const struct driver_ops driver_modbus_rtu;
 
 zactor_t	*driver_start(const struct project *, size_t);
 int		 driver_write(zactor_t *, uint64_t, size_t, json_t *);
+void		 driver_modbus_selftest(void);
 
 #endif

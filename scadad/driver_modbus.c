@@ -10,11 +10,13 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <modbus.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "driver.h"
 #include "log.h"
@@ -549,3 +551,99 @@ const struct driver_ops driver_modbus_rtu = {
 	.write = driver_modbus_write,
 	.close = driver_modbus_close,
 };
+
+/* The plan for a tag table written to a scratch project. */
+static size_t
+driver_modbus_selftest_plan(const char *rows, int max_registers)
+{
+	char dir[] = "/tmp/scada-plan-test.XXXXXX", path[600], err[512];
+	struct driver_stats stats = { 0 };
+	struct driver_device dev = { .stats = &stats };
+	struct driver_modbus *m;
+	struct project *p;
+	size_t i, n = 0, *tags, blocks;
+	FILE *fp;
+
+	assert(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/project.ini", dir);
+	assert((fp = fopen(path, "w")) != NULL);
+	fprintf(fp, "[project]\ntags = tags.csv\n[device d]\nhost = 127.0.0.1\n"
+	    "max_registers = %d\nmax_gap = 8\n", max_registers);
+	fclose(fp);
+	snprintf(path, sizeof path, "%s/tags.csv", dir);
+	assert((fp = fopen(path, "w")) != NULL);
+	fprintf(fp, "name,device,space,address,type,poll_ms,unit\n%s", rows);
+	fclose(fp);
+	p = project_load(dir, err, sizeof err);
+	if (p == NULL)
+		fprintf(stderr, "driver_modbus_selftest: %s\n", err);
+	assert(p != NULL);
+	tags = calloc(p->ntags, sizeof *tags);
+	for (i = 0; i < p->ntags; i++)
+		if (p->tags[i].space != PROJECT_SYSTEM)
+			tags[n++] = i;
+	dev.project = p;
+	dev.conf = &p->devices[0];
+	dev.tags = tags;
+	dev.ntags = n;
+	m = driver_modbus_open(&dev);
+	assert(m != NULL);
+	blocks = m->nblocks;
+	driver_modbus_close((void **)&m);
+	free(tags);
+	project_free(&p);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/project.ini", dir);
+	unlink(path);
+	rmdir(dir);
+	return blocks;
+}
+
+static char *
+driver_modbus_selftest_rows(const char *space, const char *type, int first,
+    int count, int step, const char *extra)
+{
+	char *rows = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&rows, &len);
+	int i;
+
+	for (i = 0; i < count; i++)
+		fprintf(fp, "%s%d,d,%s,%d,%s,%s\n", space, i, space,
+		    first + i * step, type, extra);
+	fclose(fp);
+	return rows;
+}
+
+void
+driver_modbus_selftest(void)
+{
+	char *rows;
+
+	/* 1000 contiguous registers: ceil(1000 / 125) requests. */
+	rows = driver_modbus_selftest_rows("holding", "uint16", 0, 1000, 1,
+	    ",");
+	assert(driver_modbus_selftest_plan(rows, 125) == 8);
+	assert(driver_modbus_selftest_plan(rows, 100) == 10);
+	free(rows);
+	/* float32s: 2 registers each; a block never splits a value. */
+	rows = driver_modbus_selftest_rows("holding", "float32", 0, 100, 2,
+	    ",");
+	assert(driver_modbus_selftest_plan(rows, 125) == 2);
+	free(rows);
+	/* 2500 coils: 2000 + 500. */
+	rows = driver_modbus_selftest_rows("coil", "bool", 0, 2500, 1, ",");
+	assert(driver_modbus_selftest_plan(rows, 125) == 2);
+	free(rows);
+	/* Holes up to max_gap are bridged, larger ones are not. */
+	rows = driver_modbus_selftest_rows("input", "int16", 0, 10, 9, ",");
+	assert(driver_modbus_selftest_plan(rows, 125) == 1);
+	free(rows);
+	rows = driver_modbus_selftest_rows("input", "int16", 0, 10, 10, ",");
+	assert(driver_modbus_selftest_plan(rows, 125) == 10);
+	free(rows);
+	/* Poll periods and unit ids each get their own requests. */
+	assert(driver_modbus_selftest_plan("a,d,holding,0,uint16,100,\n"
+	    "b,d,holding,1,uint16,1000,\nc,d,holding,2,uint16,1000,2\n"
+	    "d,d,holding,3,uint16,1000,2\n", 125) == 3);
+}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "driver.h"
 #include "msg.h"
 #include "plant.h"
 #include "project.h"
@@ -45,6 +46,7 @@ static const struct {
 	{ "replay", replay_selftest },
 	{ "project", selftest_project },
 	{ "tagdb", selftest_tagdb },
+	{ "driver_modbus", driver_modbus_selftest },
 	{ "plant", plant_selftest },
 };
 
