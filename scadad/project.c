@@ -1006,6 +1006,8 @@ project_free(struct project **pp)
 		free(p->devices[i].name);
 		free(p->devices[i].protocol);
 		free(p->devices[i].host);
+		free(p->devices[i].serial);
+		free(p->devices[i].parity);
 	}
 	for (i = 0; i < p->ntags; i++) {
 		free(p->tags[i].name);
