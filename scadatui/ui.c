@@ -129,12 +129,9 @@ ui_init(void)
 	return 0;
 }
 
-/* Safe to call twice, and the only way the program leaves curses. */
-void
-ui_end(void)
+static void
+ui_free_windows(void)
 {
-	if (ui_screen == NULL)
-		return;
 	if (ui_over != NULL)
 		delwin(ui_over);
 	ui_over = NULL;
@@ -145,6 +142,15 @@ ui_end(void)
 		delwin(ui_win.message);
 	}
 	memset(&ui_win, 0, sizeof ui_win);
+}
+
+/* Safe to call twice, and the only way the program leaves curses. */
+void
+ui_end(void)
+{
+	if (ui_screen == NULL)
+		return;
+	ui_free_windows();
 	curs_set(1);
 	endwin();
 	delscreen(ui_screen);
@@ -170,16 +176,7 @@ ui_resize(void)
 {
 	int nrows = LINES, ncols = COLS;
 
-	if (ui_over != NULL)
-		delwin(ui_over);
-	ui_over = NULL;
-	if (ui_win.title != NULL) {
-		delwin(ui_win.title);
-		delwin(ui_win.body);
-		delwin(ui_win.status);
-		delwin(ui_win.message);
-	}
-	memset(&ui_win, 0, sizeof ui_win);
+	ui_free_windows();
 	werase(stdscr);
 	wnoutrefresh(stdscr);
 	if (nrows < UI_MIN_LINES || ncols < UI_MIN_COLS) {
