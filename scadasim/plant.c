@@ -4,6 +4,10 @@
  * pump off: about 2 %/s); the heater keeps wall-clock time, as its
  * 20 s time constant is already quick enough to watch.
  *
+ * Tank 2 is small and its drain valve starts open, so its controller
+ * keeps cycling the transfer pump; the pump moves less than tank 1's
+ * inlet margin (12 - 9 m3/h), so tank 1 still reaches its setpoint.
+ *
  * Clients see the plant only through the Modbus mapping: each step
  * reads the coils and setpoints they may have written, moves the
  * process on, and writes back measurements and whatever the automatic
@@ -77,6 +81,14 @@ plant_control(struct plant *p)
 		else if (p->temp > p->temp_sp + PLANT_TEMP_BAND)
 			p->heater = 0;
 	}
+	/* Tank 1's low switch stops the transfer, so it never runs dry. */
+	if (p->level2_auto) {
+		if (p->level <= PLANT_LOW_SWITCH ||
+		    p->level2 > p->level2_sp + PLANT_LEVEL_BAND)
+			p->transfer = 0;
+		else if (p->level2 < p->level2_sp - PLANT_LEVEL_BAND)
+			p->transfer = 1;
+	}
 }
 
 static void
@@ -84,6 +96,9 @@ plant_flows(struct plant *p)
 {
 	p->in_flow = p->valve ? PLANT_IN_FLOW : 0.0;
 	p->out_flow = p->pump && p->level > 0.0 ? PLANT_OUT_FLOW : 0.0;
+	p->transfer_flow = p->transfer && p->level > 0.0 ?
+	    PLANT_TRANSFER_FLOW : 0.0;
+	p->drain_flow = p->drain && p->level2 > 0.0 ? PLANT_DRAIN_FLOW : 0.0;
 }
 
 void
@@ -96,6 +111,10 @@ plant_init(struct plant *p, uint32_t seed, int noise)
 	p->temp_sp = 45.0;
 	p->level_auto = 1;
 	p->heater_auto = 1;
+	p->level2 = 40.0;
+	p->level2_sp = 50.0;
+	p->level2_auto = 1;
+	p->drain = 1;
 	p->noise = noise;
 	p->rng = seed != 0 ? seed : 0x9e3779b9;	/* xorshift has no 0 */
 	plant_control(p);
@@ -104,25 +123,43 @@ plant_init(struct plant *p, uint32_t seed, int noise)
 }
 
 /*
- * The tank in volume terms, so a step that would drain it below empty
- * pumps out only what was there, and the outlet total stays honest.
+ * The tanks in volume terms, so a step that would drain one below empty
+ * pumps out only what was there (shared by the two pumps on tank 1 in
+ * proportion), and the outlet total stays honest.
  */
 static void
 plant_step_level(struct plant *p, double dt)
 {
 	double hours = dt * PLANT_TIME_SCALE / 3600.0;
-	double volume, drained;
+	double volume, drained, out, moved;
 
 	volume = p->level / 100.0 * PLANT_VOLUME_M3;
-	drained = (p->pump && p->level > 0.0 ? PLANT_OUT_FLOW : 0.0) * hours;
+	out = (p->pump && p->level > 0.0 ? PLANT_OUT_FLOW : 0.0) * hours;
+	moved = (p->transfer && p->level > 0.0 ? PLANT_TRANSFER_FLOW : 0.0) *
+	    hours;
 	volume += (p->valve ? PLANT_IN_FLOW : 0.0) * hours;
-	if (drained > volume)
+	drained = out + moved;
+	if (drained > volume) {
+		moved = moved > 0.0 ? volume * moved / drained : 0.0;
+		out = volume - moved;
 		drained = volume;
+	}
 	volume -= drained;
 	if (volume > PLANT_VOLUME_M3)
 		volume = PLANT_VOLUME_M3;	/* the overflow spills */
-	p->total += drained;
+	p->total += out;
 	p->level = plant_clamp(volume / PLANT_VOLUME_M3 * 100.0, 0.0, 100.0);
+
+	volume = p->level2 / 100.0 * PLANT_VOLUME2_M3 + moved;
+	drained = (p->drain && p->level2 > 0.0 ? PLANT_DRAIN_FLOW : 0.0) *
+	    hours;
+	if (drained > volume)
+		drained = volume;
+	volume -= drained;
+	if (volume > PLANT_VOLUME2_M3)
+		volume = PLANT_VOLUME2_M3;
+	p->level2 = plant_clamp(volume / PLANT_VOLUME2_M3 * 100.0, 0.0,
+	    100.0);
 }
 
 /* First order towards the heater's end temperature, exact for any dt. */
@@ -176,6 +213,11 @@ plant_read_map(struct plant *p, const modbus_mapping_t *m)
 	    0, 10000) / 100.0;
 	p->temp_sp = plant_clamp(
 	    plant_int16(m->tab_registers[PLANT_HR_TEMP_SP]), 0, 1000) / 10.0;
+	p->transfer = m->tab_bits[PLANT_CO_TRANSFER] != 0;
+	p->drain = m->tab_bits[PLANT_CO_DRAIN] != 0;
+	p->level2_auto = m->tab_bits[PLANT_CO_LEVEL2_AUTO] != 0;
+	p->level2_sp = plant_clamp(m->tab_registers[PLANT_HR_LEVEL2_SP],
+	    0, 10000) / 100.0;
 }
 
 /* Everything the plant owns; the setpoint registers stay the client's. */
@@ -190,9 +232,14 @@ plant_write_map(const struct plant *p, modbus_mapping_t *m)
 	m->tab_bits[PLANT_CO_LEVEL_AUTO] = p->level_auto != 0;
 	m->tab_bits[PLANT_CO_HEATER] = p->heater != 0;
 	m->tab_bits[PLANT_CO_HEATER_AUTO] = p->heater_auto != 0;
+	m->tab_bits[PLANT_CO_TRANSFER] = p->transfer != 0;
+	m->tab_bits[PLANT_CO_DRAIN] = p->drain != 0;
+	m->tab_bits[PLANT_CO_LEVEL2_AUTO] = p->level2_auto != 0;
 
 	m->tab_input_bits[PLANT_DI_HIGH] = p->level >= PLANT_HIGH_SWITCH;
 	m->tab_input_bits[PLANT_DI_LOW] = p->level <= PLANT_LOW_SWITCH;
+	m->tab_input_bits[PLANT_DI_HIGH2] = p->level2 >= PLANT_HIGH_SWITCH;
+	m->tab_input_bits[PLANT_DI_LOW2] = p->level2 <= PLANT_LOW_SWITCH;
 
 	m->tab_input_registers[PLANT_IR_LEVEL] =
 	    plant_reg(p->level * 100.0, 0, 10000);
@@ -202,6 +249,12 @@ plant_write_map(const struct plant *p, modbus_mapping_t *m)
 	    plant_reg(p->out_flow * 100.0, 0, 65535);
 	m->tab_input_registers[PLANT_IR_IN_FLOW] =
 	    plant_reg(p->in_flow * 100.0, 0, 65535);
+	m->tab_input_registers[PLANT_IR_LEVEL2] =
+	    plant_reg(p->level2 * 100.0, 0, 10000);
+	m->tab_input_registers[PLANT_IR_TRANSFER_FLOW] =
+	    plant_reg(p->transfer_flow * 100.0, 0, 65535);
+	m->tab_input_registers[PLANT_IR_DRAIN_FLOW] =
+	    plant_reg(p->drain_flow * 100.0, 0, 65535);
 
 	/* ABCD: the high half of the IEEE 754 word in the lower address. */
 	memcpy(&bits, &total, sizeof bits);
@@ -223,6 +276,8 @@ plant_mapping_new(const struct plant *p)
 	    plant_reg(p->level_sp * 100.0, 0, 10000);
 	m->tab_registers[PLANT_HR_TEMP_SP] =
 	    plant_reg(p->temp_sp * 10.0, -32768, 32767);
+	m->tab_registers[PLANT_HR_LEVEL2_SP] =
+	    plant_reg(p->level2_sp * 100.0, 0, 10000);
 	plant_write_map(p, m);
 	return m;
 }
@@ -256,6 +311,123 @@ plant_total_from_map(const modbus_mapping_t *m)
 
 #define NEAR(a, b, eps)	(fabs((double)(a) - (double)(b)) <= (eps))
 
+static void
+plant_manual(modbus_mapping_t *m, int valve, int pump, int transfer,
+    int drain)
+{
+	m->tab_bits[PLANT_CO_LEVEL_AUTO] = 0;
+	m->tab_bits[PLANT_CO_LEVEL2_AUTO] = 0;
+	m->tab_bits[PLANT_CO_VALVE] = valve;
+	m->tab_bits[PLANT_CO_PUMP] = pump;
+	m->tab_bits[PLANT_CO_TRANSFER] = transfer;
+	m->tab_bits[PLANT_CO_DRAIN] = drain;
+}
+
+static void
+plant_selftest_tank2(void)
+{
+	struct plant p;
+	modbus_mapping_t *m;
+	double lo1, hi1, lo2, hi2, before, before2, gone;
+	int i, starts, was;
+
+	/* Left alone, both tanks keep cycling about their setpoints. */
+	plant_init(&p, 1, 0);
+	m = plant_mapping_new(&p);
+	assert(m != NULL);
+	plant_run(&p, m, 300.0);
+	lo1 = lo2 = 100.0;
+	hi1 = hi2 = 0.0;
+	starts = 0;
+	was = p.transfer;
+	for (i = 0; i < 600; i++) {
+		plant_run(&p, m, 0.1);
+		lo1 = fmin(lo1, p.level);
+		hi1 = fmax(hi1, p.level);
+		lo2 = fmin(lo2, p.level2);
+		hi2 = fmax(hi2, p.level2);
+		if (p.transfer && !was)
+			starts++;
+		was = p.transfer;
+	}
+	assert(lo1 >= 50.0 - PLANT_LEVEL_BAND - 0.3 &&
+	    hi1 <= 50.0 + PLANT_LEVEL_BAND + 0.3 && hi1 - lo1 >= 2.0);
+	assert(lo2 >= 50.0 - PLANT_LEVEL_BAND - 0.3 &&
+	    hi2 <= 50.0 + PLANT_LEVEL_BAND + 0.3 && hi2 - lo2 >= 3.0);
+	assert(starts >= 4);		/* a period of about 10 s */
+
+	/* By hand: the transfer moves 2 m3/h, 1/3 %/s of tank 1 ... */
+	plant_manual(m, 0, 0, 1, 0);
+	plant_run(&p, m, 0.1);
+	before = p.level;
+	before2 = p.level2;
+	plant_run(&p, m, 1.0);
+	assert(NEAR(before - p.level, 1.0 / 3.0, 1e-6));
+	assert(NEAR(p.level2 - before2, 5.0 / 3.0, 1e-6));
+	assert(m->tab_input_registers[PLANT_IR_TRANSFER_FLOW] == 200);
+	assert(m->tab_input_registers[PLANT_IR_DRAIN_FLOW] == 0);
+
+	/* ... the drain 1 m3/h, 5/6 %/s of tank 2, */
+	plant_manual(m, 0, 0, 0, 1);
+	plant_run(&p, m, 0.1);
+	before2 = p.level2;
+	plant_run(&p, m, 1.2);
+	assert(NEAR(before2 - p.level2, 1.0, 1e-6));
+	assert(m->tab_input_registers[PLANT_IR_DRAIN_FLOW] == 100);
+	assert(m->tab_input_registers[PLANT_IR_TRANSFER_FLOW] == 0);
+
+	/* ... and tank 2 overflows, switches and all, like tank 1. */
+	plant_manual(m, 1, 0, 1, 0);
+	plant_run(&p, m, 60.0);
+	assert(p.level2 == 100.0);
+	assert(m->tab_input_registers[PLANT_IR_LEVEL2] == 10000);
+	assert(m->tab_input_bits[PLANT_DI_HIGH2] == 1);
+	plant_manual(m, 0, 0, 0, 1);
+	plant_run(&p, m, 130.0);
+	assert(p.level2 == 0.0);
+	assert(m->tab_input_bits[PLANT_DI_LOW2] == 1);
+	assert(m->tab_input_registers[PLANT_IR_DRAIN_FLOW] == 0);
+
+	/* Automatic, the transfer stops when tank 1 reaches its low switch. */
+	plant_manual(m, 0, 1, 0, 0);
+	m->tab_bits[PLANT_CO_LEVEL2_AUTO] = 1;
+	m->tab_registers[PLANT_HR_LEVEL2_SP] = 9500;
+	for (i = 0; i < 1000 && p.level > PLANT_LOW_SWITCH; i++) {
+		plant_run(&p, m, 0.1);
+		assert(p.level <= PLANT_LOW_SWITCH ||
+		    m->tab_bits[PLANT_CO_TRANSFER] == 1);
+	}
+	assert(p.level <= PLANT_LOW_SWITCH);
+	plant_run(&p, m, 0.1);
+	assert(m->tab_bits[PLANT_CO_TRANSFER] == 0);
+	assert(p.level2 < 93.0);	/* it would run, but for tank 1 */
+
+	/*
+	 * Tank 1 running dry shares what is left between its two pumps in
+	 * proportion (9 : 2), and loses nothing on the way.
+	 */
+	plant_manual(m, 0, 1, 1, 0);
+	plant_read_map(&p, m);
+	p.level = 0.5;			/* 0.05 m3 */
+	before = p.total;
+	before2 = p.level2;
+	plant_step(&p, 1.0);		/* would want 0.15 + 0.033 m3 */
+	assert(p.level == 0.0);
+	gone = (p.total - before) + (p.level2 - before2) / 100.0 *
+	    PLANT_VOLUME2_M3;
+	assert(NEAR(gone, 0.05, 1e-9));
+	assert(NEAR((p.total - before) / ((p.level2 - before2) / 100.0 *
+	    PLANT_VOLUME2_M3), PLANT_OUT_FLOW / PLANT_TRANSFER_FLOW, 1e-6));
+	assert(p.transfer_flow == 0.0 && p.out_flow == 0.0);
+
+	/* The tank 2 setpoint is used clamped, and kept as written. */
+	m->tab_registers[PLANT_HR_LEVEL2_SP] = 20000;
+	plant_run(&p, m, 0.1);
+	assert(p.level2_sp == 100.0);
+	assert(m->tab_registers[PLANT_HR_LEVEL2_SP] == 20000);
+	modbus_mapping_free(m);
+}
+
 void
 plant_selftest(void)
 {
@@ -284,8 +456,19 @@ plant_selftest(void)
 	assert(m->tab_bits[PLANT_CO_HEATER] == 1);
 	assert(m->tab_input_registers[PLANT_IR_OUT_FLOW] == 900);
 	assert(plant_total_from_map(m) == 0.0f);
+	assert(m->tab_input_registers[PLANT_IR_LEVEL2] == 4000);
+	assert(m->tab_registers[PLANT_HR_LEVEL2_SP] == 5000);
+	assert(m->tab_bits[PLANT_CO_LEVEL2_AUTO] == 1);
+	assert(m->tab_bits[PLANT_CO_DRAIN] == 1);
+	assert(m->tab_bits[PLANT_CO_TRANSFER] == 1);	/* 40 < 50 - 2 */
+	assert(m->tab_input_registers[PLANT_IR_TRANSFER_FLOW] == 200);
+	assert(m->tab_input_registers[PLANT_IR_DRAIN_FLOW] == 100);
+	assert(m->tab_input_bits[PLANT_DI_HIGH2] == 0);
+	assert(m->tab_input_bits[PLANT_DI_LOW2] == 0);
 
-	/* Manual: valve open, pump off rises 2 %/s at 12 m3/h. */
+	/* Manual, tank 2 out of the way: valve open, pump off rises 2 %/s. */
+	m->tab_bits[PLANT_CO_LEVEL2_AUTO] = 0;
+	m->tab_bits[PLANT_CO_TRANSFER] = 0;
 	m->tab_bits[PLANT_CO_LEVEL_AUTO] = 0;
 	m->tab_bits[PLANT_CO_HEATER_AUTO] = 0;
 	m->tab_bits[PLANT_CO_VALVE] = 1;
@@ -435,5 +618,6 @@ plant_selftest(void)
 	plant_step(&p, -1.0);
 	assert(memcmp(&p, &q, sizeof p) == 0);
 
+	plant_selftest_tank2();
 	printf("OK\n");
 }

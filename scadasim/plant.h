@@ -1,7 +1,8 @@
 /*
- * The demo plant: one tank with an inlet valve, an outlet pump and a
- * heater. Pure functions over a state struct; no I/O, no clock, so the
- * model is the same in the simulator and in its selftest.
+ * The demo plant: tank 1 with an inlet valve, an outlet pump and a
+ * heater, and tank 2, fed from tank 1 by a transfer pump and emptied
+ * through a drain valve. Pure functions over a state struct; no I/O, no
+ * clock, so the model is the same in the simulator and in its selftest.
  */
 #ifndef SCADASIM_PLANT_H
 #define SCADASIM_PLANT_H
@@ -16,11 +17,16 @@ enum {
 	PLANT_CO_LEVEL_AUTO,		/* automatic level control on */
 	PLANT_CO_HEATER,		/* heater on */
 	PLANT_CO_HEATER_AUTO,		/* heater thermostat on */
+	PLANT_CO_TRANSFER,		/* transfer pump tank1 -> tank2 run */
+	PLANT_CO_DRAIN,			/* tank2 drain valve open */
+	PLANT_CO_LEVEL2_AUTO,		/* tank2 automatic level control on */
 	PLANT_NCOILS
 };
 enum {
 	PLANT_DI_HIGH = 0,		/* level >= 90 % */
 	PLANT_DI_LOW,			/* level <= 10 % */
+	PLANT_DI_HIGH2,			/* tank2 level >= 90 % */
+	PLANT_DI_LOW2,			/* tank2 level <= 10 % */
 	PLANT_NDISCRETES
 };
 enum {
@@ -28,6 +34,9 @@ enum {
 	PLANT_IR_TEMP,			/* int16, 0.1 degC */
 	PLANT_IR_OUT_FLOW,		/* uint16, 0.01 m3/h */
 	PLANT_IR_IN_FLOW,		/* uint16, 0.01 m3/h */
+	PLANT_IR_LEVEL2,		/* uint16, 0.01 % */
+	PLANT_IR_TRANSFER_FLOW,		/* uint16, 0.01 m3/h */
+	PLANT_IR_DRAIN_FLOW,		/* uint16, 0.01 m3/h */
 	PLANT_NINPUTS
 };
 enum {
@@ -35,6 +44,7 @@ enum {
 	PLANT_HR_TEMP_SP,		/* int16, 0.1 degC */
 	PLANT_HR_TOTAL_HI,		/* float32 m3, ABCD: high word */
 	PLANT_HR_TOTAL_LO,		/* ... low word */
+	PLANT_HR_LEVEL2_SP,		/* uint16, 0.01 % */
 	PLANT_NHOLDINGS
 };
 
@@ -50,6 +60,9 @@ enum {
 #define PLANT_TEMP_TAU		20.0	/* s, wall clock */
 #define PLANT_TEMP_BAND		0.5	/* degC, either side */
 #define PLANT_TEMP_NOISE	0.1	/* degC, peak */
+#define PLANT_VOLUME2_M3	2.0	/* tank2 capacity */
+#define PLANT_TRANSFER_FLOW	2.0	/* m3/h, tank1 -> tank2 */
+#define PLANT_DRAIN_FLOW	1.0	/* m3/h out of tank2 when open */
 
 struct plant {
 	/* process state */
@@ -59,6 +72,9 @@ struct plant {
 	double		total;		/* m3 pumped out */
 	double		in_flow;	/* m3/h */
 	double		out_flow;	/* m3/h */
+	double		level2;		/* % */
+	double		transfer_flow;	/* m3/h */
+	double		drain_flow;	/* m3/h */
 
 	/* actuators and modes, mirrored in the coils */
 	int		valve;
@@ -66,10 +82,14 @@ struct plant {
 	int		level_auto;
 	int		heater;
 	int		heater_auto;
+	int		transfer;
+	int		drain;
+	int		level2_auto;
 
 	/* setpoints, clamped copies of the holding registers */
 	double		level_sp;	/* % */
 	double		temp_sp;	/* degC */
+	double		level2_sp;	/* % */
 
 	int		noise;
 	uint32_t	rng;

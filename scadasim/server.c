@@ -5,6 +5,10 @@
  * socket is readable, and the byte timeout bounds how long a client
  * that stops mid-request can hold the others up; a client that hangs
  * up, talks nonsense or does not read its replies is dropped alone.
+ *
+ * The plc builds the replies and this file sends them, at once or,
+ * under the delay fault, from a queue the main loop drains on time, so
+ * a delayed client never holds up another.
  */
 #include "config.h"
 
@@ -21,8 +25,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "delay.h"
 #include "i18n.h"
 #include "log.h"
+#include "pdu.h"
 #include "server.h"
 
 #define SERVER_BACKLOG		16
@@ -30,16 +36,21 @@
 #define SERVER_MBAP_LENGTH	6	/* MBAP bytes before its length */
 
 struct server_client {
-	int	 fd;
-	char	 name[INET_ADDRSTRLEN + 8];	/* address:port */
+	int		 fd;
+	uint64_t	 id;			/* never reused, unlike fd */
+	char		 name[INET_ADDRSTRLEN + 8];	/* address:port */
 };
 
 struct server {
 	modbus_t		*ctx;
-	modbus_mapping_t	*map;
+	struct plc		*plc;
+	struct fault		*fault;
+	struct delay		*delay;
+	unsigned		 drops;		/* drop faults carried out */
+	long long		 full_ms;	/* last "queue full" log */
+	uint64_t		 last_id;
 	int			 listen_fd;
 	int			 port;
-	int			 unit;
 	struct server_client	 clients[SERVER_MAX_CLIENTS];
 	int			 nclients;
 };
@@ -62,7 +73,7 @@ server_nonblock(int fd)
  * could not listen (most often: the port is taken).
  */
 struct server *
-server_new(const char *address, int port, int unit, modbus_mapping_t *map)
+server_new(const char *address, int port, struct plc *plc, struct fault *f)
 {
 	struct server *s;
 	struct sockaddr_in sin;
@@ -72,13 +83,21 @@ server_new(const char *address, int port, int unit, modbus_mapping_t *map)
 	if ((s = calloc(1, sizeof *s)) == NULL)
 		return NULL;
 	s->listen_fd = -1;
-	s->unit = unit;
-	s->map = map;
+	s->plc = plc;
+	s->fault = f;
+	s->drops = f->drops;
+	if ((s->delay = delay_new()) == NULL)
+		goto fail;
 	if ((s->ctx = modbus_new_tcp(address, port)) == NULL)
 		goto fail;
+	/*
+	 * The response timeout is how long libmodbus sleeps before it
+	 * answers a bad count: a stall for everyone, so keep it short.
+	 */
 	if (modbus_set_byte_timeout(s->ctx, 0, SERVER_BYTE_TIMEOUT_US) == -1 ||
 	    modbus_set_indication_timeout(s->ctx, 0,
-	    SERVER_BYTE_TIMEOUT_US) == -1)
+	    SERVER_BYTE_TIMEOUT_US) == -1 ||
+	    modbus_set_response_timeout(s->ctx, 0, 1) == -1)
 		goto fail;
 	if ((s->listen_fd = modbus_tcp_listen(s->ctx, SERVER_BACKLOG)) == -1)
 		goto fail;
@@ -104,6 +123,7 @@ fail:
 static void
 server_drop(struct server *s, int i)
 {
+	delay_forget(s->delay, s->clients[i].id);
 	close(s->clients[i].fd);
 	s->clients[i] = s->clients[--s->nclients];
 }
@@ -124,6 +144,7 @@ server_destroy(struct server **sp)
 		modbus_set_socket(s->ctx, -1);
 		modbus_free(s->ctx);
 	}
+	delay_destroy(&s->delay);
 	free(s);
 	*sp = NULL;
 }
@@ -166,6 +187,12 @@ server_accept(struct server *s)
 	}
 	if (inet_ntop(AF_INET, &sin.sin_addr, host, sizeof host) == NULL)
 		snprintf(host, sizeof host, "?");
+	if (s->fault->refuse) {
+		log_info(_("%s:%u: refused (refuse fault)"), host,
+		    (unsigned)ntohs(sin.sin_port));
+		close(fd);
+		return;
+	}
 	if (s->nclients == SERVER_MAX_CLIENTS || fd >= FD_SETSIZE) {
 		log_warnx(_("%s:%u: refused, already %d clients"), host,
 		    (unsigned)ntohs(sin.sin_port), s->nclients);
@@ -184,59 +211,22 @@ server_accept(struct server *s)
 	}
 	c = &s->clients[s->nclients++];
 	c->fd = fd;
+	c->id = ++s->last_id;
 	snprintf(c->name, sizeof c->name, "%s:%u", host,
 	    (unsigned)ntohs(sin.sin_port));
 	log_info(_("%s: connected"), c->name);
-}
-
-static const char *
-server_function_name(int fc)
-{
-	switch (fc) {
-	case MODBUS_FC_READ_COILS:
-		return _("read coils");
-	case MODBUS_FC_READ_DISCRETE_INPUTS:
-		return _("read discrete inputs");
-	case MODBUS_FC_READ_HOLDING_REGISTERS:
-		return _("read holding registers");
-	case MODBUS_FC_READ_INPUT_REGISTERS:
-		return _("read input registers");
-	case MODBUS_FC_WRITE_SINGLE_COIL:
-		return _("write single coil");
-	case MODBUS_FC_WRITE_SINGLE_REGISTER:
-		return _("write single register");
-	case MODBUS_FC_WRITE_MULTIPLE_COILS:
-		return _("write multiple coils");
-	case MODBUS_FC_WRITE_MULTIPLE_REGISTERS:
-		return _("write multiple registers");
-	case MODBUS_FC_REPORT_SLAVE_ID:
-		return _("report server id");
-	case MODBUS_FC_MASK_WRITE_REGISTER:
-		return _("mask write register");
-	case MODBUS_FC_WRITE_AND_READ_REGISTERS:
-		return _("write and read registers");
-	default:
-		return _("unsupported function");
-	}
 }
 
 static void
 server_log_request(const struct server_client *c, const uint8_t *req,
     int len)
 {
-	int fc = req[7];
+	char what[128];
 
 	if (log_verbosity() < 1)
 		return;
-	if (len >= 12)
-		log_debug(_("%s: unit %u, %s (0x%02x), address %u, "
-		    "count or value %u"), c->name, req[6],
-		    server_function_name(fc), (unsigned)fc,
-		    (unsigned)(req[8] << 8 | req[9]),
-		    (unsigned)(req[10] << 8 | req[11]));
-	else
-		log_debug(_("%s: unit %u, %s (0x%02x)"), c->name, req[6],
-		    server_function_name(fc), (unsigned)fc);
+	pdu_describe(req + 7, len - 7, what, sizeof what);
+	log_debug(_("%s: unit %u, %s"), c->name, req[6], what);
 }
 
 /*
@@ -265,12 +255,33 @@ server_discard(int fd, int n)
 	return 0;
 }
 
+/* Answers one request now; returns -1 when the client is to be dropped. */
+static int
+server_answer(struct server *s, struct server_client *c, const uint8_t *req,
+    int len)
+{
+	uint8_t rsp[MODBUS_TCP_MAX_ADU_LENGTH];
+	ssize_t sent;
+	int n;
+
+	if ((n = plc_answer(s->plc, s->ctx, req, len, rsp, c->name)) == 0)
+		return 0;
+	sent = send(c->fd, rsp, (size_t)n, MSG_NOSIGNAL);
+	if (sent == n)
+		return 0;
+	if (sent >= 0 || errno == EAGAIN || errno == EWOULDBLOCK)
+		log_warnx(_("%s: not reading its replies, dropped"), c->name);
+	else
+		log_info(_("%s: disconnected (%s)"), c->name, strerror(errno));
+	return -1;
+}
+
 /* Returns -1 when the client is to be dropped. */
 static int
-server_serve(struct server *s, struct server_client *c)
+server_serve(struct server *s, struct server_client *c, double now)
 {
 	uint8_t req[MODBUS_TCP_MAX_ADU_LENGTH];
-	int len, want, unit;
+	int len, want;
 
 	modbus_set_socket(s->ctx, c->fd);
 	len = modbus_receive(s->ctx, req);
@@ -301,42 +312,77 @@ server_serve(struct server *s, struct server_client *c)
 	}
 	server_log_request(c, req, len);
 
-	/* As a gateway would: answer for our unit, 0 and 255 only. */
-	unit = req[6];
-	if (unit != s->unit && unit != 0 && unit != 0xff) {
-		log_debug(_("%s: unit %d is not ours"), c->name, unit);
-		if (modbus_reply_exception(s->ctx, req,
-		    MODBUS_EXCEPTION_GATEWAY_TARGET) == -1)
-			goto send_failed;
+	if (s->fault->mute) {
+		log_debug(_("%s: request ignored (mute fault)"), c->name);
 		return 0;
 	}
-	if (modbus_reply(s->ctx, req, len, s->map) == -1)
-		goto send_failed;
-	return 0;
-
-send_failed:
-	/* libmodbus reports a partial send as EMBBADDATA. */
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EMBBADDATA)
-		log_warnx(_("%s: not reading its replies, dropped"), c->name);
-	else
-		log_info(_("%s: disconnected (%s)"), c->name,
-		    modbus_strerror(errno));
-	return -1;
+	if (s->fault->delay_ms > 0) {
+		if (delay_push(s->delay, now + s->fault->delay_ms / 1000.0,
+		    c->id, req, len) == -1 && log_ratelimit(&s->full_ms, 1000))
+			log_warnx(_("%s: %d requests delayed already, "
+			    "request ignored"), c->name, delay_count(s->delay));
+		return 0;
+	}
+	return server_answer(s, c, req, len);
 }
 
-/* Serves every socket select() found readable in rfds. */
+/* Serves every socket select() found readable in rfds; now is the time. */
 void
-server_handle(struct server *s, const fd_set *rfds)
+server_handle(struct server *s, const fd_set *rfds, double now)
 {
 	int i;
 
 	/* Backwards, as dropping a client moves the last one into its slot. */
 	for (i = s->nclients - 1; i >= 0; i--) {
 		if (FD_ISSET(s->clients[i].fd, rfds) &&
-		    server_serve(s, &s->clients[i]) == -1)
+		    server_serve(s, &s->clients[i], now) == -1)
 			server_drop(s, i);
 	}
 	if (FD_ISSET(s->listen_fd, rfds))
 		server_accept(s);
+	modbus_set_socket(s->ctx, -1);
+}
+
+/* When server_tick next has a delayed reply to send; -1 for never. */
+double
+server_next(const struct server *s)
+{
+	return delay_next(s->delay);
+}
+
+static int
+server_find(const struct server *s, uint64_t id)
+{
+	int i;
+
+	for (i = 0; i < s->nclients; i++)
+		if (s->clients[i].id == id)
+			return i;
+	return -1;
+}
+
+/*
+ * Carries out a drop fault, and answers the delayed requests that are
+ * due by now, unless the mute fault came in the meantime.
+ */
+void
+server_tick(struct server *s, double now)
+{
+	struct delay_entry e;
+	int i, n;
+
+	if (s->drops != s->fault->drops) {
+		s->drops = s->fault->drops;
+		n = s->nclients;
+		while (s->nclients > 0)
+			server_drop(s, s->nclients - 1);
+		log_info(_("closed %d connections (drop fault)"), n);
+	}
+	while (delay_pop(s->delay, now, &e) == 1) {
+		if (s->fault->mute || (i = server_find(s, e.client)) == -1)
+			continue;
+		if (server_answer(s, &s->clients[i], e.adu, e.len) == -1)
+			server_drop(s, i);
+	}
 	modbus_set_socket(s->ctx, -1);
 }

@@ -101,6 +101,20 @@ make_project() {
 	    "$top_srcdir/conf/demo/project.ini" >"$T/project/project.ini"
 }
 
+# free_port: a port nobody listens on now, picked by the kernel. Tests
+# that restart scadad on the same endpoints use these rather than "*",
+# whose ports another test's server may take while ours is down.
+free_port() {
+	"$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# fixed_ports: the project's endpoints on two free ports.
+fixed_ports() {
+	sed -i -e "s|^command = .*|command = tcp://127.0.0.1:$(free_port)|" \
+	    -e "s|^publish = .*|publish = tcp://127.0.0.1:$(free_port)|" \
+	    "$T/project/project.ini"
+}
+
 start_scadad() {
 	rm -f "$T/endpoints"
 	spawn scadad "$SCADAD" -f -c "$T/project" -E "$T/endpoints"

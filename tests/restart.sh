@@ -6,6 +6,7 @@
 
 start_sim -v
 make_project
+fixed_ports
 start_scadad
 wait_for 10 tag_good tank1.level || fail "tank1.level never turned good"
 PUB=$(awk '$1 == "publish" { print $2 }' "$T/endpoints")

@@ -7,9 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "delay.h"
 #include "driver.h"
+#include "fault.h"
 #include "msg.h"
+#include "pdu.h"
 #include "plant.h"
+#include "plc.h"
 #include "project.h"
 #include "replay.h"
 #include "tagcodec.h"
@@ -48,6 +52,10 @@ static const struct {
 	{ "tagdb", selftest_tagdb },
 	{ "driver_modbus", driver_modbus_selftest },
 	{ "plant", plant_selftest },
+	{ "pdu", pdu_selftest },
+	{ "fault", fault_selftest },
+	{ "delay", delay_selftest },
+	{ "plc", plc_selftest },
 };
 
 int

@@ -10,7 +10,11 @@ export LC_ALL=C.UTF-8 TERM=xterm
 TMUX_SOCK=$T/tmux.sock
 tm() { "${TMUX_BIN:-tmux}" -S "$TMUX_SOCK" "$@"; }
 
-start_plant
+start_sim
+make_project
+fixed_ports
+start_scadad
+wait_for 10 tag_good tank1.level || fail "tank1.level never turned good"
 PUB=$(awk '$1 == "publish" { print $2 }' "$T/endpoints")
 
 tm new-session -d -x 120 -y 30 "$SCADATUI -s $SERVER" ||

@@ -1,0 +1,340 @@
+#!/bin/sh
+# The benchmarks of `make bench': each compares the project with a
+# baseline measured in the same run and prints the ratio. Everything runs
+# on 127.0.0.1 on ephemeral ports; every process started here is stopped
+# on the way out, whatever happens.
+#
+# BENCH=fanout,latency,stations,tags selects some (default: all).
+# BENCH_QUICK=1 shrinks the counts for a smoke test (numbers then mean
+# little).
+set -u
+
+: "${top_builddir:?run through make bench}"
+: "${top_srcdir:?run through make bench}"
+SCADASIM=$top_builddir/scadasim/scadasim
+SCADAD=$top_builddir/scadad/scadad
+SCADACTL=$top_builddir/scadactl/scadactl
+BIN=$top_builddir/bench
+PY=/usr/bin/python3
+MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
+WANT=${BENCH:-fanout,latency,stations,tags}
+QUICK=${BENCH_QUICK:-0}
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/scada-bench.XXXXXX")
+PIDS=
+SUMMARY=$T/summary
+: >"$SUMMARY"
+FAILED=
+
+cleanup() {
+	status=$?
+	for pid in $PIDS; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in $PIDS; do
+		for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.2
+		done
+		kill -9 "$pid" 2>/dev/null
+	done
+	if [ "$status" -ne 0 ]; then
+		for f in "$T"/*.log; do
+			[ -f "$f" ] || continue
+			echo "--- $f"
+			tail -n 20 "$f"
+		done
+	fi
+	rm -rf "$T"
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+fail() {
+	echo "bench: FAIL: $*" >&2
+	exit 1
+}
+
+wanted() {
+	case ",$WANT," in
+	*",$1,"*) return 0 ;;
+	esac
+	return 1
+}
+
+# wait_for SECONDS COMMAND...: polls every 0.1 s until COMMAND succeeds.
+wait_for() {
+	wait_limit=$(( $1 * 10 ))
+	shift
+	wait_n=0
+	until "$@" >/dev/null 2>&1; do
+		wait_n=$((wait_n + 1))
+		[ "$wait_n" -ge "$wait_limit" ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# spawn NAME COMMAND...: runs COMMAND in the background, logging to
+# $T/NAME.log, and remembers its pid for cleanup.
+spawn() {
+	name=$1
+	shift
+	"$@" >"$T/$name.log" 2>&1 &
+	PIDS="$PIDS $!"
+	LAST_PID=$!
+}
+
+# stop PID: stops one process we started, and forgets it.
+stop() {
+	kill "$1" 2>/dev/null
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	forget "$1"
+}
+
+forget() {
+	rest=
+	for pid in $PIDS; do
+		[ "$pid" = "$1" ] || rest="$rest $pid"
+	done
+	PIDS=$rest
+}
+
+# run NAME COMMAND...: runs a benchmark program in the foreground, shows
+# its output and keeps its summary lines.
+run() {
+	name=$1
+	shift
+	echo "bench: $*" | sed "s|$top_builddir/||g"
+	# In the background, so that a signal to us reaches it via cleanup.
+	"$@" >"$T/$name.out" 2>"$T/$name.err" &
+	bench_pid=$!
+	PIDS="$PIDS $bench_pid"
+	wait "$bench_pid"
+	rc=$?
+	forget "$bench_pid"
+	cat "$T/$name.out"
+	grep -E '^(fanout|latency|stations|tags) ' "$T/$name.out" \
+	    >>"$SUMMARY"
+	if [ "$rc" -ne 0 ]; then
+		echo "bench: $name exited with status $rc" >&2
+		cat "$T/$name.err" >&2
+		FAILED="$FAILED $name"
+	fi
+}
+
+free_port() {
+	"$PY" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+start_sim() {
+	rm -f "$T/sim.port"
+	spawn scadasim "$SCADASIM" -p 0 -P "$T/sim.port" "$@"
+	SIM_PID=$LAST_PID
+	wait_for 10 test -s "$T/sim.port" || fail "scadasim did not start"
+	SIM_PORT=$(cat "$T/sim.port")
+}
+
+# demo_project DIR PORT POLL_MS: the demo plant, pointed at a simulator
+# and at ephemeral ports.
+demo_project() {
+	mkdir -p "$1"
+	cp "$top_srcdir/conf/demo/tags.csv" "$1/"
+	sed -e "s/^port = .*/port = $2/" \
+	    -e 's|^command = .*|command = tcp://127.0.0.1:*|' \
+	    -e 's|^publish = .*|publish = tcp://127.0.0.1:*|' \
+	    -e "s/^poll_ms = .*/poll_ms = $3/" \
+	    "$top_srcdir/conf/demo/project.ini" >"$1/project.ini"
+}
+
+# start_scadad NAME PROJECT_DIR
+start_scadad() {
+	rm -f "$T/$1.endpoints"
+	spawn "$1" "$SCADAD" -f -c "$2" -E "$T/$1.endpoints"
+	SCADAD_PID=$LAST_PID
+	wait_for 60 test -s "$T/$1.endpoints" || fail "scadad did not start"
+	SERVER=$(awk '$1 == "command" { print $2 }' "$T/$1.endpoints")
+}
+
+# A private broker on a free loopback port. Its queue limit matches the
+# ZeroMQ high-water mark (100000), so neither side drops for want of it.
+start_mosquitto() {
+	for try in 1 2 3; do
+		MQTT_PORT=$(free_port)
+		printf '%s\n' "listener $MQTT_PORT 127.0.0.1" \
+		    'allow_anonymous true' 'persistence false' \
+		    'max_queued_messages 100000' >"$T/mosquitto.conf"
+		spawn mosquitto "$MOSQUITTO" -c "$T/mosquitto.conf"
+		MQTT_PID=$LAST_PID
+		wait_for 5 grep -q ' running' "$T/mosquitto.log" && return 0
+		stop "$MQTT_PID"
+	done
+	fail "mosquitto did not start: $(cat "$T/mosquitto.log")"
+}
+
+bench_fanout() {
+	updates=100000 reps=3
+	[ "$QUICK" = 1 ] && updates=10000 reps=1
+	[ -x "$MOSQUITTO" ] ||
+	    fail "$MOSQUITTO not found: apt-get install mosquitto"
+	start_mosquitto
+	run fanout-small "$BIN/fanout" -m "$MQTT_PORT" -n "$updates" \
+	    -r "$reps" -s 1 -s 10
+	# Mosquitto at 100 subscribers takes most of a minute: once is enough.
+	run fanout-large "$BIN/fanout" -m "$MQTT_PORT" -n "$updates" \
+	    -r "$reps" -M 1 -s 100
+	stop "$MQTT_PID"
+}
+
+bench_latency() {
+	writes=1000
+	[ "$QUICK" = 1 ] && writes=100
+	start_sim -n
+	demo_project "$T/latency" "$SIM_PORT" 500
+	start_scadad scadad-latency "$T/latency"
+	run latency "$BIN/latency" -c "$SERVER" -m "$SIM_PORT" -n "$writes"
+	stop "$SCADAD_PID"
+	stop "$SIM_PID"
+}
+
+# kb_of NAME: the per-station figure a stations run printed.
+kb_of() {
+	awk -v k="$1" '$1 == "stations-kb" && $2 == k { print $3 }' \
+	    "$T/stations-$1.out"
+}
+
+bench_stations() {
+	count=1000 live=10
+	[ "$QUICK" = 1 ] && count=100 live=3
+	start_sim
+	demo_project "$T/stations" "$SIM_PORT" 200
+	start_scadad scadad-stations "$T/stations"
+	sleep 2		# let scadad settle before the first RSS reading
+	run stations-scada "$BIN/stations" -c "$SERVER" -p "$SCADAD_PID" \
+	    -n "$count" -s "$live"
+	stop "$SCADAD_PID"
+	stop "$SIM_PID"
+
+	rm -f "$T/bare.endpoints"
+	spawn bare-server "$BIN/stations" -B -E "$T/bare.endpoints"
+	BARE_PID=$LAST_PID
+	wait_for 10 test -s "$T/bare.endpoints" ||
+	    fail "bare zmq server did not start"
+	sleep 2
+	run stations-zmq "$BIN/stations" -b \
+	    -c "$(awk '$1 == "command" { print $2 }' "$T/bare.endpoints")" \
+	    -P "$(awk '$1 == "publish" { print $2 }' "$T/bare.endpoints")" \
+	    -p "$BARE_PID" -n "$count" -s "$live"
+	stop "$BARE_PID"
+
+	scada=$(kb_of scada) zmq=$(kb_of zmq)
+	not_current=$(sed -n 's/.* \([0-9-]*\) of [0-9]* not current.*/\1/p' \
+	    "$T/stations-scada.out")
+	rate=$(sed -n 's/.* \([0-9]*\) updates\/s to each station.*/\1/p' \
+	    "$T/stations-scada.out")
+	line=$(awk -v n="$count" -v s="${scada:-0}" -v z="${zmq:-0}" \
+	    -v nc="${not_current:-?}" -v r="${rate:-?}" 'BEGIN {
+		printf "stations n=%d: %s not current after %s updates/s; " \
+		    "scadad %.1f kB per station, bare zmq %.1f kB per " \
+		    "station (ratio %.2f)\n", n, nc, r, s, z, \
+		    (z > 0 ? s / z : 0) }')
+	echo "$line"
+	echo "$line" >>"$SUMMARY"
+}
+
+# tag_good NAME: true once the tag reads with good quality.
+tag_good() {
+	SCADA_SERVER=$SERVER "$SCADACTL" -j read "$1" |
+	    grep -q '"quality":"good"'
+}
+
+rss_of() {
+	awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"
+}
+
+# big_project DIR PORT TAGS DEVICES: TAGS input registers spread over
+# DEVICES devices, all served by one bigplc.
+big_project() {
+	mkdir -p "$1"
+	{
+		printf '[project]\nname = Big plant\ntags = tags.csv\n'
+		printf '[server]\ncommand = tcp://127.0.0.1:*\n'
+		printf 'publish = tcp://127.0.0.1:*\nheartbeat_ms = 1000\n'
+		d=1
+		while [ "$d" -le "$4" ]; do
+			printf '[device plc%d]\nprotocol = tcp\n' "$d"
+			printf 'host = 127.0.0.1\nport = %d\nunit = %d\n' \
+			    "$2" "$d"
+			printf 'poll_ms = 1000\ntimeout_ms = 2000\n'
+			d=$((d + 1))
+		done
+	} >"$1/project.ini"
+	awk -v n="$3" -v devs="$4" 'BEGIN {
+		print "name,device,area,space,address,type,units,raw_min," \
+		    "raw_max,eng_min,eng_max,writable,description"
+		per = int((n + devs - 1) / devs)
+		for (i = 0; i < n; i++)
+			printf "area%02d.ti%05d.pv,plc%d,area%02d,input,%d," \
+			    "uint16,%%,0,10000,0,100,no,Temperature %d\n", \
+			    i / 1000, i, int(i / per) + 1, i / 1000, i % per, i
+	}' >"$1/tags.csv"
+}
+
+bench_tags() {
+	ntags=100000 devices=4 reps=5
+	[ "$QUICK" = 1 ] && ntags=10000 reps=3
+	rm -f "$T/bigplc.port"
+	spawn bigplc "$BIN/bigplc" "$T/bigplc.port"
+	PLC_PID=$LAST_PID
+	wait_for 10 test -s "$T/bigplc.port" || fail "bigplc did not start"
+	plc_port=$(cat "$T/bigplc.port")
+
+	# The server's own size: the same kind of project with one tag.
+	big_project "$T/tags1" "$plc_port" 1 1
+	start_scadad scadad-tags1 "$T/tags1"
+	sleep 3
+	rss0=$(rss_of "$SCADAD_PID")
+	stop "$SCADAD_PID"
+
+	big_project "$T/tags" "$plc_port" "$ntags" "$devices"
+	t0=$(date +%s.%N)
+	start_scadad scadad-tags "$T/tags"
+	t1=$(date +%s.%N)
+	echo "bench: scadad started with $ntags tags in" \
+	    "$(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }') s"
+	# At rest before any snapshot: poll only the last tag of each device.
+	per=$(( (ntags + devices - 1) / devices ))
+	d=1
+	while [ "$d" -le "$devices" ]; do
+		last=$(( d * per - 1 ))
+		[ "$last" -ge "$ntags" ] && last=$((ntags - 1))
+		name=$(printf 'area%02d.ti%05d.pv' $((last / 1000)) "$last")
+		wait_for 60 tag_good "$name" || fail "$name never turned good"
+		d=$((d + 1))
+	done
+	run tags "$BIN/bigtags" -c "$SERVER" -n "$ntags" -p "$SCADAD_PID" \
+	    -z "$rss0" -r "$reps"
+	stop "$SCADAD_PID"
+	stop "$PLC_PID"
+}
+
+echo "bench: $(nproc) cores, $(uname -sr), $(date -u '+%Y-%m-%d %H:%M UTC')"
+wanted fanout && bench_fanout
+wanted latency && bench_latency
+wanted stations && bench_stations
+wanted tags && bench_tags
+
+echo
+echo "bench: summary"
+cat "$SUMMARY"
+[ -z "$FAILED" ] || fail "failed:$FAILED"
+exit 0
