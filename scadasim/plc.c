@@ -77,7 +77,8 @@ plc_scratch_free(modbus_mapping_t *m)
 	modbus_mapping_free(m);
 }
 
-static int
+/* Non-blocking and close-on-exec: every transport's sockets and ptys. */
+int
 plc_nonblock(int fd)
 {
 	int flags;

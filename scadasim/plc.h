@@ -18,6 +18,7 @@
 
 struct plc;
 
+int		 plc_nonblock(int);
 struct plc	*plc_new(const int *, int, int, uint32_t, int, struct fault *);
 void		 plc_destroy(struct plc **);
 void		 plc_step(struct plc *, double);

@@ -72,7 +72,7 @@ struct rtu *
 rtu_new(struct plc *plc, struct fault *f)
 {
 	struct rtu *r;
-	int slave = -1, flags, saved;
+	int slave = -1, saved;
 
 	if ((r = calloc(1, sizeof *r)) == NULL)
 		return NULL;
@@ -93,9 +93,7 @@ rtu_new(struct plc *plc, struct fault *f)
 		goto fail;
 	close(slave);
 	slave = -1;
-	if ((flags = fcntl(r->master, F_GETFL)) == -1 ||
-	    fcntl(r->master, F_SETFL, flags | O_NONBLOCK) == -1 ||
-	    fcntl(r->master, F_SETFD, FD_CLOEXEC) == -1)
+	if (plc_nonblock(r->master) == -1)
 		goto fail;
 	if (r->master >= FD_SETSIZE) {
 		errno = EMFILE;

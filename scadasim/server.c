@@ -55,19 +55,6 @@ struct server {
 	int			 nclients;
 };
 
-static int
-server_nonblock(int fd)
-{
-	int flags;
-
-	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
-	    (flags = fcntl(fd, F_GETFD)) == -1 ||
-	    fcntl(fd, F_SETFD, flags | FD_CLOEXEC) == -1)
-		return -1;
-	return 0;
-}
-
 /*
  * Returns NULL with errno set on failure, so the caller can say why it
  * could not listen (most often: the port is taken).
@@ -106,7 +93,7 @@ server_new(const char *address, int port, struct plc *plc, struct fault *f)
 		goto fail;
 	}
 	/* A client that gives up between select and accept must not block. */
-	if (server_nonblock(s->listen_fd) == -1)
+	if (plc_nonblock(s->listen_fd) == -1)
 		goto fail;
 	if (getsockname(s->listen_fd, (struct sockaddr *)&sin, &len) == -1)
 		goto fail;
@@ -204,7 +191,7 @@ server_accept(struct server *s)
 	 * send fail and gets dropped instead of stalling the server.
 	 * libmodbus always selects before it reads.
 	 */
-	if (server_nonblock(fd) == -1) {
+	if (plc_nonblock(fd) == -1) {
 		log_warn("%s", _("fcntl"));
 		close(fd);
 		return;
