@@ -84,7 +84,7 @@ spawn scadasim2 "$SCADASIM" -p "$SIM_PORT" -n
 wait_for 15 tag_good tank1.level || fail "tank1.level did not recover"
 
 # No server: a bounded wait and exit status 7, never a hang.
-kill "$SCADAD_PID"
+stop "$SCADAD_PID"
 start=$(date +%s)
 expect_fail 7 "unreachable" "$SCADACTL" -t 300 read tank1.level
 [ $(( $(date +%s) - start )) -le 5 ] || fail "unreachable took too long"

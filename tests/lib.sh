@@ -72,6 +72,20 @@ wait_for() {
 	return 0
 }
 
+# gone PID: the process has exited (a zombie not yet reaped counts).
+gone() {
+	case $(ps -o stat= -p "$1") in
+	""|Z*) return 0 ;;
+	esac
+	return 1
+}
+
+# stop PID: SIGTERM, then waits up to 10 s for the process to be gone.
+stop() {
+	kill "$1" 2>/dev/null
+	wait_for 10 gone "$1" || fail "pid $1 did not stop"
+}
+
 # spawn NAME COMMAND...: runs COMMAND in the background, logging to
 # $T/NAME.log, and remembers its pid for cleanup.
 spawn() {
