@@ -66,6 +66,12 @@ log_vwrite(enum log_level level, int with_errno, const char *fmt, va_list ap)
 
 /* An error the process does not survive, reported by its caller. */
 void
+log_err(const char *fmt, ...)
+{
+	LOG_BODY(LOG_LEVEL_ERR, 1);
+}
+
+void
 log_errx(const char *fmt, ...)
 {
 	LOG_BODY(LOG_LEVEL_ERR, 0);

@@ -13,6 +13,7 @@ enum log_level {
 
 void	log_init(const char *ident, int to_syslog, int verbosity);
 int	log_verbosity(void);
+void	log_err(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_errx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));

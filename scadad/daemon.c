@@ -78,7 +78,7 @@ daemon_pidfile(const char *path)
 	int fd;
 
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
-		log_warn("pid file %s", path);
+		log_err("pid file %s", path);
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
@@ -86,7 +86,7 @@ daemon_pidfile(const char *path)
 
 		buf[n > 0 ? n : 0] = '\0';
 		buf[strcspn(buf, "\n")] = '\0';
-		log_warnx("pid file %s is locked: scadad already running "
+		log_errx("pid file %s is locked: scadad already running "
 		    "(pid %s)", path, buf);
 		close(fd);
 		return -1;
@@ -94,7 +94,7 @@ daemon_pidfile(const char *path)
 	snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) == -1 ||
 	    write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf)) {
-		log_warn("pid file %s", path);
+		log_err("pid file %s", path);
 		close(fd);
 		return -1;
 	}

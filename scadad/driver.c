@@ -260,7 +260,7 @@ static void
 driver_do_write(struct driver_actor *a, const char *token, size_t tag,
     json_t *value)
 {
-	char err[256] = "";
+	char err[256] = "", msg[384] = "";
 	enum error_code rc;
 	struct tagval tv;
 	ssize_t pos = driver_position(a, tag);
@@ -280,7 +280,11 @@ driver_do_write(struct driver_actor *a, const char *token, size_t tag,
 			driver_link_failed(a, err);
 	}
 	driver_send_changes(a);
-	zsock_send(a->pipe, "ssis", "WROTE", token, (int)rc, err);
+	/* A write of many tags fails by one: say which. */
+	if (rc != ERROR_NONE)
+		snprintf(msg, sizeof msg, "%s: %s",
+		    a->dev.project->tags[tag].name, err);
+	zsock_send(a->pipe, "ssis", "WROTE", token, (int)rc, msg);
 }
 
 static int

@@ -260,7 +260,11 @@ driver_modbus_read(struct driver_modbus *m, int unit, enum project_space s,
 		}
 		if (rc != -1 || errno != ETIMEDOUT)
 			break;
-		modbus_flush(m->ctx);
+		/* A late answer must not be taken for the retry's. */
+		if (attempt < m->dev->conf->retries) {
+			modbus_flush(m->ctx);
+			errno = ETIMEDOUT;
+		}
 	}
 	if (rc != -1)
 		st->rtt_ms = (zclock_usecs() - t0) / 1000.0;
@@ -282,13 +286,14 @@ driver_modbus_decode(struct driver_modbus *m, const struct project_tag *t,
 	else if (t->bit != -1)
 		v = (*r >> t->bit) & 1;
 	else if (tv->is_string) {
-		tagcodec_string_decode(t->order, r, project_tag_width(t),
+		tagcodec_string_decode(t->order, r, t->length,
 		    tv->str, sizeof tv->str);
 		v = 0;
 	} else
 		v = tagcodec_to_eng(&t->scale, tagcodec_decode(t->type,
 		    t->order, r));
-	if (t->clamp) {
+	/* A NaN or infinity from the PLC is a fault, not a range end. */
+	if (t->clamp && isfinite(v)) {
 		lo = fmin(t->scale.eng_min, t->scale.eng_max);
 		hi = fmax(t->scale.eng_min, t->scale.eng_max);
 		v = fmin(fmax(v, lo), hi);
@@ -462,9 +467,9 @@ driver_modbus_encode(struct driver_modbus *m, const struct project_tag *t,
 
 	if (t->type == TAGCODEC_STRING) {
 		if (tagcodec_string_encode(t->order, json_string_value(value),
-		    project_tag_width(t), regs) == -1) {
-			snprintf(err, errlen, "%s: text too long",
-			    t->name);
+		    t->length, regs) == -1) {
+			snprintf(err, errlen, "text longer than %d characters",
+			    t->length);
 			return ERROR_OUT_OF_RANGE;
 		}
 		return ERROR_NONE;
@@ -481,7 +486,7 @@ driver_modbus_encode(struct driver_modbus *m, const struct project_tag *t,
 	}
 	v = tagcodec_to_raw(&t->scale, json_number_value(value));
 	if (tagcodec_encode(t->type, t->order, v, regs) == -1) {
-		snprintf(err, errlen, "%s: %g does not fit %s", t->name,
+		snprintf(err, errlen, "%g does not fit %s",
 		    json_number_value(value), tagcodec_type_name(t->type));
 		return ERROR_OUT_OF_RANGE;
 	}

@@ -33,6 +33,25 @@ raise_fd_limit(void)
 	}
 }
 
+/* -C and -P replace the project's endpoints and obey the same rule. */
+static int
+endpoint_options_bad(const struct server_options *o)
+{
+	char why[256];
+
+	if (o->command != NULL &&
+	    project_endpoint_check(o->command, why, sizeof why) == -1) {
+		log_errx("-C: %s", why);
+		return 1;
+	}
+	if (o->publish != NULL &&
+	    project_endpoint_check(o->publish, why, sizeof why) == -1) {
+		log_errx("-P: %s", why);
+		return 1;
+	}
+	return 0;
+}
+
 static void
 usage(FILE *fp, int status)
 {
@@ -94,6 +113,8 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage(stderr, 2);
 	log_init("scadad", 0, verbose);
+	if (endpoint_options_bad(&o))
+		return 1;
 	if ((p = project_load(path, err, sizeof err)) == NULL) {
 		log_errx("%s", err[0] != '\0' ? err : "out of memory");
 		return 1;

@@ -31,7 +31,8 @@ enum project_keytype {
 	KEY_INT,
 	KEY_BOOL,
 	KEY_ORDER,
-	KEY_CHOICE	/* one of the words in choices */
+	KEY_CHOICE,	/* one of the words in choices */
+	KEY_ENDPOINT
 };
 
 enum project_section {
@@ -59,10 +60,10 @@ static const struct project_key project_keys[] = {
 	{ SECTION_PROJECT, "name", KEY_STRING, 0, 0, "", PKEY(name) },
 	{ SECTION_PROJECT, "description", KEY_STRING, 0, 0, "",
 	    PKEY(description) },
-	{ SECTION_SERVER, "command", KEY_STRING, 0, 0, "tcp://127.0.0.1:7700",
-	    PKEY(command) },
-	{ SECTION_SERVER, "publish", KEY_STRING, 0, 0, "tcp://127.0.0.1:7701",
-	    PKEY(publish) },
+	{ SECTION_SERVER, "command", KEY_ENDPOINT, 0, 0,
+	    "tcp://127.0.0.1:7700", PKEY(command) },
+	{ SECTION_SERVER, "publish", KEY_ENDPOINT, 0, 0,
+	    "tcp://127.0.0.1:7701", PKEY(publish) },
 	{ SECTION_SERVER, "heartbeat_ms", KEY_INT, 100, 10000, "1000",
 	    PKEY(heartbeat_ms) },
 	{ SECTION_DEVICE, "protocol", KEY_CHOICE, 0, 0, "tcp",
@@ -70,8 +71,11 @@ static const struct project_key project_keys[] = {
 	{ SECTION_DEVICE, "host", KEY_STRING, 0, 0, "", DKEY(host) },
 	{ SECTION_DEVICE, "port", KEY_INT, 1, 65535, "502", DKEY(port) },
 	{ SECTION_DEVICE, "serial", KEY_STRING, 0, 0, "", DKEY(serial) },
-	{ SECTION_DEVICE, "baud", KEY_INT, 300, 4000000, "19200",
-	    DKEY(baud) },
+	/* The rates libmodbus maps to termios; any other would be 9600. */
+	{ SECTION_DEVICE, "baud", KEY_INT, 110, 4000000, "19200",
+	    DCHOICE(baud, "110 300 600 1200 2400 4800 9600 19200 38400 57600 "
+	    "115200 230400 460800 500000 576000 921600 1000000 1152000 "
+	    "1500000 2500000 3000000 3500000 4000000") },
 	{ SECTION_DEVICE, "parity", KEY_CHOICE, 0, 0, "even",
 	    DCHOICE(parity, "none even odd") },
 	{ SECTION_DEVICE, "data_bits", KEY_INT, 7, 8, "8", DKEY(data_bits) },
@@ -200,12 +204,52 @@ project_choice(const char *list, const char *word)
 	return 0;
 }
 
+/*
+ * Stations find the publisher at the command endpoint's host and the
+ * port the server announces, so both endpoints must be TCP.
+ */
+int
+project_endpoint_check(const char *ep, char *why, size_t len)
+{
+	const char *colon;
+	char *end;
+	long port;
+
+	if (strncmp(ep, "tcp://", 6) != 0) {
+		snprintf(why, len, _("'%s' is not a tcp:// endpoint"), ep);
+		return -1;
+	}
+	colon = strrchr(ep + 6, ':');
+	if (colon == NULL || colon == ep + 6) {
+		snprintf(why, len, _("'%s' has no host:port"), ep);
+		return -1;
+	}
+	if (strcmp(colon + 1, "*") == 0)
+		return 0;
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || colon[1] == '\0' || port < 1 || port > 65535) {
+		snprintf(why, len, _("'%s': port must be 1..65535 or *"), ep);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+project_int_choice(const char *list, long v)
+{
+	char word[24];
+
+	snprintf(word, sizeof word, "%ld", v);
+	return project_choice(list, word);
+}
+
 static int
 project_set_key(struct project_loader *l, void *base,
     const struct project_key *k, const char *value)
 {
 	char **sp = (char **)((char *)base + k->offset);
 	int *ip = (int *)((char *)base + k->offset);
+	char why[256];
 	long v;
 
 	switch (k->type) {
@@ -221,6 +265,10 @@ project_set_key(struct project_loader *l, void *base,
 			return project_fail(l, l->line,
 			    _("%s: %ld out of range %ld..%ld"), k->name, v,
 			    k->min, k->max);
+		if (k->choices != NULL && !project_int_choice(k->choices, v))
+			return project_fail(l, l->line,
+			    _("%s: %ld is not one of: %s"), k->name, v,
+			    k->choices);
 		*ip = (int)v;
 		return 1;
 	case KEY_ORDER:
@@ -234,6 +282,13 @@ project_set_key(struct project_loader *l, void *base,
 		if ((*ip = project_yesno(value)) == -1)
 			return project_fail(l, l->line,
 			    _("%s: '%s' is not yes or no"), k->name, value);
+		return 1;
+	case KEY_ENDPOINT:
+		if (project_endpoint_check(value, why, sizeof why) == -1)
+			return project_fail(l, l->line, "%s: %s", k->name,
+			    why);
+		free(*sp);
+		*sp = strdup(value);
 		return 1;
 	case KEY_CHOICE:
 		if (!project_choice(k->choices, value))
@@ -364,6 +419,13 @@ project_ini_handler(void *arg, const char *section, const char *name,
 	    section);
 }
 
+/* Editors on Windows start UTF-8 files with a byte order mark. */
+static size_t
+project_bom(const char *buf, int line)
+{
+	return line == 1 && strncmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+}
+
 /* Counts lines for the handler, which inih does not tell. */
 static char *
 project_ini_reader(char *buf, int size, void *arg)
@@ -371,9 +433,20 @@ project_ini_reader(char *buf, int size, void *arg)
 	struct project_loader *l = arg;
 	char *s = fgets(buf, size, l->fp), *p, *end;
 
+	size_t n, skip;
+
 	if (s == NULL || l->failed)
 		return s;
 	l->line++;
+	n = strlen(buf);
+	/* inih would take the rest of a long line for a line of its own. */
+	if (n == (size_t)size - 1 && buf[n - 1] != '\n' && !feof(l->fp)) {
+		project_fail(l, l->line, _("line longer than %d characters"),
+		    size - 2);
+		return s;
+	}
+	if ((skip = project_bom(buf, l->line)) > 0)
+		memmove(buf, buf + skip, n - skip + 1);
 	p = buf + strspn(buf, " \t\r\n");
 	if (*p == '\0' || *p == ';' || *p == '#')
 		return s;
@@ -788,6 +861,7 @@ project_csv_load(struct project_loader *l, const char *file)
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	size_t skip;
 	FILE *fp;
 
 	l->file = file;
@@ -799,10 +873,12 @@ project_csv_load(struct project_loader *l, const char *file)
 	csv_init(&parser, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
 	while (!l->failed && (n = getline(&buf, &cap, fp)) != -1) {
 		c.line++;
-		if (c.nfield == 0 && buf[0] == '#')
+		skip = project_bom(buf, c.line);
+		if (c.nfield == 0 && buf[skip] == '#')
 			continue;
-		if (csv_parse(&parser, buf, n, project_csv_field,
-		    project_csv_end, &c) != (size_t)n) {
+		if (csv_parse(&parser, buf + skip, n - skip,
+		    project_csv_field, project_csv_end, &c) !=
+		    (size_t)n - skip) {
 			c.row_line = c.line;
 			project_csv_fail(&c, "%s",
 			    csv_strerror(csv_error(&parser)));
@@ -827,12 +903,25 @@ project_tag_cmp(const void *a, const void *b)
 
 	if (x->device != y->device)
 		return x->device < y->device ? -1 : 1;
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
 	if (x->space != y->space)
 		return x->space < y->space ? -1 : 1;
 	return x->address - y->address;
 }
 
-/* Two tags may alias the same data, but never overlap differently. */
+/* Same device, unit and space: the same table of the same PLC. */
+static int
+project_same_table(const struct project_tag *x, const struct project_tag *y)
+{
+	return x->device == y->device && x->unit == y->unit &&
+	    x->space == y->space;
+}
+
+/*
+ * Two tags may alias the same data, but never overlap differently. A bit
+ * of a register reads a whole register, whatever else reads it too.
+ */
 static void
 project_check_overlap(struct project_loader *l, struct project_tag **v,
     size_t n)
@@ -843,8 +932,9 @@ project_check_overlap(struct project_loader *l, struct project_tag **v,
 	for (i = 0; i < n && !l->failed; i++) {
 		const struct project_tag *t = v[i];
 
-		if (reach != NULL && reach->device == t->device &&
-		    reach->space == t->space &&
+		if (t->bit != -1)
+			continue;
+		if (reach != NULL && project_same_table(reach, t) &&
 		    t->address < reach->address + project_tag_width(reach) &&
 		    (t->address != reach->address || t->type != reach->type)) {
 			l->file = t->file;
@@ -852,8 +942,7 @@ project_check_overlap(struct project_loader *l, struct project_tag **v,
 			    _("tag '%s' overlaps tag '%s' (%s:%d)"), t->name,
 			    reach->name, reach->file, reach->line);
 		}
-		if (reach == NULL || reach->device != t->device ||
-		    reach->space != t->space ||
+		if (reach == NULL || !project_same_table(reach, t) ||
 		    t->address + project_tag_width(t) >
 		    reach->address + project_tag_width(reach))
 			reach = t;
@@ -1075,6 +1164,7 @@ project_selftest(const char *demo)
 	static const char head[] = "name,device,space,address,type,writable,"
 	    "raw_min,raw_max,eng_min,eng_max\n";
 	char dir[] = "/tmp/scada-project-test.XXXXXX", err[512], path[600];
+	char longline[300], ini_long[400];
 	struct project *p;
 
 	p = project_load(demo, err, sizeof err);
@@ -1105,6 +1195,14 @@ project_selftest(const char *demo)
 	project_selftest_case(dir, ini, "name,device,space,address,type\n"
 	    "a,d1,holding,0,float32\nb,d1,holding,1,uint16\n",
 	    "tags.csv:3: tag 'b' overlaps tag 'a'");
+	project_selftest_case(dir, ini, "name,device,space,address,type,unit\n"
+	    "a,d1,holding,0,float32,1\nb,d1,holding,1,uint16,2\n", NULL);
+	project_selftest_case(dir, ini, "name,device,space,address,type,bit\n"
+	    "a,d1,holding,0,uint32,\nb,d1,holding,1,bool,3\n"
+	    "c,d1,holding,2,int16,\n", NULL);
+	project_selftest_case(dir, ini, "name,device,space,address,type,bit\n"
+	    "a,d1,holding,0,uint32,\nb,d1,holding,0,bool,3\n"
+	    "c,d1,holding,1,int16,\n", "tags.csv:4: tag 'c' overlaps tag 'a'");
 	project_selftest_case(dir, ini, head, NULL);	/* no rows is fine */
 	project_selftest_case(dir, ini, "name,device,space,address,type,"
 	    "writable\na,d1,input,0,uint16,yes\n",
@@ -1132,11 +1230,29 @@ project_selftest(const char *demo)
 	    "project.ini:3: syntax error");
 	project_selftest_case(dir, "[project\ntags = tags.csv\n", head,
 	    "project.ini:1: syntax error: no ']'");
+	project_selftest_case(dir, "[project]\ntags = tags.csv\n[server]\n"
+	    "publish = ipc:///tmp/x\n", head,
+	    "project.ini:4: publish: 'ipc:///tmp/x' is not a tcp:// endpoint");
+	project_selftest_case(dir, "[project]\ntags = tags.csv\n[server]\n"
+	    "command = tcp://127.0.0.1:70000\n", head,
+	    "project.ini:4: command: 'tcp://127.0.0.1:70000': port must be");
+	project_selftest_case(dir, "\xef\xbb\xbf[project]\ntags = tags.csv\n"
+	    "[device d1]\nhost = h\n", "\xef\xbb\xbfname,device,space,address,"
+	    "type\na,d1,holding,0,uint16\n", NULL);
+	memset(longline, 'x', sizeof longline - 1);
+	longline[sizeof longline - 1] = '\0';
+	snprintf(ini_long, sizeof ini_long, "[project]\ntags = tags.csv\n"
+	    "description = %s\n[device d1]\nhost = h\n", longline);
+	project_selftest_case(dir, ini_long, head,
+	    "project.ini:3: line longer than");
 	project_selftest_case(dir, "[project]\ntags = tags.csv\n[device d]\n"
 	    "protocol = rtu\n", head, "project.ini:3: device 'd' has no serial");
 	project_selftest_case(dir, "[project]\ntags = tags.csv\n[device d]\n"
 	    "protocol = rtu\nserial = /dev/null\nparity = maybe\n", head,
 	    "project.ini:6: parity: 'maybe' is not one of: none even odd");
+	project_selftest_case(dir, "[project]\ntags = tags.csv\n[device d]\n"
+	    "protocol = rtu\nserial = /dev/null\nbaud = 14400\n", head,
+	    "project.ini:6: baud: 14400 is not one of: 110 300");
 	project_selftest_case(dir, ini, "name,device,space,address,type,type\n",
 	    "tags.csv:1: column 'type' given twice");
 	project_selftest_case(dir, ini, "name,device,space,address,type\n"

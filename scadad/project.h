@@ -97,6 +97,7 @@ struct project {
 struct project	*project_load(const char *, char *, size_t);
 void		 project_free(struct project **);
 const char	*project_space_name(enum project_space);
+int		 project_endpoint_check(const char *, char *, size_t);
 int		 project_tag_width(const struct project_tag *);
 void		 project_selftest(const char *);
 

@@ -353,7 +353,7 @@ server_write_endpoints(struct server *s, const char *path)
 			rc = 0;
 	}
 	if (rc == -1)
-		log_warn("%s", path);
+		log_err("endpoints file %s", path);
 	zstr_free(&tmp);
 	zstr_free(&cmd);
 	return rc;
@@ -400,7 +400,7 @@ server_start_drivers(struct server *s)
 		s->device_status[i] = json_pack("{s:s, s:b}", "name",
 		    s->project->devices[i].name, "connected", 0);
 		if ((s->drivers[i] = driver_start(s->project, i)) == NULL) {
-			log_warnx("device %s: cannot start its driver",
+			log_errx("device %s: cannot start its driver",
 			    s->project->devices[i].name);
 			return -1;
 		}

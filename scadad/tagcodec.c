@@ -217,33 +217,33 @@ tagcodec_encode(enum tagcodec_type t, enum tagcodec_order o, double v,
  * must not make the value unsendable as JSON.
  */
 void
-tagcodec_string_decode(enum tagcodec_order o, const uint16_t *regs, int n,
-    char *buf, size_t len)
+tagcodec_string_decode(enum tagcodec_order o, const uint16_t *regs,
+    int chars, char *buf, size_t len)
 {
 	uint8_t bytes[2 * 125];
 	size_t i, max;
 
-	if (n > 125)
-		n = 125;
-	tagcodec_to_bytes(o, regs, n, bytes);
-	max = (size_t)(2 * n) < len - 1 ? (size_t)(2 * n) : len - 1;
+	if (chars > 250)
+		chars = 250;
+	tagcodec_to_bytes(o, regs, (chars + 1) / 2, bytes);
+	max = (size_t)chars < len - 1 ? (size_t)chars : len - 1;
 	for (i = 0; i < max && bytes[i] != 0; i++)
 		buf[i] = (bytes[i] >= 0x20 && bytes[i] < 0x7f) ? bytes[i] : '?';
 	buf[i] = '\0';
 }
 
-/* Pads with NULs; returns -1 if the text does not fit n registers. */
+/* Pads with NULs; returns -1 if the text is longer than chars. */
 int
-tagcodec_string_encode(enum tagcodec_order o, const char *s, int n,
+tagcodec_string_encode(enum tagcodec_order o, const char *s, int chars,
     uint16_t *regs)
 {
 	uint8_t bytes[2 * 125] = { 0 };
 	size_t len = strlen(s);
 
-	if (n > 125 || len > (size_t)(2 * n))
+	if (chars > 250 || len > (size_t)chars)
 		return -1;
 	memcpy(bytes, s, len);
-	tagcodec_from_bytes(o, bytes, n, regs);
+	tagcodec_from_bytes(o, bytes, (chars + 1) / 2, regs);
 	return 0;
 }
 
@@ -272,6 +272,7 @@ tagcodec_selftest(void)
 	    3.25, 1e9, -2.5e9 };
 	struct tagcodec_scale s = { 1, 0, 10000, 0, 100 };
 	uint16_t regs[4], abcd[2] = { 0x4048, 0xf5c3 }, cdab[2];
+	char text5[8];
 	int t, o, i;
 	double back;
 
@@ -309,16 +310,24 @@ tagcodec_selftest(void)
 	for (o = 0; o < TAGCODEC_ORDER_COUNT; o++) {
 		char text[16];
 
-		assert(tagcodec_string_encode(o, "PUMP7", 3, regs) == 0);
-		tagcodec_string_decode(o, regs, 3, text, sizeof text);
+		assert(tagcodec_string_encode(o, "PUMP7", 5, regs) == 0);
+		tagcodec_string_decode(o, regs, 5, text, sizeof text);
 		assert(strcmp(text, "PUMP7") == 0);
 	}
-	assert(tagcodec_string_encode(TAGCODEC_ABCD, "PU", 1, regs) == 0);
+	assert(tagcodec_string_encode(TAGCODEC_ABCD, "PU", 2, regs) == 0);
 	assert(regs[0] == 0x5055);	/* 'P' high byte first */
-	assert(tagcodec_string_encode(TAGCODEC_BADC, "PU", 1, regs) == 0);
+	assert(tagcodec_string_encode(TAGCODEC_BADC, "PU", 2, regs) == 0);
 	assert(regs[0] == 0x5550);
-	assert(tagcodec_string_encode(TAGCODEC_ABCD, "TOOLONG", 2, regs) ==
+	assert(tagcodec_string_encode(TAGCODEC_ABCD, "TOOLONG", 4, regs) ==
 	    -1);
+	/* An odd length: the last register's second byte is not text. */
+	assert(tagcodec_string_encode(TAGCODEC_ABCD, "PUMP7X", 5, regs) ==
+	    -1);
+	regs[0] = 0x4142;
+	regs[1] = 0x4344;
+	regs[2] = 0x4546;
+	tagcodec_string_decode(TAGCODEC_ABCD, regs, 5, text5, sizeof text5);
+	assert(strcmp(text5, "ABCDE") == 0);
 	assert(tagcodec_to_eng(&s, 5000) == 50);
 	assert(tagcodec_to_raw(&s, 55.5) == 5550);
 }

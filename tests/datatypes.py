@@ -60,6 +60,10 @@ def print_tags(base):
     print("t.bit3,plc,holding,%d,bool,ABCD,yes,3," % (base + 220))
     print("t.bit15,plc,holding,%d,bool,ABCD,yes,15," % (base + 220))
     print("t.coil,plc,coil,%d,bool,ABCD,yes,," % (base + 10))
+    print("t.word,plc,holding,%d,uint16,ABCD,no,," % (base + 220))
+    print("t.text.odd,plc,holding,%d,string,ABCD,yes,,5" % (base + 230))
+    print("t.clamped,plc,holding,%d,float32,ABCD,no,,,0,100,0,100,yes"
+          % (base + 240))
 
 
 class Station:
@@ -88,6 +92,16 @@ def same(a, b, code):
     if code.endswith("f"):
         return struct.pack(">f", a) == struct.pack(">f", b)
     return a == b
+
+
+def wait_for(st, tag, ok, what):
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        v = st.read(tag)
+        if ok(v):
+            return v
+        time.sleep(0.05)
+    sys.exit("FAIL: %s: %s is %r" % (what, tag, v))
 
 
 def check(endpoint, port, base):
@@ -149,6 +163,27 @@ def check(endpoint, port, base):
     if not plc.read_coils(base + 10, 1).bits[0]:
         sys.exit("FAIL: coil not set")
     print("ok - bits of a register (read-modify-write) and a coil")
+    wait_for(st, "t.word", lambda v: v["value"] == 0x8000,
+             "a word aliasing bits 3 and 15")
+
+    # Five characters in three registers: the sixth byte is not text.
+    plc.write_registers(base + 230, [0x4142, 0x4344, 0x4546])
+    wait_for(st, "t.text.odd", lambda v: v["value"] == "ABCDE",
+             "a five-character string")
+    r = st.call({"op": "write", "tag": "t.text.odd", "value": "ABCDEF"})
+    if r["ok"] or r["error"] != "out_of_range" or \
+            "t.text.odd" not in r["message"]:
+        sys.exit("FAIL: six characters into five: %r" % r)
+    print("ok - odd-length strings, refusals name the tag")
+
+    # Clamped to its range, but a NaN from the PLC is a fault.
+    plc.write_registers(base + 240, registers(">f", 150.0, "ABCD"))
+    wait_for(st, "t.clamped", lambda v: v["quality"] == "good" and
+             v["value"] == 100, "150 clamped to 100")
+    plc.write_registers(base + 240, [0x7fc0, 0])
+    wait_for(st, "t.clamped", lambda v: v["quality"] == "bad" and
+             "not a finite number" in v.get("reason", ""), "NaN is bad")
+    print("ok - clamping, and NaN not clamped into a good value")
     plc.close()
 
 

@@ -20,7 +20,7 @@ port = $1
 poll_ms = 100
 EOI
 	{
-		echo "name,device,space,address,type,byte_order,writable,bit,length"
+		echo "name,device,space,address,type,byte_order,writable,bit,length,raw_min,raw_max,eng_min,eng_max,clamp"
 		"$PY" "$top_srcdir/tests/datatypes.py" tags "$2"
 	} >"$T/p$1/tags.csv"
 }

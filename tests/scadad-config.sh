@@ -49,6 +49,15 @@ cp "$T/good.csv" "$P/tags.csv"
 expect_error 1 "$T/nowhere: No such file" \
     "$SCADAD" -n -c "$T/nowhere"
 expect_error 2 "usage" "$SCADAD" -Z
+# Stations find the publisher by its TCP port: nothing else will do.
+expect_error 1 "error: -P: 'ipc:///tmp/x' is not a tcp:// endpoint" \
+    "$SCADAD" -n -c "$P" -P ipc:///tmp/x
+sed -i 's|^publish = .*|publish = inproc://updates|' "$P/project.ini"
+expect_error 1 "project.ini:[0-9]*: publish: 'inproc://updates' is not a tcp:// endpoint" \
+    "$SCADAD" -n -c "$P"
+cp "$T/good.ini" "$P/project.ini"
+expect_error 1 "error: endpoints file $T/no/such/dir/ep" \
+    "$SCADAD" -f -c "$P" -E "$T/no/such/dir/ep"
 
 # A busy command port is an error, not a crash, in both modes.
 spawn first "$SCADAD" -f -c "$P" -E "$T/endpoints"
@@ -66,7 +75,7 @@ test -s "$T/ep2" || fail "detached scadad returned before binding"
 pid=$(cat "$T/scadad.pid")
 PIDS="$PIDS $pid"
 kill -0 "$pid" || fail "no process behind the PID file"
-expect_error 1 "already running (pid $pid)" \
+expect_error 1 "error: pid file $T/scadad.pid is locked: scadad already running (pid $pid)" \
     "$SCADAD" -f -c "$P" -p "$T/scadad.pid"
 kill "$pid"
 wait_for 5 sh -c "! kill -0 $pid" || fail "detached scadad ignored SIGTERM"

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "delay.h"
 #include "driver.h"
@@ -58,16 +59,31 @@ static const struct {
 	{ "plc", plc_selftest },
 };
 
+/* With names given, runs only those modules' selftests. */
+static int
+selftest_wanted(int argc, char **argv, const char *name)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return 1;
+	return argc == 1;
+}
+
 int
 main(int argc, char **argv)
 {
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < sizeof selftests / sizeof *selftests; i++) {
+		if (!selftest_wanted(argc, argv, selftests[i].name))
+			continue;
 		printf(" * %s\n", selftests[i].name);
 		fflush(stdout);
 		selftests[i].fn();
+		n++;
 	}
-	printf("all %zu selftests passed\n", i);
-	return 0;
+	printf("all %zu selftests passed\n", n);
+	return n > 0 ? 0 : 1;
 }
