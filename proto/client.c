@@ -112,7 +112,7 @@ client_call(client_t *c, json_t *req)
 		if (zpoller_wait(p, c->timeout_ms) == c->req &&
 		    (f = zframe_recv(c->req)) != NULL) {
 			reply = msg_decode(zframe_data(f), zframe_size(f),
-			    err, sizeof err);
+			    MSG_REPLY_MAX_BYTES, err, sizeof err);
 			if (reply == NULL)
 				reply = msg_error(ERROR_BAD_REQUEST,
 				    "malformed reply from server: %s", err);

@@ -54,7 +54,7 @@ mirror_new(const char *endpoint)
 
 	if ((m = calloc(1, sizeof *m)) == NULL)
 		return NULL;
-	m->client = client_new(endpoint, 800, 1);
+	m->client = client_new(endpoint, MIRROR_BULK_MS, 1);
 	m->index = zhashx_new();
 	if (m->client == NULL || m->index == NULL) {
 		mirror_destroy(&m);
@@ -244,8 +244,9 @@ mirror_keep(char **dst, json_t *reply, const char *key)
 
 /*
  * The server answered hello, so it is alive: browse if it is new to us,
- * then snapshot. These calls are quick; only hello may wait, and it is
- * never waited for (see mirror_probe).
+ * then snapshot. These calls wait for a live server, up to
+ * MIRROR_BULK_MS; hello, which may find none, is never waited for (see
+ * mirror_probe).
  */
 static int
 mirror_sync(mirror_t *m, json_t *reply)
@@ -326,7 +327,7 @@ mirror_probe(mirror_t *m)
 		f = zframe_recv(m->probe);
 		zsock_destroy(&m->probe);
 		reply = f != NULL ? msg_decode(zframe_data(f), zframe_size(f),
-		    err, sizeof err) : NULL;
+		    MSG_REPLY_MAX_BYTES, err, sizeof err) : NULL;
 		zframe_destroy(&f);
 		mirror_sync(m, reply != NULL ? reply :
 		    msg_error(ERROR_BAD_REQUEST, "malformed hello reply"));

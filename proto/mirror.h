@@ -14,6 +14,12 @@
 #define MIRROR_SILENCE_MS	2200	/* two heartbeats of 1 s, and some */
 #define MIRROR_RETRY_MS		2000
 #define MIRROR_PROBE_MS		1000
+/*
+ * Browse and snapshot follow a hello the server has just answered, so
+ * it is alive; their replies grow with the plant (20 MB for 100,000
+ * tags) and may take seconds to build, send and decode.
+ */
+#define MIRROR_BULK_MS		10000
 
 struct mirror_tag {
 	char		*name;

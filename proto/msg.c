@@ -12,18 +12,20 @@
 #include "msg.h"
 
 /*
- * Decodes one frame into a JSON object, or returns NULL with a reason
- * in err. jansson checks UTF-8 and refuses embedded NULs.
+ * Decodes one frame of at most max bytes into a JSON object, or returns
+ * NULL with a reason in err. jansson checks UTF-8 and refuses embedded
+ * NULs.
  */
 json_t *
-msg_decode(const void *data, size_t len, char *err, size_t errlen)
+msg_decode(const void *data, size_t len, size_t max, char *err,
+    size_t errlen)
 {
 	json_error_t jerr;
 	json_t *o;
 
-	if (len > MSG_MAX_BYTES) {
-		snprintf(err, errlen, "message of %zu bytes exceeds %d",
-		    len, MSG_MAX_BYTES);
+	if (len > max) {
+		snprintf(err, errlen, "message of %zu bytes exceeds %zu",
+		    len, max);
 		return NULL;
 	}
 	o = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -84,8 +86,8 @@ msg_recv_publication(zsock_t *sub, char **topic)
 	tf = zmsg_first(m);
 	bf = zmsg_next(m);
 	if (zmsg_size(m) == 2 && tf != NULL && bf != NULL) {
-		o = msg_decode(zframe_data(bf), zframe_size(bf), err,
-		    sizeof err);
+		o = msg_decode(zframe_data(bf), zframe_size(bf),
+		    MSG_MAX_BYTES, err, sizeof err);
 		if (o != NULL)
 			*topic = zframe_strdup(tf);
 	}
@@ -146,12 +148,14 @@ msg_selftest(void)
 
 	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
 		err[0] = '\0';
-		assert(msg_decode(bad[i], strlen(bad[i]), err, sizeof err) ==
-		    NULL);
+		assert(msg_decode(bad[i], strlen(bad[i]), MSG_MAX_BYTES, err,
+		    sizeof err) == NULL);
 		assert(err[0] != '\0');
 	}
-	assert(msg_decode(big, MSG_MAX_BYTES + 1, err, sizeof err) == NULL);
-	o = msg_decode("{\"op\":\"ping\"}", 13, err, sizeof err);
+	assert(msg_decode(big, MSG_MAX_BYTES + 1, MSG_MAX_BYTES, err,
+	    sizeof err) == NULL);
+	o = msg_decode("{\"op\":\"ping\"}", 13, MSG_MAX_BYTES, err,
+	    sizeof err);
 	assert(o != NULL);
 	json_decref(o);
 	e = msg_error(ERROR_UNKNOWN_TAG, "unknown tag: %s", "x");

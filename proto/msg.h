@@ -11,7 +11,12 @@
 #include "error.h"
 
 #define MSG_VERSION		1
+/*
+ * Requests and publications are small; a reply carries a whole
+ * snapshot or browse, 20 MB for 100,000 tags, so clients take more.
+ */
 #define MSG_MAX_BYTES		(4 * 1024 * 1024)
+#define MSG_REPLY_MAX_BYTES	(256 * 1024 * 1024)
 #define MSG_HEARTBEAT_MS	1000
 
 #define MSG_TOPIC_TAG		"tag/"
@@ -21,7 +26,7 @@
 /* DBL_DIG: every digit a double holds for sure, and no binary noise. */
 #define MSG_DUMP_FLAGS		(JSON_COMPACT | JSON_REAL_PRECISION(15))
 
-json_t	*msg_decode(const void *, size_t, char *, size_t);
+json_t	*msg_decode(const void *, size_t, size_t, char *, size_t);
 char	*msg_encode(json_t *);
 int	 msg_publish(zsock_t *, const char *, const char *, json_t *);
 json_t	*msg_recv_publication(zsock_t *, char **);

@@ -107,7 +107,7 @@ server_request(struct server *s, zmsg_t *m)
 		    "request of %zu bytes; the limit is %d", zframe_size(body),
 		    MSG_MAX_BYTES));
 	else if ((r.body = msg_decode(zframe_data(body), zframe_size(body),
-	    err, sizeof err)) == NULL)
+	    MSG_MAX_BYTES, err, sizeof err)) == NULL)
 		server_bad_request(s, r.envelope, err);
 	else if ((r.op = json_string_value(json_object_get(r.body, "op"))) ==
 	    NULL)

@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	json_t *o;
 	char *text;
 
-	if ((o = msg_decode(data, len, err, sizeof err)) == NULL)
+	if ((o = msg_decode(data, len, MSG_MAX_BYTES, err, sizeof err)) == NULL)
 		return 0;
 	fuzz_tagvals(o);
 	(void)msg_is_ok(o);
