@@ -108,6 +108,31 @@ command_read(struct server *s, struct server_request *r)
 	return json_pack("{s:b, s:o}", "ok", 1, "tags", list);
 }
 
+/*
+ * Every station browses the whole plant when it connects, 20 MB for
+ * 100,000 tags, and the tags' metadata never changes while the project
+ * is loaded: encode it once.
+ */
+static json_t *
+command_browse_all(struct server *s, struct server_request *r)
+{
+	json_t *list, *reply;
+	size_t i;
+
+	if (s->browse_all == NULL) {
+		list = json_array();
+		for (i = 0; i < tagdb_count(s->db); i++)
+			json_array_append_new(list, tagdb_meta(s->db, i));
+		reply = json_pack("{s:b, s:o}", "ok", 1, "tags", list);
+		s->browse_all = msg_encode(reply);
+		json_decref(reply);
+		if (s->browse_all == NULL)
+			return msg_error(ERROR_INTERNAL, "out of memory");
+	}
+	server_reply_text(s, r->envelope, s->browse_all);
+	return NULL;
+}
+
 static json_t *
 command_browse(struct server *s, struct server_request *r)
 {
@@ -118,6 +143,8 @@ command_browse(struct server *s, struct server_request *r)
 
 	if (pattern != NULL && p == NULL)
 		return msg_error(ERROR_BAD_REQUEST, "pattern must be a string");
+	if (p == NULL)
+		return command_browse_all(s, r);
 	list = json_array();
 	for (i = 0; i < tagdb_count(s->db); i++)
 		if (p == NULL ||

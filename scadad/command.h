@@ -8,6 +8,10 @@
 
 #define COMMAND_MAX_WRITES	1000
 
+/*
+ * Returns the reply, or NULL if the handler has replied itself or will
+ * once the devices answer.
+ */
 json_t	*command_dispatch(struct server *, struct server_request *);
 
 #endif

@@ -25,13 +25,21 @@ void
 server_reply(struct server *s, zmsg_t *envelope, json_t *reply)
 {
 	char *text = msg_encode(reply);
-	zmsg_t *m = zmsg_dup(envelope);
 
-	zmsg_addstr(m, text != NULL ? text :
+	server_reply_text(s, envelope, text != NULL ? text :
 	    "{\"ok\":false,\"error\":\"internal\"}");
-	zmsg_send(&m, s->router);
 	free(text);
 	json_decref(reply);
+}
+
+/* A reply already encoded. */
+void
+server_reply_text(struct server *s, zmsg_t *envelope, const char *text)
+{
+	zmsg_t *m = zmsg_dup(envelope);
+
+	zmsg_addstr(m, text);
+	zmsg_send(&m, s->router);
 }
 
 static void
@@ -422,6 +430,7 @@ server_cleanup(struct server *s)
 	free(s->drivers);
 	free(s->device_status);
 	zhashx_destroy(&s->writes_by_token);
+	free(s->browse_all);
 	zhashx_destroy(&s->writes_by_rid);
 	replay_destroy(&s->replay);
 	zloop_destroy(&s->loop);

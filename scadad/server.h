@@ -55,6 +55,7 @@ struct server {
 	zhashx_t	*writes_by_rid;		/* rid -> struct server_write */
 	zhashx_t	*writes_by_token;	/* token -> struct server_write */
 	uint64_t	 next_token;
+	char		*browse_all;	/* the reply to a browse of every tag */
 	long long	 started;
 	unsigned long	 requests;
 	unsigned long	 bad_requests;
@@ -63,6 +64,7 @@ struct server {
 
 int	 server_run(struct project *, const struct server_options *);
 void	 server_reply(struct server *, zmsg_t *, json_t *);
+void	 server_reply_text(struct server *, zmsg_t *, const char *);
 struct server_write *server_write_new(struct server *,
 	    struct server_request *, int);
 void	 server_write_send(struct server *, struct server_write *, size_t,
