@@ -327,9 +327,12 @@ driver_actor_init(struct driver_actor *a, const struct project *p,
 	a->dev.project = p;
 	a->dev.conf = &p->devices[device];
 	a->dev.stats = &a->stats;
-	a->tags = calloc(p->ntags + 1, sizeof *a->tags);
-	a->last = calloc(p->ntags + 1, sizeof *a->last);
-	a->cur = calloc(p->ntags + 1, sizeof *a->cur);
+	for (i = 0; i < p->ntags; i++)
+		n += p->tags[i].device == device;
+	a->tags = calloc(n + 1, sizeof *a->tags);
+	a->last = calloc(n + 1, sizeof *a->last);
+	a->cur = calloc(n + 1, sizeof *a->cur);
+	n = 0;
 	if (a->tags == NULL || a->last == NULL || a->cur == NULL)
 		return -1;
 	for (i = 0; i < p->ntags; i++) {
