@@ -112,6 +112,7 @@ struct project_loader {
 	char			*err;
 	size_t			 errlen;
 	int			 failed;
+	size_t			 tags_cap;	/* room in p->tags */
 };
 
 static const char *const project_spaces[] = {
@@ -780,7 +781,7 @@ project_csv_row(struct project_csv *c)
 	    COL_SPACE, COL_ADDRESS, COL_TYPE };
 	struct project *p = c->l->p;
 	struct project_tag t = { 0 }, *v;
-	size_t i;
+	size_t i, cap;
 
 	for (i = 0; i < sizeof required / sizeof *required; i++)
 		if (c->fields[required[i]] == NULL) {
@@ -807,14 +808,19 @@ project_csv_row(struct project_csv *c)
 		    c->fields[COL_SPACE], c->fields[COL_NAME]);
 		return;
 	}
-	if ((v = reallocarray(p->tags, p->ntags + 1, sizeof *v)) == NULL)
-		return;
-	p->tags = v;
+	/* Doubling: one row at a time would copy the table n times. */
+	if (p->ntags == c->l->tags_cap) {
+		cap = c->l->tags_cap == 0 ? 64 : 2 * c->l->tags_cap;
+		if ((v = reallocarray(p->tags, cap, sizeof *v)) == NULL)
+			return;
+		p->tags = v;
+		c->l->tags_cap = cap;
+	}
 	t.name = project_csv_take(c, COL_NAME);
 	t.area = project_csv_take(c, COL_AREA);
 	t.units = project_csv_take(c, COL_UNITS);
 	t.description = project_csv_take(c, COL_DESCRIPTION);
-	t.file = strdup(c->l->file);
+	t.file = c->l->file;
 	t.line = c->row_line;
 	p->tags[p->ntags++] = t;
 }
@@ -1021,7 +1027,7 @@ project_add_status_tags(struct project *p)
 			t->area = strdup("sys");
 			t->units = strdup(project_status_tags[k].units);
 			t->description = strdup(project_status_tags[k].description);
-			t->file = strdup(p->path);
+			t->file = p->path;
 			t->line = p->devices[d].line;
 			t->device = d;
 			t->space = PROJECT_SYSTEM;
@@ -1103,7 +1109,6 @@ project_free(struct project **pp)
 		free(p->tags[i].area);
 		free(p->tags[i].units);
 		free(p->tags[i].description);
-		free(p->tags[i].file);
 	}
 	for (i = 0; i < p->ntagfiles; i++)
 		free(p->tagfiles[i]);

@@ -74,7 +74,7 @@ struct project_tag {
 	int			 has_range;
 	double			 min, max;	/* write limits, eng. units */
 	int			 writable;
-	char			*file;
+	const char		*file;		/* the project's own string */
 	int			 line;
 };
 

@@ -33,6 +33,7 @@ name,device,unit,space,address,type,raw_min,raw_max,eng_min,eng_max,writable
 rtu.level,bus,,input,0,uint16,0,10000,0,100,no
 rtu.sp,bus,,holding,0,uint16,0,10000,0,100,yes
 rtu.pump,bus,,coil,1,bool,,,,,yes
+rtu.auto,bus,,coil,2,bool,,,,,yes
 u1.sp,gateway,1,holding,0,uint16,0,10000,0,100,yes
 u2.sp,gateway,2,holding,0,uint16,0,10000,0,100,yes
 u2.level,gateway,2,input,0,uint16,0,10000,0,100,no
@@ -41,6 +42,8 @@ start_scadad
 wait_for 10 tag_good rtu.level || fail "rtu.level never good over RTU"
 "$SCADACTL" write rtu.sp 61.5 || fail "RTU write"
 "$SCADACTL" -j read rtu.sp | grep -q '"value":61.5,' || fail "RTU read-back"
+# Level control in auto would start the pump again within a plant step.
+"$SCADACTL" write rtu.auto off || fail "RTU coil write"
 "$SCADACTL" write rtu.pump off || fail "RTU coil write"
 "$SCADACTL" -j read rtu.pump | grep -q '"value":false' || fail "RTU coil read-back"
 
