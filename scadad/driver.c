@@ -36,6 +36,7 @@ struct driver_actor {
 	size_t			*tags;
 	struct tagval		*last;	/* as last sent to the server */
 	struct tagval		*cur;
+	struct driver_update	*updates;	/* room for every change */
 	size_t			 status[PROJECT_STATUS_COUNT];
 	struct tagval		 status_last[PROJECT_STATUS_COUNT];
 	int			 has_status;
@@ -135,14 +136,11 @@ driver_status_changes(struct driver_actor *a, struct driver_update *u)
 static void
 driver_send_changes(struct driver_actor *a)
 {
-	struct driver_update *u;
+	struct driver_update *u = a->updates;
 	size_t i, n = 0;
 	int status_due = a->status_dirty ||
 	    zclock_mono() - a->status_sent >= DRIVER_STATUS_MS;
 
-	if ((u = calloc(a->dev.ntags + PROJECT_STATUS_COUNT + 1,
-	    sizeof *u)) == NULL)
-		return;
 	for (i = 0; i < a->dev.ntags; i++) {
 		if (tagval_same(&a->last[i], &a->cur[i]))
 			continue;
@@ -156,7 +154,6 @@ driver_send_changes(struct driver_actor *a)
 		n += driver_status_changes(a, u + n);
 	if (n > 0)
 		zsock_send(a->pipe, "sb", "UPDATE", u, n * sizeof *u);
-	free(u);
 	if (status_due)
 		driver_send_status(a);
 }
@@ -332,6 +329,9 @@ driver_actor_init(struct driver_actor *a, const struct project *p,
 	a->tags = calloc(n + 1, sizeof *a->tags);
 	a->last = calloc(n + 1, sizeof *a->last);
 	a->cur = calloc(n + 1, sizeof *a->cur);
+	a->updates = calloc(n + PROJECT_STATUS_COUNT, sizeof *a->updates);
+	if (a->updates == NULL)
+		return -1;
 	n = 0;
 	if (a->tags == NULL || a->last == NULL || a->cur == NULL)
 		return -1;
@@ -371,6 +371,7 @@ driver_actor_free(struct driver_actor **ap)
 	free(a->tags);
 	free(a->last);
 	free(a->cur);
+	free(a->updates);
 	free(a);
 	*ap = NULL;
 }

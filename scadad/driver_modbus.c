@@ -300,8 +300,11 @@ driver_modbus_decode(struct driver_modbus *m, const struct project_tag *t,
 	}
 	tv->value = v;
 	tv->quality = isfinite(v) ? QUALITY_GOOD : QUALITY_BAD;
-	snprintf(tv->reason, sizeof tv->reason, "%s",
-	    isfinite(v) ? "" : "not a finite number");
+	/* Every tag, every scan: no printf for the common case. */
+	if (isfinite(v))
+		tv->reason[0] = '\0';
+	else
+		snprintf(tv->reason, sizeof tv->reason, "not a finite number");
 }
 
 /* Counts a refused request; the device's last error says what it was. */
