@@ -1,8 +1,11 @@
 /*
- * A large, quiet Modbus TCP PLC for the 100,000-tag benchmark: every one
- * of the 65,536 input registers of every unit answers, with a fixed
- * value, so a big project reads good data without a real plant behind
- * it. scadasim serves only the few registers of the demo tank.
+ * A large, quiet Modbus TCP PLC for the benchmarks: every one of the
+ * 65,536 input and 65,536 holding registers of every unit answers, with
+ * a fixed value, so a big project reads good data without a real plant
+ * behind it. scadasim serves only the few registers of the demo tank.
+ * The last holding register counts the requests answered, so a reader
+ * that includes it sees a change at every scan. With -d it waits before
+ * each answer, as a PLC busy with its cycle does.
  */
 #include "config.h"
 
@@ -18,15 +21,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "i18n.h"
 #include "util.h"
 
 #define BIGPLC_REGISTERS	65536
+#define BIGPLC_COUNTER		(BIGPLC_REGISTERS - 1)	/* holding */
 #define BIGPLC_BACKLOG		32
 
 static volatile sig_atomic_t bigplc_stop;
+static long bigplc_delay_ms;
 
 static void
 bigplc_on_signal(int signo)
@@ -40,12 +46,14 @@ bigplc_mapping(void)
 	modbus_mapping_t *map;
 	int i;
 
-	map = modbus_mapping_new(0, 0, 0, BIGPLC_REGISTERS);
+	map = modbus_mapping_new(0, 0, BIGPLC_REGISTERS, BIGPLC_REGISTERS);
 	if (map == NULL)
 		return NULL;
 	/* 0.00 to 99.99 % once scaled; varied so the JSON is realistic. */
-	for (i = 0; i < BIGPLC_REGISTERS; i++)
+	for (i = 0; i < BIGPLC_REGISTERS; i++) {
 		map->tab_input_registers[i] = (uint16_t)((i * 7919) % 10000);
+		map->tab_registers[i] = util_holding_value(i);
+	}
 	return map;
 }
 
@@ -67,10 +75,15 @@ static int
 bigplc_serve(modbus_t *ctx, int fd, modbus_mapping_t *map)
 {
 	uint8_t query[MODBUS_TCP_MAX_ADU_LENGTH];
+	struct timespec delay = { bigplc_delay_ms / 1000,
+	    bigplc_delay_ms % 1000 * 1000000 };
 	int rc;
 
 	modbus_set_socket(ctx, fd);
 	if ((rc = modbus_receive(ctx, query)) > 0) {
+		if (bigplc_delay_ms > 0)
+			nanosleep(&delay, NULL);
+		map->tab_registers[BIGPLC_COUNTER]++;
 		modbus_reply(ctx, query, rc, map);
 		return 0;
 	}
@@ -112,18 +125,33 @@ bigplc_loop(modbus_t *ctx, int listener, modbus_mapping_t *map)
 	}
 }
 
+static void
+bigplc_usage(void)
+{
+	fprintf(stderr, "%s", _("usage: bigplc [-d delay-ms] port-file\n"));
+	exit(2);
+}
+
 int
 main(int argc, char **argv)
 {
 	modbus_mapping_t *map;
 	modbus_t *ctx;
-	int listener;
+	int ch, listener;
 
 	i18n_init();
-	if (argc != 2) {
-		fprintf(stderr, "%s", _("usage: bigplc port-file\n"));
-		return 2;
+	while ((ch = getopt(argc, argv, "d:")) != -1) {
+		switch (ch) {
+		case 'd':
+			bigplc_delay_ms = util_number(optarg, 0, 60000,
+			    _("delay in milliseconds"));
+			break;
+		default:
+			bigplc_usage();
+		}
 	}
+	if (argc - optind != 1)
+		bigplc_usage();
 	signal(SIGTERM, bigplc_on_signal);
 	signal(SIGINT, bigplc_on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -133,7 +161,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if ((listener = modbus_tcp_listen(ctx, BIGPLC_BACKLOG)) == -1 ||
-	    bigplc_write_port(argv[1], listener) == -1) {
+	    bigplc_write_port(argv[optind], listener) == -1) {
 		fprintf(stderr, _("bigplc: cannot listen: %s\n"),
 		    strerror(errno));
 		return 1;

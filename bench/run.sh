@@ -2,108 +2,30 @@
 # The benchmarks of `make bench': each compares the project with a
 # baseline measured in the same run and prints the ratio. Everything runs
 # on 127.0.0.1 on ephemeral ports; every process started here is stopped
-# on the way out, whatever happens.
+# on the way out, whatever happens (the trap of tests/lib.sh).
 #
-# BENCH=fanout,latency,stations,tags selects some (default: all).
-# BENCH_QUICK=1 shrinks the counts for a smoke test (numbers then mean
-# little).
-set -u
-
+# BENCH=fanout,latency,stations,tags,modbus,devices selects some (default:
+# all). BENCH_QUICK=1 shrinks the counts for a smoke test (numbers then
+# mean little).
 : "${top_builddir:?run through make bench}"
 : "${top_srcdir:?run through make bench}"
-SCADASIM=$top_builddir/scadasim/scadasim
-SCADAD=$top_builddir/scadad/scadad
-SCADACTL=$top_builddir/scadactl/scadactl
+LIB_TEMP=scada-bench
+. "$top_srcdir/tests/lib.sh"
+
 BIN=$top_builddir/bench
-PY=/usr/bin/python3
 MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
-WANT=${BENCH:-fanout,latency,stations,tags}
+WANT=${BENCH:-fanout,latency,stations,tags,modbus,devices}
 QUICK=${BENCH_QUICK:-0}
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/scada-bench.XXXXXX")
-PIDS=
 SUMMARY=$T/summary
 : >"$SUMMARY"
 FAILED=
-
-cleanup() {
-	status=$?
-	for pid in $PIDS; do
-		kill "$pid" 2>/dev/null
-	done
-	for pid in $PIDS; do
-		for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.2
-		done
-		kill -9 "$pid" 2>/dev/null
-	done
-	if [ "$status" -ne 0 ]; then
-		for f in "$T"/*.log; do
-			[ -f "$f" ] || continue
-			echo "--- $f"
-			tail -n 20 "$f"
-		done
-	fi
-	rm -rf "$T"
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-fail() {
-	echo "bench: FAIL: $*" >&2
-	exit 1
-}
 
 wanted() {
 	case ",$WANT," in
 	*",$1,"*) return 0 ;;
 	esac
 	return 1
-}
-
-# wait_for SECONDS COMMAND...: polls every 0.1 s until COMMAND succeeds.
-wait_for() {
-	wait_limit=$(( $1 * 10 ))
-	shift
-	wait_n=0
-	until "$@" >/dev/null 2>&1; do
-		wait_n=$((wait_n + 1))
-		[ "$wait_n" -ge "$wait_limit" ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
-
-# spawn NAME COMMAND...: runs COMMAND in the background, logging to
-# $T/NAME.log, and remembers its pid for cleanup.
-spawn() {
-	name=$1
-	shift
-	"$@" >"$T/$name.log" 2>&1 &
-	PIDS="$PIDS $!"
-	LAST_PID=$!
-}
-
-# stop PID: stops one process we started, and forgets it.
-stop() {
-	kill "$1" 2>/dev/null
-	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.2
-	done
-	kill -9 "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	forget "$1"
-}
-
-forget() {
-	rest=
-	for pid in $PIDS; do
-		[ "$pid" = "$1" ] || rest="$rest $pid"
-	done
-	PIDS=$rest
 }
 
 # run NAME COMMAND...: runs a benchmark program in the foreground, shows
@@ -120,8 +42,8 @@ run() {
 	rc=$?
 	forget "$bench_pid"
 	cat "$T/$name.out"
-	grep -E '^(fanout|latency|stations|tags) ' "$T/$name.out" \
-	    >>"$SUMMARY"
+	grep -E '^(fanout|latency|stations|tags|modbus|devices) ' \
+	    "$T/$name.out" >>"$SUMMARY"
 	if [ "$rc" -ne 0 ]; then
 		echo "bench: $name exited with status $rc" >&2
 		cat "$T/$name.err" >&2
@@ -129,40 +51,19 @@ run() {
 	fi
 }
 
-free_port() {
-	"$PY" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-start_sim() {
-	rm -f "$T/sim.port"
-	spawn scadasim "$SCADASIM" -p 0 -P "$T/sim.port" "$@"
+# A plant whose values keep moving: scadasim with its process noise
+# (start_sim runs it quiet, for tests that check values).
+start_live_sim() {
+	serve scadasim "$T/sim.port" "$SCADASIM" -p 0 -P "$T/sim.port"
 	SIM_PID=$LAST_PID
-	wait_for 10 test -s "$T/sim.port" || fail "scadasim did not start"
-	SIM_PORT=$(cat "$T/sim.port")
+	SIM_PORT=$PORT
 }
 
-# demo_project DIR PORT POLL_MS: the demo plant, pointed at a simulator
-# and at ephemeral ports.
-demo_project() {
-	mkdir -p "$1"
-	cp "$top_srcdir/conf/demo/tags.csv" "$1/"
-	sed -e "s/^port = .*/port = $2/" \
-	    -e 's|^command = .*|command = tcp://127.0.0.1:*|' \
-	    -e 's|^publish = .*|publish = tcp://127.0.0.1:*|' \
-	    -e "s/^poll_ms = .*/poll_ms = $3/" \
-	    "$top_srcdir/conf/demo/project.ini" >"$1/project.ini"
-}
-
-# start_scadad NAME PROJECT_DIR
-start_scadad() {
-	rm -f "$T/$1.endpoints"
-	spawn "$1" "$SCADAD" -f -c "$2" -E "$T/$1.endpoints"
-	SCADAD_PID=$LAST_PID
-	wait_for 60 test -s "$T/$1.endpoints" || fail "scadad did not start"
-	SERVER=$(awk '$1 == "command" { print $2 }' "$T/$1.endpoints")
+# bigplc: one big PLC on an ephemeral port; PLC_PID, PLC_PORT.
+start_bigplc() {
+	serve bigplc "$T/bigplc.port" "$BIN/bigplc" "$T/bigplc.port"
+	PLC_PID=$LAST_PID
+	PLC_PORT=$PORT
 }
 
 # A private broker on a free loopback port. Its queue limit matches the
@@ -198,9 +99,9 @@ bench_fanout() {
 bench_latency() {
 	writes=1000
 	[ "$QUICK" = 1 ] && writes=100
-	start_sim -n
-	demo_project "$T/latency" "$SIM_PORT" 500
-	start_scadad scadad-latency "$T/latency"
+	start_sim
+	make_project "$T/latency" 500
+	start_scadad "$T/latency" scadad-latency
 	run latency "$BIN/latency" -c "$SERVER" -m "$SIM_PORT" -n "$writes"
 	stop "$SCADAD_PID"
 	stop "$SIM_PID"
@@ -215,9 +116,9 @@ kb_of() {
 bench_stations() {
 	count=1000 live=10
 	[ "$QUICK" = 1 ] && count=100 live=3
-	start_sim
-	demo_project "$T/stations" "$SIM_PORT" 200
-	start_scadad scadad-stations "$T/stations"
+	start_live_sim
+	make_project "$T/stations" 200
+	start_scadad "$T/stations" scadad-stations
 	sleep 2		# let scadad settle before the first RSS reading
 	run stations-scada "$BIN/stations" -c "$SERVER" -p "$SCADAD_PID" \
 	    -n "$count" -s "$live"
@@ -249,12 +150,6 @@ bench_stations() {
 		    (z > 0 ? s / z : 0) }')
 	echo "$line"
 	echo "$line" >>"$SUMMARY"
-}
-
-# tag_good NAME: true once the tag reads with good quality.
-tag_good() {
-	SCADA_SERVER=$SERVER "$SCADACTL" -j read "$1" |
-	    grep -q '"quality":"good"'
 }
 
 rss_of() {
@@ -292,22 +187,18 @@ big_project() {
 bench_tags() {
 	ntags=100000 devices=4 reps=5
 	[ "$QUICK" = 1 ] && ntags=10000 reps=3
-	rm -f "$T/bigplc.port"
-	spawn bigplc "$BIN/bigplc" "$T/bigplc.port"
-	PLC_PID=$LAST_PID
-	wait_for 10 test -s "$T/bigplc.port" || fail "bigplc did not start"
-	plc_port=$(cat "$T/bigplc.port")
+	start_bigplc
 
 	# The server's own size: the same kind of project with one tag.
-	big_project "$T/tags1" "$plc_port" 1 1
-	start_scadad scadad-tags1 "$T/tags1"
+	big_project "$T/tags1" "$PLC_PORT" 1 1
+	start_scadad "$T/tags1" scadad-tags1
 	sleep 3
 	rss0=$(rss_of "$SCADAD_PID")
 	stop "$SCADAD_PID"
 
-	big_project "$T/tags" "$plc_port" "$ntags" "$devices"
+	big_project "$T/tags" "$PLC_PORT" "$ntags" "$devices"
 	t0=$(date +%s.%N)
-	start_scadad scadad-tags "$T/tags"
+	start_scadad "$T/tags" scadad-tags
 	t1=$(date +%s.%N)
 	echo "bench: scadad started with $ntags tags in" \
 	    "$(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }') s"
@@ -327,11 +218,59 @@ bench_tags() {
 	stop "$PLC_PID"
 }
 
+# 10,000 holding registers through the driver and through a bare
+# libmodbus loop, both reading the same bigplc.
+bench_modbus() {
+	scans=100 rounds=7
+	[ "$QUICK" = 1 ] && scans=20 rounds=3
+	start_bigplc
+	mkdir -p "$T/modbus"
+	run modbus "$BIN/registers" -p "$PLC_PORT" -D "$T/modbus" -n 10000 \
+	    -s "$scans" -r "$rounds"
+	stop "$PLC_PID"
+}
+
+# 50 PLCs, each a bigplc that answers after 5 ms. All are started before
+# any is waited for; devices gets "port pid" lines, and stops and
+# continues the PLCs itself to start their scans together.
+bench_devices() {
+	count=50 delay=5 rounds=7 seconds=3
+	[ "$QUICK" = 1 ] && rounds=3 seconds=2
+	plcs=
+	i=1
+	while [ "$i" -le "$count" ]; do
+		rm -f "$T/plc$i.port"
+		spawn "plc$i" "$BIN/bigplc" -d "$delay" "$T/plc$i.port"
+		plcs="$plcs $LAST_PID"
+		i=$((i + 1))
+	done
+	: >"$T/devices.ports"
+	i=1
+	for pid in $plcs; do
+		wait_for 10 test -s "$T/plc$i.port" ||
+		    fail "bigplc $i did not start"
+		echo "$(cat "$T/plc$i.port") $pid" >>"$T/devices.ports"
+		i=$((i + 1))
+	done
+	mkdir -p "$T/devices"
+	run devices "$BIN/devices" -P "$T/devices.ports" -D "$T/devices" \
+	    -d "$delay" -r "$rounds" -s "$seconds"
+	for pid in $plcs; do
+		kill "$pid" 2>/dev/null
+		kill -CONT "$pid" 2>/dev/null	# in case devices left it stopped
+	done
+	for pid in $plcs; do
+		stop "$pid"
+	done
+}
+
 echo "bench: $(nproc) cores, $(uname -sr), $(date -u '+%Y-%m-%d %H:%M UTC')"
 wanted fanout && bench_fanout
 wanted latency && bench_latency
 wanted stations && bench_stations
 wanted tags && bench_tags
+wanted modbus && bench_modbus
+wanted devices && bench_devices
 
 echo
 echo "bench: summary"

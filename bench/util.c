@@ -148,3 +148,13 @@ util_read_endpoints(const char *path, char *cmd, size_t cmdlen, char *pub,
 	fclose(f);
 	return found == 3 ? 0 : -1;
 }
+
+/*
+ * What bigplc holds in holding register addr, for readers to check; the
+ * last one, 65535, counts requests instead.
+ */
+uint16_t
+util_holding_value(int addr)
+{
+	return (uint16_t)(addr * 40503u + 12345u);
+}

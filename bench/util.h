@@ -3,6 +3,7 @@
 #define SCADA_BENCH_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 long long	 util_now_us(void);
@@ -13,5 +14,6 @@ long		 util_number(const char *, long, long, const char *);
 int		 util_write_file(const char *, const char *);
 int		 util_read_endpoints(const char *, char *, size_t, char *,
 		    size_t);
+uint16_t	 util_holding_value(int);
 
 #endif

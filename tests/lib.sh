@@ -1,6 +1,7 @@
-# Shared by the integration tests: a private plant and server on loopback,
-# ephemeral ports, a temp dir, and a trap that stops every process we
-# started, whatever happens.
+# Shared by the integration tests and bench/run.sh: a private plant and
+# server on loopback, ephemeral ports, a temp dir, and a trap that stops
+# every process we started, whatever happens. LIB_TEMP names the temp
+# dir (default scada-test).
 set -u
 
 : "${top_builddir:?run through make check}"
@@ -12,7 +13,7 @@ SCADATUI=$top_builddir/scadatui/scadatui
 # Debian's python3 has pyzmq; a python3 earlier on PATH may not.
 PY=/usr/bin/python3
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/scada-test.XXXXXX")
+T=$(mktemp -d "${TMPDIR:-/tmp}/${LIB_TEMP:-scada-test}.XXXXXX")
 PIDS=
 TMUX_SOCK=
 # In a sanitizer build, every process we start reports to a file here,
@@ -24,6 +25,8 @@ cleanup() {
 	status=$?
 	for pid in $PIDS; do
 		kill "$pid" 2>/dev/null
+		# A stopped process (bench/devices stops PLCs) sees it only now.
+		kill -CONT "$pid" 2>/dev/null
 	done
 	[ -n "$TMUX_SOCK" ] && "${TMUX_BIN:-tmux}" -S "$TMUX_SOCK" \
 	    kill-server 2>/dev/null
@@ -43,7 +46,7 @@ cleanup() {
 	done
 	if [ "$status" -ne 0 ]; then
 		for f in "$T"/*.log; do
-			[ -f "$f" ] || continue
+			[ -s "$f" ] || continue
 			echo "--- $f"
 			tail -n 30 "$f"
 		done
@@ -80,10 +83,22 @@ gone() {
 	return 1
 }
 
-# stop PID: SIGTERM, then waits up to 10 s for the process to be gone.
+# stop PID: SIGTERM, then waits up to 10 s for the process to be gone,
+# and forgets it, so cleanup never signals a pid the system reused.
 stop() {
 	kill "$1" 2>/dev/null
 	wait_for 10 gone "$1" || fail "pid $1 did not stop"
+	wait "$1" 2>/dev/null
+	forget "$1"
+}
+
+# forget PID: a process we started that cleanup need not stop.
+forget() {
+	rest=
+	for pid in $PIDS; do
+		[ "$pid" = "$1" ] || rest="$rest $pid"
+	done
+	PIDS=$rest
 }
 
 # spawn NAME COMMAND...: runs COMMAND in the background, logging to
@@ -96,23 +111,37 @@ spawn() {
 	LAST_PID=$!
 }
 
-start_sim() {
-	spawn scadasim "$SCADASIM" -p 0 -P "$T/sim.port" -n "$@"
-	SIM_PID=$LAST_PID
-	wait_for 10 test -s "$T/sim.port" || fail "scadasim did not start"
-	SIM_PORT=$(cat "$T/sim.port")
+# serve NAME PORT_FILE COMMAND...: spawns a server that writes the port
+# it listens on to PORT_FILE, waits for that, and sets PORT.
+serve() {
+	serve_name=$1
+	serve_file=$2
+	shift 2
+	rm -f "$serve_file"
+	spawn "$serve_name" "$@"
+	wait_for 10 test -s "$serve_file" || fail "$serve_name did not start"
+	PORT=$(cat "$serve_file")
 }
 
-# The demo project, pointed at our simulator and at ephemeral ports.
+# start_sim [OPTION...]: a quiet simulator (-n), for values to check.
+start_sim() {
+	serve scadasim "$T/sim.port" "$SCADASIM" -p 0 -P "$T/sim.port" -n "$@"
+	SIM_PID=$LAST_PID
+	SIM_PORT=$PORT
+}
+
+# make_project [DIR [POLL_MS]]: the demo project in DIR (default
+# $T/project), pointed at our simulator and at ephemeral ports, polled
+# every POLL_MS (default 200).
 make_project() {
-	mkdir -p "$T/project"
-	cp "$top_srcdir/conf/demo/tags.csv" "$T/project/"
+	mkdir -p "${1:-$T/project}"
+	cp "$top_srcdir/conf/demo/tags.csv" "${1:-$T/project}/"
 	sed -e "s/^port = .*/port = $SIM_PORT/" \
 	    -e 's|^command = .*|command = tcp://127.0.0.1:*|' \
 	    -e 's|^publish = .*|publish = tcp://127.0.0.1:*|' \
-	    -e 's/^poll_ms = .*/poll_ms = 200/' \
+	    -e "s/^poll_ms = .*/poll_ms = ${2:-200}/" \
 	    -e 's/^backoff_max_ms = .*/backoff_max_ms = 1000/' \
-	    "$top_srcdir/conf/demo/project.ini" >"$T/project/project.ini"
+	    "$top_srcdir/conf/demo/project.ini" >"${1:-$T/project}/project.ini"
 }
 
 # free_port: a port nobody listens on now, picked by the kernel. Tests
@@ -129,11 +158,15 @@ fixed_ports() {
 	    "$T/project/project.ini"
 }
 
+# start_scadad [DIR [NAME]]: scadad on the project in DIR (default
+# $T/project), logging to $T/NAME.log (default scadad). A big project
+# may take a while to load.
 start_scadad() {
 	rm -f "$T/endpoints"
-	spawn scadad "$SCADAD" -f -c "$T/project" -E "$T/endpoints"
+	spawn "${2:-scadad}" "$SCADAD" -f -c "${1:-$T/project}" \
+	    -E "$T/endpoints"
 	SCADAD_PID=$LAST_PID
-	wait_for 10 test -s "$T/endpoints" || fail "scadad did not start"
+	wait_for 30 test -s "$T/endpoints" || fail "scadad did not start"
 	SERVER=$(awk '$1 == "command" { print $2 }' "$T/endpoints")
 	export SCADA_SERVER="$SERVER"
 }
