@@ -560,6 +560,27 @@ devices_disconnect(modbus_t **ctx, size_t k)
 	}
 }
 
+/* Bare libmodbus connections to the first k PLCs, for the baselines. */
+static int
+devices_connect(const struct devices_opts *o, size_t k, modbus_t **ctx)
+{
+	size_t d;
+
+	for (d = 0; d < k; d++) {
+		if ((ctx[d] = modbus_new_tcp("127.0.0.1", o->ports[d])) ==
+		    NULL)
+			return -1;
+		modbus_set_response_timeout(ctx[d], DEVICES_TIMEOUT_MS / 1000,
+		    0);
+		if (modbus_connect(ctx[d]) == -1) {
+			fprintf(stderr, "devices: port %d: %s\n", o->ports[d],
+			    modbus_strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /*
  * A serial poller's scan: one read of each device in turn, on
  * connections made beforehand, in ms.
@@ -572,15 +593,8 @@ devices_serial(const struct devices_opts *o, size_t k)
 	long long t0 = -1, t1 = -1;
 	size_t d;
 
-	for (d = 0; d < k; d++) {
-		if ((ctx[d] = modbus_new_tcp("127.0.0.1", o->ports[d])) ==
-		    NULL)
-			goto out;
-		modbus_set_response_timeout(ctx[d], DEVICES_TIMEOUT_MS / 1000,
-		    0);
-		if (modbus_connect(ctx[d]) == -1)
-			goto fail;
-	}
+	if (devices_connect(o, k, ctx) == -1)
+		goto out;
 	t0 = util_now_us();
 	for (d = 0; d < k; d++)
 		if (modbus_read_registers(ctx[d], DEVICES_FIRST, DEVICES_TAGS,
@@ -656,16 +670,10 @@ devices_threads(const struct devices_opts *o, size_t k)
 	size_t d;
 
 	memset(r, 0, sizeof r);
-	for (d = 0; d < k; d++) {
-		if ((ctx[d] = modbus_new_tcp("127.0.0.1", o->ports[d])) ==
-		    NULL)
-			goto out;
-		modbus_set_response_timeout(ctx[d], DEVICES_TIMEOUT_MS / 1000,
-		    0);
-		if (modbus_connect(ctx[d]) == -1)
-			goto out;
+	if (devices_connect(o, k, ctx) == -1)
+		goto out;
+	for (d = 0; d < k; d++)
 		r[d].ctx = ctx[d];
-	}
 	if (devices_stop_idle(o, k) == 0 && devices_readers_start(r, k) == 0)
 		t0 = util_now_us();
 	devices_signal(o, k, SIGCONT);

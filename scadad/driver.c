@@ -330,11 +330,10 @@ driver_actor_init(struct driver_actor *a, const struct project *p,
 	a->last = calloc(n + 1, sizeof *a->last);
 	a->cur = calloc(n + 1, sizeof *a->cur);
 	a->updates = calloc(n + PROJECT_STATUS_COUNT, sizeof *a->updates);
-	if (a->updates == NULL)
+	if (a->tags == NULL || a->last == NULL || a->cur == NULL ||
+	    a->updates == NULL)
 		return -1;
 	n = 0;
-	if (a->tags == NULL || a->last == NULL || a->cur == NULL)
-		return -1;
 	for (i = 0; i < p->ntags; i++) {
 		if (p->tags[i].device != device)
 			continue;

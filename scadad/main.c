@@ -35,21 +35,15 @@ raise_fd_limit(void)
 
 /* -C and -P replace the project's endpoints and obey the same rule. */
 static int
-endpoint_options_bad(const struct server_options *o)
+endpoint_option_bad(char flag, const char *endpoint)
 {
 	char why[256];
 
-	if (o->command != NULL &&
-	    project_endpoint_check(o->command, why, sizeof why) == -1) {
-		log_errx("-C: %s", why);
-		return 1;
-	}
-	if (o->publish != NULL &&
-	    project_endpoint_check(o->publish, why, sizeof why) == -1) {
-		log_errx("-P: %s", why);
-		return 1;
-	}
-	return 0;
+	if (endpoint == NULL ||
+	    project_endpoint_check(endpoint, why, sizeof why) == 0)
+		return 0;
+	log_errx("-%c: %s", flag, why);
+	return 1;
 }
 
 static void
@@ -113,7 +107,8 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage(stderr, 2);
 	log_init("scadad", 0, verbose);
-	if (endpoint_options_bad(&o))
+	if (endpoint_option_bad('C', o.command) ||
+	    endpoint_option_bad('P', o.publish))
 		return 1;
 	if ((p = project_load(path, err, sizeof err)) == NULL) {
 		log_errx("%s", err[0] != '\0' ? err : "out of memory");

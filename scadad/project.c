@@ -213,7 +213,6 @@ int
 project_endpoint_check(const char *ep, char *why, size_t len)
 {
 	const char *colon;
-	char *end;
 	long port;
 
 	if (strncmp(ep, "tcp://", 6) != 0) {
@@ -227,8 +226,7 @@ project_endpoint_check(const char *ep, char *why, size_t len)
 	}
 	if (strcmp(colon + 1, "*") == 0)
 		return 0;
-	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || colon[1] == '\0' || port < 1 || port > 65535) {
+	if (project_long(colon + 1, &port) == -1 || port < 1 || port > 65535) {
 		snprintf(why, len, _("'%s': port must be 1..65535 or *"), ep);
 		return -1;
 	}

@@ -33,7 +33,7 @@ cleanup() {
 	for pid in $PIDS; do
 		# Anything still up after 3 s is killed outright.
 		for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
-			kill -0 "$pid" 2>/dev/null || break
+			gone "$pid" && break
 			sleep 0.2
 		done
 		kill -9 "$pid" 2>/dev/null

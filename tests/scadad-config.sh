@@ -78,6 +78,6 @@ kill -0 "$pid" || fail "no process behind the PID file"
 expect_error 1 "error: pid file $T/scadad.pid is locked: scadad already running (pid $pid)" \
     "$SCADAD" -f -c "$P" -p "$T/scadad.pid"
 kill "$pid"
-wait_for 5 sh -c "! kill -0 $pid" || fail "detached scadad ignored SIGTERM"
+wait_for 5 gone "$pid" || fail "detached scadad ignored SIGTERM"
 test ! -e "$T/scadad.pid" || fail "PID file left behind"
 echo "ok"
