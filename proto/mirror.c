@@ -1,9 +1,14 @@
 /*
- * The Clone pattern, client side. Order matters: the SUB socket is
- * connected before the snapshot is taken, updates at or below the
- * snapshot's sequence are dropped, and any hole in the sequence, a new
- * server instance, or heartbeat silence sends us back to resync. The
- * mirror subscribes to every tag so that a hole always means a loss.
+ * The Clone pattern, client side, without ever waiting. Order matters:
+ * the SUB socket is connected before the first page of the snapshot is
+ * taken, and is read only once that page has come, so every
+ * publication after it is applied and none before it. Each tag keeps
+ * the sequence number of the value it holds: a page (taken at its own
+ * sequence number) never overwrites a newer publication, and a
+ * publication never a newer page. Any hole in the sequence, a new
+ * server instance or project generation, or heartbeat silence sends us
+ * back to resync. Publications carry every topic; the mirror applies
+ * the sequence rule to all of them and ignores topics it does not know.
  */
 #include "config.h"
 
@@ -11,29 +16,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client.h"
 #include "i18n.h"
 #include "log.h"
 #include "mirror.h"
 #include "msg.h"
+#include "xmalloc.h"
+
+enum mirror_state {
+	MIRROR_OFFLINE,		/* waiting to try again */
+	MIRROR_HELLO,		/* hello sent */
+	MIRROR_FIRST,		/* first page asked for */
+	MIRROR_LOADING,		/* pages coming, publications applied */
+	MIRROR_ONLINE
+};
+
+/* A publication for a tag whose page has not come yet. */
+struct mirror_early {
+	struct tagval	 tv;
+	uint64_t	 seq;
+};
 
 struct mirror {
 	client_t		*client;
 	zsock_t			*sub;
-	zsock_t			*probe;		/* hello in flight */
-	long long		 probe_deadline;
+	enum mirror_state	 state;
+	uint64_t		 req;		/* hello or page in flight */
 	char			*server;
 	char			*project;
 	char			*pub_endpoint;
-	char			*instance;
-	struct mirror_tag	*tags;
+	char			*instance;	/* of the tag list we hold */
+	uint64_t		 gen;
+	char			*sync_instance;	/* of the sync under way */
+	uint64_t		 sync_gen;
+	int			 want_meta;
+	struct mirror_tag	**tags;
 	size_t			 ntags;
+	size_t			 cap;
 	zhashx_t		*index;		/* name -> struct mirror_tag */
+	zhashx_t		*early;		/* name -> struct mirror_early */
 	uint64_t		 seq;
-	int			 online;
-	int			 want_sync;
+	size_t			 loaded;
+	size_t			 total;
 	long long		 last_heard;	/* monotonic ms */
-	long long		 silence_ms;	/* two heartbeats, and some */
+	long long		 silence_ms;
 	long long		 next_try;
 	unsigned		 resyncs;
 	char			 status[160];
@@ -41,64 +66,67 @@ struct mirror {
 	void			*arg;
 };
 
+static void	mirror_hello(mirror_t *);
+
 static long long
 mirror_clock(void)
 {
 	return zclock_mono();
 }
 
-mirror_t *
-mirror_new(const char *endpoint)
+static void
+mirror_early_free(void **item)
 {
-	mirror_t *m;
+	free(*item);
+	*item = NULL;
+}
 
-	if ((m = calloc(1, sizeof *m)) == NULL)
-		return NULL;
-	m->client = client_new(endpoint, MIRROR_BULK_MS, 1);
+/* The client is borrowed: a station shares it with its writes. */
+mirror_t *
+mirror_new(client_t *client)
+{
+	mirror_t *m = xcalloc(1, sizeof *m);
+
+	m->client = client;
 	m->index = zhashx_new();
-	if (m->client == NULL || m->index == NULL) {
-		mirror_destroy(&m);
-		return NULL;
-	}
-	m->want_sync = 1;
+	m->early = zhashx_new();
+	zhashx_set_destructor(m->early, mirror_early_free);
+	m->silence_ms = MIRROR_SILENCE_MS;
 	snprintf(m->status, sizeof m->status, "%s", _("connecting"));
 	return m;
 }
 
 static void
-mirror_free_tags(mirror_t *m)
+mirror_tag_free(struct mirror_tag *t)
 {
-	size_t i;
-
-	for (i = 0; i < m->ntags; i++) {
-		free(m->tags[i].name);
-		free(m->tags[i].type);
-		free(m->tags[i].units);
-		free(m->tags[i].description);
-		free(m->tags[i].area);
-	}
-	free(m->tags);
-	m->tags = NULL;
-	m->ntags = 0;
-	zhashx_purge(m->index);
+	free(t->name);
+	free(t->type);
+	free(t->units);
+	free(t->description);
+	free(t->area);
+	free(t);
 }
 
 void
 mirror_destroy(mirror_t **mp)
 {
 	mirror_t *m = *mp;
+	size_t i;
 
 	if (m == NULL)
 		return;
-	mirror_free_tags(m);
+	client_cancel(m->client, m->req);
+	for (i = 0; i < m->ntags; i++)
+		mirror_tag_free(m->tags[i]);
+	free(m->tags);
 	zhashx_destroy(&m->index);
+	zhashx_destroy(&m->early);
 	zsock_destroy(&m->sub);
-	zsock_destroy(&m->probe);
-	client_destroy(&m->client);
 	free(m->server);
 	free(m->project);
 	free(m->pub_endpoint);
 	free(m->instance);
+	free(m->sync_instance);
 	free(m);
 	*mp = NULL;
 }
@@ -118,15 +146,34 @@ mirror_notify(mirror_t *m, const struct mirror_tag *t)
 }
 
 static void
-mirror_go_offline(mirror_t *m, const char *why)
+mirror_go_offline(mirror_t *m, const char *why, long long retry_ms)
 {
 	snprintf(m->status, sizeof m->status, "%s", why);
-	m->want_sync = 1;
-	if (!m->online)
-		return;
-	m->online = 0;
-	m->next_try = mirror_clock() + MIRROR_RETRY_MS / 4;
+	client_cancel(m->client, m->req);
+	m->req = 0;
+	m->state = MIRROR_OFFLINE;
+	m->next_try = mirror_clock() + retry_ms;
+	zhashx_purge(m->early);
 	mirror_notify(m, NULL);
+}
+
+static void
+mirror_fail(mirror_t *m, json_t *reply)
+{
+	char why[160];
+
+	snprintf(why, sizeof why, "%s: %s", _("communication lost"),
+	    msg_error_message(reply));
+	mirror_go_offline(m, why, MIRROR_RETRY_MS);
+}
+
+static void
+mirror_keep(char **dst, json_t *reply, const char *key)
+{
+	const char *v = json_string_value(json_object_get(reply, key));
+
+	free(*dst);
+	*dst = xstrdup(v != NULL ? v : "");
 }
 
 static char *
@@ -134,60 +181,18 @@ mirror_strdup(json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 
-	return strdup(s != NULL ? s : "");
+	return xstrdup(s != NULL ? s : "");
 }
 
-/* Rebuilds the tag table from a browse reply. */
-static int
-mirror_load_browse(mirror_t *m, json_t *reply)
-{
-	json_t *list = json_object_get(reply, "tags"), *o;
-	size_t i;
-
-	if (!json_is_array(list))
-		return -1;
-	mirror_free_tags(m);
-	m->tags = calloc(json_array_size(list) + 1, sizeof *m->tags);
-	if (m->tags == NULL)
-		return -1;
-	json_array_foreach(list, i, o) {
-		struct mirror_tag *t = &m->tags[m->ntags];
-		json_t *lo = json_object_get(o, "min");
-		json_t *hi = json_object_get(o, "max");
-
-		if (!json_is_string(json_object_get(o, "name")))
-			continue;
-		t->name = mirror_strdup(o, "name");
-		t->type = mirror_strdup(o, "type");
-		t->units = mirror_strdup(o, "units");
-		t->description = mirror_strdup(o, "description");
-		t->area = mirror_strdup(o, "area");
-		t->writable = json_is_true(json_object_get(o, "writable"));
-		t->has_range = json_is_number(lo) && json_is_number(hi);
-		t->min = json_number_value(lo);
-		t->max = json_number_value(hi);
-		t->tv.quality = QUALITY_BAD;
-		t->tv.value = NAN;
-		zhashx_insert(m->index, t->name, t);
-		m->ntags++;
-	}
-	return 0;
-}
-
+/* Messages queued before this sync belong to an older one: away. */
 static void
-mirror_apply(mirror_t *m, json_t *o, uint64_t seq)
+mirror_drain(mirror_t *m)
 {
-	struct mirror_tag *t;
-	struct tagval tv;
-	const char *name;
+	zmsg_t *msg;
 
-	if (tagval_from_json(o, &name, &tv) == -1)
-		return;
-	if ((t = zhashx_lookup(m->index, name)) == NULL)
-		return;
-	t->tv = tv;
-	t->seq = seq;
-	mirror_notify(m, t);
+	while (m->sub != NULL && (zsock_events(m->sub) & ZMQ_POLLIN) &&
+	    (msg = zmsg_recv(m->sub)) != NULL)
+		zmsg_destroy(&msg);
 }
 
 static int
@@ -197,193 +202,345 @@ mirror_subscribe(mirror_t *m, json_t *hello)
 	    "pub_port"));
 	char *ep;
 
-	if (port <= 0 || port > 65535)
-		return -1;
-	if ((ep = client_pub_endpoint(m->client, (int)port)) == NULL)
+	if (port <= 0 || port > 65535 ||
+	    (ep = client_pub_endpoint(m->client, (int)port)) == NULL)
 		return -1;
 	if (m->sub != NULL && m->pub_endpoint != NULL &&
 	    strcmp(ep, m->pub_endpoint) == 0) {
 		free(ep);
+		mirror_drain(m);
 		return 0;
 	}
 	zsock_destroy(&m->sub);
 	free(m->pub_endpoint);
 	m->pub_endpoint = ep;
-	m->sub = zsock_new(ZMQ_SUB);
-	if (m->sub == NULL)
+	if ((m->sub = zsock_new(ZMQ_SUB)) == NULL)
 		return -1;
 	zsock_set_linger(m->sub, 0);
-	zsock_set_rcvhwm(m->sub, 100000);
-	zsock_set_subscribe(m->sub, MSG_TOPIC_TAG);
-	zsock_set_subscribe(m->sub, MSG_TOPIC_HEARTBEAT);
-	zsock_set_subscribe(m->sub, MSG_TOPIC_SYSTEM);
+	/* What one slow station may hold; a loss means a resync. */
+	zsock_set_rcvhwm(m->sub, 1000);
+	zsock_set_subscribe(m->sub, "");	/* every topic, known or not */
 	return zsock_connect(m->sub, "%s", ep);
 }
 
-static int
-mirror_fail(mirror_t *m, json_t *reply)
-{
-	char why[160];
-
-	snprintf(why, sizeof why, "%s: %s", _("communication lost"),
-	    msg_error_message(reply));
-	json_decref(reply);
-	mirror_go_offline(m, why);
-	m->next_try = mirror_clock() + MIRROR_RETRY_MS;
-	return -1;
-}
+static void	mirror_page_reply(void *, json_t *);
 
 static void
-mirror_keep(char **dst, json_t *reply, const char *key)
+mirror_ask_page(mirror_t *m, json_int_t cursor)
 {
-	const char *v = json_string_value(json_object_get(reply, key));
+	json_t *req = json_pack("{s:s, s:I, s:i, s:b}", "op", "snapshot",
+	    "cursor", cursor, "limit", MIRROR_PAGE, "meta", m->want_meta);
 
-	free(*dst);
-	*dst = strdup(v != NULL ? v : "");
+	m->req = client_send(m->client, req, MIRROR_PAGE_MS, 1,
+	    mirror_page_reply, m);
+	json_decref(req);
 }
 
-/*
- * The server answered hello, so it is alive: browse if it is new to us,
- * then snapshot. These calls wait for a live server, up to
- * MIRROR_BULK_MS; hello, which may find none, is never waited for (see
- * mirror_probe).
- */
-static int
-mirror_sync(mirror_t *m, json_t *reply)
+/* A new tag list: what we hold stays, stale, until its page comes. */
+static void
+mirror_start_sync(mirror_t *m)
 {
-	json_t *list, *o;
-	const char *inst;
 	size_t i;
 
-	if (!msg_is_ok(reply) || mirror_subscribe(m, reply) == -1)
-		return mirror_fail(m, reply);
-	mirror_keep(&m->server, reply, "server");
-	m->silence_ms = MIRROR_SILENCE_MS;
-	if (json_integer_value(json_object_get(reply, "heartbeat_ms")) > 1000)
-		m->silence_ms = 2 * json_integer_value(json_object_get(reply,
-		    "heartbeat_ms")) + 200;
-	mirror_keep(&m->project, reply, "project");
-	inst = json_string_value(json_object_get(reply, "instance"));
-	if (inst == NULL)
-		inst = "";
-	if (m->instance == NULL || strcmp(m->instance, inst) != 0) {
-		free(m->instance);
-		m->instance = strdup(inst);
-		json_decref(reply);
-		reply = client_callf(m->client, "{s:s}", "op", "browse");
-		if (!msg_is_ok(reply) || mirror_load_browse(m, reply) == -1) {
-			free(m->instance);
-			m->instance = NULL;
-			return mirror_fail(m, reply);
-		}
+	for (i = 0; i < m->ntags; i++) {
+		m->tags[i]->current = 0;
+		m->tags[i]->seq = 0;
+		m->tags[i]->present = 0;
 	}
-	json_decref(reply);
-	reply = client_callf(m->client, "{s:s}", "op", "snapshot");
-	if (!msg_is_ok(reply))
-		return mirror_fail(m, reply);
-	m->seq = json_integer_value(json_object_get(reply, "seq"));
-	list = json_object_get(reply, "tags");
-	json_array_foreach(list, i, o)
-		mirror_apply(m, o, m->seq);
-	json_decref(reply);
-	m->online = 1;
-	m->want_sync = 0;
-	m->resyncs++;
-	m->last_heard = mirror_clock();
-	snprintf(m->status, sizeof m->status, "%s", _("online"));
-	mirror_notify(m, NULL);
-	return 0;
+	m->loaded = 0;
+	m->state = MIRROR_FIRST;
+	mirror_ask_page(m, 0);
+}
+
+static void
+mirror_hello_reply(void *arg, json_t *reply)
+{
+	mirror_t *m = arg;
+	json_int_t hb = json_integer_value(json_object_get(reply,
+	    "heartbeat_ms"));
+	const char *inst = json_string_value(json_object_get(reply,
+	    "instance"));
+
+	m->req = 0;
+	if (!msg_is_ok(reply) || inst == NULL || mirror_subscribe(m, reply) ==
+	    -1) {
+		mirror_fail(m, reply);
+		return;
+	}
+	mirror_keep(&m->server, reply, "server");
+	mirror_keep(&m->project, reply, "project");
+	m->silence_ms = hb > 1000 ? 2 * hb + 200 : MIRROR_SILENCE_MS;
+	free(m->sync_instance);
+	m->sync_instance = xstrdup(inst);
+	m->sync_gen = (uint64_t)json_integer_value(json_object_get(reply,
+	    "gen"));
+	m->want_meta = m->instance == NULL || strcmp(m->instance, inst) != 0 ||
+	    m->gen != m->sync_gen || m->ntags == 0;
+	mirror_start_sync(m);
 }
 
 /*
- * Resync starts with a hello on a socket of its own, checked without
- * waiting, so a station whose server is gone stays responsive.
+ * Resync starts with a hello that may find no server, so it is given
+ * one short attempt; pages follow a hello just answered.
  */
 static void
-mirror_probe(mirror_t *m)
+mirror_hello(mirror_t *m)
 {
-	long long now = mirror_clock();
-	char err[128];
-	zframe_t *f;
-	json_t *reply;
+	json_t *req = json_pack("{s:s}", "op", "hello");
 
-	if (m->probe == NULL) {
-		if (now < m->next_try)
-			return;
-		m->probe = zsock_new(ZMQ_REQ);
-		if (m->probe == NULL)
-			return;
-		zsock_set_linger(m->probe, 0);
-		if (zsock_connect(m->probe, "%s", client_endpoint(m->client))
-		    == -1 || zstr_sendf(m->probe, "{\"op\":\"hello\","
-		    "\"version\":%d}", MSG_VERSION) == -1) {
-			zsock_destroy(&m->probe);
-			m->next_try = now + MIRROR_RETRY_MS;
-			return;
-		}
-		m->probe_deadline = now + MIRROR_PROBE_MS;
+	m->state = MIRROR_HELLO;
+	m->req = client_send(m->client, req, MIRROR_HELLO_MS, 1,
+	    mirror_hello_reply, m);
+	json_decref(req);
+}
+
+static struct mirror_tag *
+mirror_add(mirror_t *m, const char *name)
+{
+	struct mirror_tag *t = xcalloc(1, sizeof *t);
+
+	if (m->ntags == m->cap) {
+		m->cap = m->cap == 0 ? 1024 : 2 * m->cap;
+		m->tags = xreallocarray(m->tags, m->cap, sizeof *m->tags);
 	}
-	if (zsock_events(m->probe) & ZMQ_POLLIN) {
-		f = zframe_recv(m->probe);
-		zsock_destroy(&m->probe);
-		reply = f != NULL ? msg_decode(zframe_data(f), zframe_size(f),
-		    MSG_REPLY_MAX_BYTES, err, sizeof err) : NULL;
-		zframe_destroy(&f);
-		mirror_sync(m, reply != NULL ? reply :
-		    msg_error(ERROR_BAD_REQUEST, "malformed hello reply"));
-	} else if (now >= m->probe_deadline) {
-		zsock_destroy(&m->probe);
-		mirror_fail(m, msg_error(ERROR_UNREACHABLE,
-		    "no reply from %s", client_endpoint(m->client)));
-	}
+	t->name = xstrdup(name);
+	t->tv.quality = QUALITY_BAD;
+	t->tv.value = NAN;
+	m->tags[m->ntags++] = t;
+	zhashx_insert(m->index, t->name, t);
+	return t;
 }
 
 static void
-mirror_heartbeat(mirror_t *m, json_t *o)
+mirror_meta(struct mirror_tag *t, json_t *o)
 {
-	const char *inst = json_string_value(json_object_get(o, "instance"));
-	uint64_t seq = json_integer_value(json_object_get(o, "seq"));
+	json_t *lo = json_object_get(o, "min"), *hi = json_object_get(o, "max");
 
-	m->last_heard = mirror_clock();
-	if (!m->online) {
-		m->next_try = 0;	/* the server is back: sync now */
+	free(t->type);
+	free(t->units);
+	free(t->description);
+	free(t->area);
+	t->id = (uint32_t)json_integer_value(json_object_get(o, "id"));
+	t->type = mirror_strdup(o, "type");
+	t->units = mirror_strdup(o, "units");
+	t->description = mirror_strdup(o, "description");
+	t->area = mirror_strdup(o, "area");
+	t->writable = json_is_true(json_object_get(o, "writable"));
+	t->has_range = json_is_number(lo) && json_is_number(hi);
+	t->min = json_number_value(lo);
+	t->max = json_number_value(hi);
+}
+
+/* Sets the value if it is newer than what the tag holds. */
+static int
+mirror_set(struct mirror_tag *t, const struct tagval *tv, uint64_t seq)
+{
+	if (t->current && seq <= t->seq)
+		return 0;
+	t->tv = *tv;
+	t->seq = seq;
+	t->current = 1;
+	return 1;
+}
+
+static struct mirror_tag *
+mirror_page_tag(mirror_t *m, json_t *o, uint64_t seq)
+{
+	struct mirror_early *e;
+	struct mirror_tag *t;
+	struct tagval tv;
+	const char *name;
+
+	if (tagval_from_json(o, &name, &tv) == -1)
+		return NULL;
+	if ((t = zhashx_lookup(m->index, name)) == NULL) {
+		if (!m->want_meta)
+			return NULL;	/* not in the list we browsed */
+		t = mirror_add(m, name);
+	}
+	if (m->want_meta)
+		mirror_meta(t, o);
+	if (!t->present) {
+		t->present = 1;
+		m->loaded++;
+	}
+	mirror_set(t, &tv, seq);
+	if ((e = zhashx_lookup(m->early, name)) != NULL) {
+		mirror_set(t, &e->tv, e->seq);
+		zhashx_delete(m->early, name);
+	}
+	return t;
+}
+
+/* After a new tag list: tags the server no longer has go. */
+static void
+mirror_prune(mirror_t *m)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < m->ntags; i++) {
+		if (m->tags[i]->present) {
+			m->tags[k++] = m->tags[i];
+			continue;
+		}
+		zhashx_delete(m->index, m->tags[i]->name);
+		mirror_tag_free(m->tags[i]);
+	}
+	m->ntags = k;
+}
+
+static void
+mirror_online_now(mirror_t *m)
+{
+	if (m->want_meta)
+		mirror_prune(m);
+	zhashx_purge(m->early);
+	m->state = MIRROR_ONLINE;
+	m->resyncs++;
+	snprintf(m->status, sizeof m->status, "%s", _("online"));
+	mirror_notify(m, NULL);
+}
+
+static int
+mirror_same_server(mirror_t *m, json_t *reply)
+{
+	const char *inst = json_string_value(json_object_get(reply,
+	    "instance"));
+
+	return inst != NULL && strcmp(inst, m->sync_instance) == 0 &&
+	    (uint64_t)json_integer_value(json_object_get(reply, "gen")) ==
+	    m->sync_gen;
+}
+
+static void
+mirror_page_reply(void *arg, json_t *reply)
+{
+	mirror_t *m = arg;
+	json_t *list = json_object_get(reply, "tags"), *o;
+	json_t *next = json_object_get(reply, "next");
+	uint64_t seq = (uint64_t)json_integer_value(json_object_get(reply,
+	    "seq"));
+	struct mirror_tag **page;
+	size_t i;
+
+	m->req = 0;
+	if (!msg_is_ok(reply) || !json_is_array(list)) {
+		mirror_fail(m, reply);
 		return;
 	}
-	if (inst == NULL || m->instance == NULL ||
-	    strcmp(inst, m->instance) != 0)
-		mirror_go_offline(m, _("server restarted"));
-	else if (seq > m->seq)
-		mirror_go_offline(m, _("updates lost"));
+	if (!mirror_same_server(m, reply)) {
+		/* Restarted or reloaded since the hello: again, at once. */
+		mirror_go_offline(m, _("project reloaded"), 0);
+		return;
+	}
+	if (m->state == MIRROR_FIRST) {
+		free(m->instance);
+		m->instance = xstrdup(m->sync_instance);
+		m->gen = m->sync_gen;
+		m->seq = seq;
+		m->state = MIRROR_LOADING;
+		m->last_heard = mirror_clock();
+	}
+	m->total = (size_t)json_integer_value(json_object_get(reply,
+	    "total"));
+	/* The whole page first, so a handler sees the list as it is. */
+	page = xcalloc(json_array_size(list) + 1, sizeof *page);
+	json_array_foreach(list, i, o)
+		page[i] = mirror_page_tag(m, o, seq);
+	if (json_is_integer(next))
+		mirror_ask_page(m, json_integer_value(next));
+	mirror_notify(m, NULL);
+	for (i = 0; i < json_array_size(list); i++)
+		if (page[i] != NULL)
+			mirror_notify(m, page[i]);
+	free(page);
+	if (!json_is_integer(next))
+		mirror_online_now(m);
 }
 
 static void
+mirror_apply_tags(mirror_t *m, json_t *o, uint64_t seq)
+{
+	json_t *list = json_object_get(o, "tags"), *t;
+	struct mirror_early *e;
+	struct mirror_tag *mt;
+	struct tagval tv;
+	const char *name;
+	size_t i;
+
+	json_array_foreach(list, i, t) {
+		if (tagval_from_json(t, &name, &tv) == -1)
+			continue;
+		if ((mt = zhashx_lookup(m->index, name)) != NULL &&
+		    (mt->present || !m->want_meta)) {
+			if (mirror_set(mt, &tv, seq))
+				mirror_notify(m, mt);
+		} else if (m->state == MIRROR_LOADING) {
+			e = xcalloc(1, sizeof *e);
+			e->tv = tv;
+			e->seq = seq;
+			zhashx_update(m->early, name, e);
+		}
+	}
+}
+
+/* One publication, in order; returns -1 if the mirror went offline. */
+static int
 mirror_dispatch(mirror_t *m, const char *topic, json_t *o)
 {
-	uint64_t seq;
+	const char *inst = json_string_value(json_object_get(o, "instance"));
+	uint64_t seq = (uint64_t)json_integer_value(json_object_get(o, "seq"));
+	uint64_t gen = (uint64_t)json_integer_value(json_object_get(o, "gen"));
 
-	if (strcmp(topic, MSG_TOPIC_HEARTBEAT) == 0) {
-		mirror_heartbeat(m, o);
-		return;
-	}
-	if (!m->online)
-		return;
 	m->last_heard = mirror_clock();
-	seq = json_integer_value(json_object_get(o, "seq"));
+	if (inst == NULL || strcmp(inst, m->instance) != 0) {
+		mirror_go_offline(m, _("server restarted"), 0);
+		return -1;
+	}
+	if (gen != m->gen) {
+		mirror_go_offline(m, _("project reloaded"), 0);
+		return -1;
+	}
+	if (strcmp(topic, MSG_TOPIC_HEARTBEAT) == 0) {
+		if (seq > m->seq) {
+			mirror_go_offline(m, _("updates lost"), 0);
+			return -1;
+		}
+		return 0;
+	}
 	if (seq <= m->seq)
-		return;		/* already in the snapshot */
+		return 0;	/* already in the snapshot */
 	if (seq != m->seq + 1) {
-		mirror_go_offline(m, _("updates lost"));
-		return;
+		mirror_go_offline(m, _("updates lost"), 0);
+		return -1;
 	}
 	m->seq = seq;
-	if (strncmp(topic, MSG_TOPIC_TAG, strlen(MSG_TOPIC_TAG)) == 0)
-		mirror_apply(m, o, seq);
-	else if (strcmp(topic, MSG_TOPIC_SYSTEM "shutdown") == 0)
-		mirror_go_offline(m, _("server shut down"));
-	else if (strcmp(topic, MSG_TOPIC_SYSTEM "reload") == 0) {
-		free(m->instance);	/* forces a fresh browse */
-		m->instance = NULL;
-		mirror_go_offline(m, _("project reloaded"));
+	if (strcmp(topic, MSG_TOPIC_TAGS) == 0)
+		mirror_apply_tags(m, o, seq);
+	else if (strcmp(topic, MSG_TOPIC_SHUTDOWN) == 0) {
+		mirror_go_offline(m, _("server shut down"), MIRROR_RETRY_MS / 4);
+		return -1;
+	} else if (strcmp(topic, MSG_TOPIC_RELOAD) == 0) {
+		mirror_go_offline(m, _("project reloaded"), 0);
+		return -1;
+	}
+	return 0;		/* a topic of a later version: ignored */
+}
+
+/* While offline, a heartbeat says the server is back: try at once. */
+static void
+mirror_discard(mirror_t *m)
+{
+	json_t *o;
+	char *topic;
+
+	while (m->sub != NULL && (zsock_events(m->sub) & ZMQ_POLLIN)) {
+		o = msg_recv_publication(m->sub, &topic);
+		if (o != NULL && m->state == MIRROR_OFFLINE &&
+		    strcmp(topic, MSG_TOPIC_HEARTBEAT) == 0)
+			m->next_try = 0;
+		json_decref(o);
+		zstr_free(&topic);
 	}
 }
 
@@ -394,15 +551,21 @@ mirror_handle(mirror_t *m)
 	json_t *o;
 	char *topic;
 
+	if (m->state != MIRROR_LOADING && m->state != MIRROR_ONLINE) {
+		mirror_discard(m);
+		mirror_tick(m);
+		return;
+	}
 	while (m->sub != NULL && (zsock_events(m->sub) & ZMQ_POLLIN)) {
 		o = msg_recv_publication(m->sub, &topic);
-		if (o != NULL)
-			mirror_dispatch(m, topic, o);
+		if (o != NULL && mirror_dispatch(m, topic, o) == -1) {
+			json_decref(o);
+			zstr_free(&topic);
+			break;
+		}
 		json_decref(o);
 		zstr_free(&topic);
 	}
-	if (m->want_sync)
-		mirror_probe(m);
 }
 
 /* Call at least four times a second: detects silence and retries. */
@@ -411,22 +574,52 @@ mirror_tick(mirror_t *m)
 {
 	long long now = mirror_clock();
 
-	if (m->online && now - m->last_heard > m->silence_ms)
-		mirror_go_offline(m, _("communication lost: no heartbeat"));
-	if (m->want_sync)
-		mirror_probe(m);
+	if ((m->state == MIRROR_LOADING || m->state == MIRROR_ONLINE) &&
+	    now - m->last_heard > m->silence_ms)
+		mirror_go_offline(m, _("communication lost: no heartbeat"),
+		    MIRROR_RETRY_MS / 4);
+	if (m->state == MIRROR_OFFLINE && now >= m->next_try)
+		mirror_hello(m);
 }
 
+/*
+ * The SUB socket to wait on, or NULL. Between the hello and the first
+ * page it must not be read, so it is not offered then.
+ */
 zsock_t *
 mirror_sock(mirror_t *m)
 {
-	return m->sub;
+	return m->state == MIRROR_FIRST ? NULL : m->sub;
 }
 
+/* Every tag current. */
 int
 mirror_online(mirror_t *m)
 {
-	return m->online;
+	return m->state == MIRROR_ONLINE;
+}
+
+/* Publications flowing: the tags loaded so far are current. */
+int
+mirror_connected(mirror_t *m)
+{
+	return m->state == MIRROR_LOADING || m->state == MIRROR_ONLINE;
+}
+
+/* Shown as it is: the link is up and the tag's value is of this sync. */
+int
+mirror_fresh(mirror_t *m, const struct mirror_tag *t)
+{
+	return mirror_connected(m) && t->current;
+}
+
+/* Returns 1 while pages are coming, with how many tags have come. */
+int
+mirror_loading(mirror_t *m, size_t *loaded, size_t *total)
+{
+	*loaded = m->loaded;
+	*total = m->total;
+	return m->state == MIRROR_LOADING || m->state == MIRROR_FIRST;
 }
 
 const char *
@@ -444,7 +637,7 @@ mirror_count(mirror_t *m)
 const struct mirror_tag *
 mirror_at(mirror_t *m, size_t i)
 {
-	return i < m->ntags ? &m->tags[i] : NULL;
+	return i < m->ntags ? m->tags[i] : NULL;
 }
 
 const struct mirror_tag *
@@ -457,6 +650,12 @@ uint64_t
 mirror_seq(mirror_t *m)
 {
 	return m->seq;
+}
+
+uint64_t
+mirror_gen(mirror_t *m)
+{
+	return m->gen;
 }
 
 unsigned

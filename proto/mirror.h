@@ -1,7 +1,10 @@
 /*
  * A station's copy of the live tag image, kept current with the Clone
- * pattern: subscribe, snapshot, apply sequenced updates, resync on a gap,
- * a restart or silence. Values are stale whenever the mirror is offline.
+ * pattern: subscribe, take the snapshot page by page, apply sequenced
+ * publications, resync on a gap, a restart, a reload or silence. Nothing
+ * here blocks: requests go through an asynchronous client, so a station
+ * stays responsive while a plant of 100,000 tags loads, and shows each
+ * tag as soon as its page has come.
  */
 #ifndef SCADA_MIRROR_H
 #define SCADA_MIRROR_H
@@ -9,19 +12,17 @@
 #include <stdint.h>
 #include <czmq.h>
 
+#include "client.h"
 #include "tagval.h"
 
 #define MIRROR_SILENCE_MS	2200	/* two heartbeats of 1 s, and some */
 #define MIRROR_RETRY_MS		2000
-#define MIRROR_PROBE_MS		1000
-/*
- * Browse and snapshot follow a hello the server has just answered, so
- * it is alive; their replies grow with the plant (20 MB for 100,000
- * tags) and may take seconds to build, send and decode.
- */
-#define MIRROR_BULK_MS		10000
+#define MIRROR_HELLO_MS		1000
+#define MIRROR_PAGE_MS		10000	/* a page of a live server */
+#define MIRROR_PAGE		1000	/* tags a page */
 
 struct mirror_tag {
+	uint32_t	 id;
 	char		*name;
 	char		*type;
 	char		*units;
@@ -31,24 +32,35 @@ struct mirror_tag {
 	int		 has_range;
 	double		 min, max;	/* write limits, engineering units */
 	struct tagval	 tv;
-	uint64_t	 seq;		/* of the last update applied */
+	uint64_t	 seq;		/* of the page or update applied */
+	int		 current;	/* has a value of this sync */
+	int		 present;	/* its page of this sync has come */
 };
 
 typedef struct mirror mirror_t;
+
+/*
+ * Called with each tag whose value was set (from a page or a
+ * publication), and with NULL when the state or the tag list changed.
+ */
 typedef void (mirror_fn)(void *, const struct mirror_tag *);
 
-mirror_t	*mirror_new(const char *);
+mirror_t	*mirror_new(client_t *);
 void		 mirror_destroy(mirror_t **);
 void		 mirror_set_handler(mirror_t *, mirror_fn *, void *);
 zsock_t		*mirror_sock(mirror_t *);
 void		 mirror_handle(mirror_t *);
 void		 mirror_tick(mirror_t *);
 int		 mirror_online(mirror_t *);
+int		 mirror_connected(mirror_t *);
+int		 mirror_fresh(mirror_t *, const struct mirror_tag *);
+int		 mirror_loading(mirror_t *, size_t *, size_t *);
 const char	*mirror_status(mirror_t *);
 size_t		 mirror_count(mirror_t *);
 const struct mirror_tag *mirror_at(mirror_t *, size_t);
 const struct mirror_tag *mirror_find(mirror_t *, const char *);
 uint64_t	 mirror_seq(mirror_t *);
+uint64_t	 mirror_gen(mirror_t *);
 unsigned	 mirror_resyncs(mirror_t *);
 const char	*mirror_server(mirror_t *);
 const char	*mirror_project(mirror_t *);

@@ -1,15 +1,42 @@
 /*
  * The wire codec. Every body is one JSON object; decoding never trusts
- * the peer: size, UTF-8, nesting and type are all checked here, once.
+ * the peer: size, number of values, UTF-8, nesting and type are all
+ * checked here, once.
  */
 #include "config.h"
 
-#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "msg.h"
+#include "xmalloc.h"
+
+/*
+ * Counts the values a JSON text would make (every '{', '[' and ','
+ * outside strings starts one more), without building anything, so a
+ * text that would cost the parser too much is refused first.
+ */
+static size_t
+msg_count_values(const char *s, size_t len)
+{
+	size_t i, n = 1;
+	int in_string = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in_string) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_string = 0;
+		} else if (s[i] == '"')
+			in_string = 1;
+		else if (s[i] == '{' || s[i] == '[' || s[i] == ',')
+			n++;
+	}
+	return n;
+}
 
 /*
  * Decodes one frame of at most max bytes into a JSON object, or returns
@@ -22,10 +49,17 @@ msg_decode(const void *data, size_t len, size_t max, char *err,
 {
 	json_error_t jerr;
 	json_t *o;
+	size_t n;
 
 	if (len > max) {
 		snprintf(err, errlen, "message of %zu bytes exceeds %zu",
 		    len, max);
+		return NULL;
+	}
+	if (max <= MSG_MAX_BYTES &&
+	    (n = msg_count_values(data, len)) > MSG_MAX_VALUES) {
+		snprintf(err, errlen, "message of more than %d JSON values "
+		    "(%zu)", MSG_MAX_VALUES, n);
 		return NULL;
 	}
 	o = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -49,23 +83,19 @@ msg_encode(json_t *o)
 	return json_dumps(o, MSG_DUMP_FLAGS);
 }
 
-/* Publishes [topic][body]; the body is borrowed. */
+/* A request id or session: 1 to max printable ASCII characters, no blank. */
 int
-msg_publish(zsock_t *pub, const char *prefix, const char *name, json_t *body)
+msg_valid_id(json_t *v, size_t max)
 {
-	char *text, *topic;
-	int rc;
+	const char *p = json_string_value(v);
+	size_t n = 0;
 
-	if ((text = msg_encode(body)) == NULL)
-		return -1;
-	if (name != NULL)
-		topic = zsys_sprintf("%s%s", prefix, name);
-	else
-		topic = strdup(prefix);
-	rc = zsock_send(pub, "ss", topic, text);
-	zstr_free(&topic);
-	free(text);
-	return rc;
+	if (p == NULL)
+		return 0;
+	for (; *p != '\0'; p++, n++)
+		if (*p <= ' ' || *p > '~')
+			return 0;
+	return n > 0 && n <= max;
 }
 
 /*
@@ -142,29 +172,50 @@ msg_selftest(void)
 {
 	static const char *const bad[] = { "", "{", "[1,2]", "42",
 	    "{\"a\":1,\"a\":2}", "{\"s\":\"\\u0000\"}", "\xff\xfe" };
-	char err[128], big[64];
+	char err[128], *big, *many;
 	json_t *o, *e;
-	size_t i;
+	size_t i, n;
 
 	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
 		err[0] = '\0';
-		assert(msg_decode(bad[i], strlen(bad[i]), MSG_MAX_BYTES, err,
+		CHECK(msg_decode(bad[i], strlen(bad[i]), MSG_MAX_BYTES, err,
 		    sizeof err) == NULL);
-		assert(err[0] != '\0');
+		CHECK(err[0] != '\0');
 	}
-	assert(msg_decode(big, MSG_MAX_BYTES + 1, MSG_MAX_BYTES, err,
+	big = xcalloc(1, MSG_MAX_BYTES + 1);
+	CHECK(msg_decode(big, MSG_MAX_BYTES + 1, MSG_MAX_BYTES, err,
 	    sizeof err) == NULL);
+	free(big);
+	/* Just over the value limit: refused before parsing. */
+	n = MSG_MAX_VALUES / 2 + 1;
+	many = xmalloc(3 * n + 8);
+	strcpy(many, "{\"a\":[");
+	for (i = 0; i < n; i++)
+		strcat(many + 6 + 3 * i, i + 1 < n ? "{}," : "{}");
+	strcat(many, "]}");
+	CHECK(msg_decode(many, strlen(many), MSG_MAX_BYTES, err,
+	    sizeof err) == NULL);
+	CHECK(strstr(err, "JSON values") != NULL);
+	/* Commas and brackets inside strings are no values. */
+	CHECK(msg_count_values("{\"a\":\"[,{\\\",\"}", 15) == 2);
+	free(many);
 	o = msg_decode("{\"op\":\"ping\"}", 13, MSG_MAX_BYTES, err,
 	    sizeof err);
-	assert(o != NULL);
+	CHECK(o != NULL);
 	json_decref(o);
 	e = msg_error(ERROR_UNKNOWN_TAG, "unknown tag: %s", "x");
-	assert(!msg_is_ok(e) && msg_error_code(e) == ERROR_UNKNOWN_TAG);
-	assert(strcmp(msg_error_message(e), "unknown tag: x") == 0);
+	CHECK(!msg_is_ok(e) && msg_error_code(e) == ERROR_UNKNOWN_TAG);
+	CHECK_STR(msg_error_message(e), "unknown tag: x");
 	json_decref(e);
 	e = msg_ok();
-	assert(msg_is_ok(e) && msg_error_code(e) == ERROR_NONE);
+	CHECK(msg_is_ok(e) && msg_error_code(e) == ERROR_NONE);
 	json_decref(e);
 	for (i = 0; i < ERROR_COUNT; i++)
-		assert(error_from_name(error_name(i)) == (enum error_code)i);
+		CHECK(error_from_name(error_name(i)) == (enum error_code)i);
+	o = json_string("a-1");
+	CHECK(msg_valid_id(o, 3) && !msg_valid_id(o, 2));
+	json_decref(o);
+	o = json_string("a b");
+	CHECK(!msg_valid_id(o, 10));
+	json_decref(o);
 }

@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <assert.h>
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
@@ -13,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check.h"
 #include "msg.h"
 #include "tagval.h"
 
@@ -431,15 +431,15 @@ tagval_put_value(struct tagval_out *o, const struct tagval *tv)
 }
 
 /*
- * The body of a tag publication, written straight into buf: the very
- * bytes json_dumps(MSG_DUMP_FLAGS) makes of tagval_to_json() plus "seq",
- * members in the same order, without building a tree (the tree cost
- * ten times the rest of a publication). Returns the length, buf then
- * NUL-terminated, or -1 if it does not fit in len bytes.
+ * A tag value written straight into buf: the very bytes
+ * json_dumps(MSG_DUMP_FLAGS) makes of tagval_to_json(), members in the
+ * same order, without building a tree (the tree cost ten times the rest
+ * of a publication). Returns the length, buf then NUL-terminated, or -1
+ * if it does not fit in len bytes.
  */
 int
-tagval_encode(const char *name, const struct tagval *tv, uint64_t seq,
-    char *buf, size_t len)
+tagval_encode(const char *name, const struct tagval *tv, char *buf,
+    size_t len)
 {
 	struct tagval_out o;
 	const char *q = tagval_quality_name(tv->quality);
@@ -461,8 +461,6 @@ tagval_encode(const char *name, const struct tagval *tv, uint64_t seq,
 		tagval_put_lit(&o, ",\"reason\":");
 		tagval_put_string(&o, tv->reason);
 	}
-	tagval_put_lit(&o, ",\"seq\":");
-	tagval_put_int(&o, (long long)seq);	/* as json_integer() has it */
 	tagval_put_lit(&o, "}");
 	if (o.full)
 		return -1;
@@ -541,19 +539,6 @@ tagval_same(const struct tagval *a, const struct tagval *b)
 	return a->value == b->value;
 }
 
-void
-tagval_format(const struct tagval *tv, char *buf, size_t len)
-{
-	if (tv->is_string)
-		snprintf(buf, len, "%s", tv->str);
-	else if (isnan(tv->value))
-		snprintf(buf, len, "-");
-	else if (tv->is_bool)
-		snprintf(buf, len, "%s", tv->value != 0 ? "ON" : "OFF");
-	else
-		snprintf(buf, len, "%.10g", tv->value);
-}
-
 long long
 tagval_now_ms(void)
 {
@@ -581,7 +566,7 @@ tagval_selftest_rand(uint64_t *s)
  */
 static void
 tagval_selftest_same(const char *name, const struct tagval *tv,
-    uint64_t seq, int every_len)
+    int every_len)
 {
 	char buf[4096], small[4096], *ref = NULL;
 	const char *why = NULL;
@@ -590,10 +575,9 @@ tagval_selftest_same(const char *name, const struct tagval *tv,
 	int n, k;
 
 	o = tagval_to_json(name, tv);
-	if (o != NULL && json_object_set_new(o, "seq",
-	    json_integer((json_int_t)seq)) == 0)
+	if (o != NULL)
 		ref = json_dumps(o, MSG_DUMP_FLAGS);
-	n = tagval_encode(name, tv, seq, buf, sizeof buf);
+	n = tagval_encode(name, tv, buf, sizeof buf);
 	if (ref == NULL)
 		why = "the jansson path failed";
 	else if (n == -1)
@@ -609,9 +593,9 @@ tagval_selftest_same(const char *name, const struct tagval *tv,
 	else if (!json_equal(a, b))
 		why = "different values";
 	for (k = every_len ? 0 : n; why == NULL && k <= n; k++)
-		if (tagval_encode(name, tv, seq, small, (size_t)k) != -1)
+		if (tagval_encode(name, tv, small, (size_t)k) != -1)
 			why = "fits a buffer too short";
-	if (why == NULL && (tagval_encode(name, tv, seq, small,
+	if (why == NULL && (tagval_encode(name, tv, small,
 	    (size_t)n + 1) != n || memcmp(small, buf, (size_t)n + 1) != 0))
 		why = "does not fit its own length";
 	if (why != NULL) {
@@ -633,7 +617,7 @@ tagval_selftest_expect(const char *name, const struct tagval *tv,
 {
 	char buf[512];
 
-	if (tagval_encode(name, tv, 7, buf, sizeof buf) == -1 ||
+	if (tagval_encode(name, tv, buf, sizeof buf) == -1 ||
 	    strcmp(buf, want) != 0) {
 		fprintf(stderr, "tagval_encode: want %s\n  got %s\n", want,
 		    buf);
@@ -678,8 +662,6 @@ tagval_selftest_fixed(void)
 	    sizeof *tagval_selftest_texts;
 	static const long long ts[] = { 0, 1795328211161LL, -1, LLONG_MIN,
 	    LLONG_MAX };
-	static const uint64_t seq[] = { 0, 1, 93, INT64_MAX,
-	    (uint64_t)INT64_MAX + 1, UINT64_MAX };
 	struct tagval tv;
 	size_t i, q;
 
@@ -691,8 +673,7 @@ tagval_selftest_fixed(void)
 		tv.ts_ms = ts[i % 5];
 		snprintf(tv.reason, sizeof tv.reason, "%s",
 		    tagval_selftest_texts[i % nt]);
-		tagval_selftest_same(tagval_selftest_texts[i % nt], &tv,
-		    seq[i % 6], 1);
+		tagval_selftest_same(tagval_selftest_texts[i % nt], &tv, 1);
 	}
 	for (i = 0; i < nt; i++)
 		for (q = QUALITY_GOOD; q <= QUALITY_BAD; q++) {
@@ -703,8 +684,7 @@ tagval_selftest_fixed(void)
 			    tagval_selftest_texts[i]);
 			snprintf(tv.reason, sizeof tv.reason, "%s",
 			    tagval_selftest_texts[nt - 1 - i]);
-			tagval_selftest_same(tagval_selftest_texts[i], &tv,
-			    seq[q], 1);
+			tagval_selftest_same(tagval_selftest_texts[i], &tv, 1);
 		}
 }
 
@@ -798,8 +778,7 @@ tagval_selftest_random(void)
 		tv.ts_ms = (long long)(tagval_selftest_rand(&s) >> (r / 64 %
 		    64));
 		tagval_selftest_text(&s, name, sizeof name);
-		tagval_selftest_same(name, &tv, tagval_selftest_rand(&s) >>
-		    (r / 4096 % 64), 0);
+		tagval_selftest_same(name, &tv, 0);
 	}
 }
 
@@ -849,11 +828,11 @@ tagval_selftest_locale(void)
 		return;
 	}
 	tagval_selftest_expect("t", &tv, "{\"name\":\"t\",\"value\":52.5,"
-	    "\"quality\":\"good\",\"ts\":1,\"seq\":7}");
+	    "\"quality\":\"good\",\"ts\":1}");
 	for (i = 0; i < sizeof tagval_selftest_values /
 	    sizeof *tagval_selftest_values; i++) {
 		tv.value = tagval_selftest_values[i];
-		tagval_selftest_same("t", &tv, 1, 0);
+		tagval_selftest_same("t", &tv, 0);
 	}
 	setlocale(LC_NUMERIC, old);
 	free(old);
@@ -867,36 +846,36 @@ tagval_selftest_encode(void)
 	static char longname[3000], buf[2048];
 
 	tagval_selftest_expect("t1", &tv, "{\"name\":\"t1\",\"value\":52.5,"
-	    "\"quality\":\"good\",\"ts\":1000,\"seq\":7}");
+	    "\"quality\":\"good\",\"ts\":1000}");
 	tv.value = 1e21;
 	tv.quality = QUALITY_BAD;
 	snprintf(tv.reason, sizeof tv.reason, "comm \"x\"\n\xff!");
 	tagval_selftest_expect("a\xc3\xa9\x01", &tv, "{\"name\":\"a\xc3\xa9"
 	    "\\u0001\",\"value\":1e21,\"quality\":\"bad\",\"ts\":1000,"
-	    "\"reason\":\"comm \\\"x\\\"\\n\xef\xbf\xbd!\",\"seq\":7}");
+	    "\"reason\":\"comm \\\"x\\\"\\n\xef\xbf\xbd!\"}");
 	tv.value = 1e14 + 0.5;
 	tv.quality = QUALITY_GOOD;
 	tagval_selftest_expect("t", &tv, "{\"name\":\"t\",\"value\":"
-	    "100000000000000.0,\"quality\":\"good\",\"ts\":1000,\"seq\":7}");
+	    "100000000000000.0,\"quality\":\"good\",\"ts\":1000}");
 	tv.value = -0.0;
 	tagval_selftest_expect("t", &tv, "{\"name\":\"t\",\"value\":0,"
-	    "\"quality\":\"good\",\"ts\":1000,\"seq\":7}");
+	    "\"quality\":\"good\",\"ts\":1000}");
 	tv.value = 1.5e-7;
 	tagval_selftest_expect("t", &tv, "{\"name\":\"t\",\"value\":1.5e-7,"
-	    "\"quality\":\"good\",\"ts\":1000,\"seq\":7}");
+	    "\"quality\":\"good\",\"ts\":1000}");
 	tv.value = NAN;
 	tagval_selftest_expect("\xe0\x80\x80", &tv, "{\"name\":\"\xef\xbf\xbd"
 	    "\xef\xbf\xbd\xef\xbf\xbd\",\"value\":null,\"quality\":\"good\","
-	    "\"ts\":1000,\"seq\":7}");
+	    "\"ts\":1000}");
 	/* One U+FFFD per maximal subpart, as Python's "replace" has it. */
 	tagval_selftest_expect("x\xe2\x82y\xf0\x9f\x98\xed\xa0\x80\xc0\xaf",
 	    &tv,
 	    "{\"name\":\"x\xef\xbf\xbdy\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
 	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\",\"value\":null,"
-	    "\"quality\":\"good\",\"ts\":1000,\"seq\":7}");
+	    "\"quality\":\"good\",\"ts\":1000}");
 	memset(longname, 'x', sizeof longname - 1);
-	tagval_selftest_same(longname, &tv, 1, 0);
-	if (tagval_encode(longname, &tv, 1, buf, sizeof buf) != -1)
+	tagval_selftest_same(longname, &tv, 0);
+	if (tagval_encode(longname, &tv, buf, sizeof buf) != -1)
 		abort();
 	tagval_selftest_fixed();
 	tagval_selftest_random();
@@ -910,41 +889,39 @@ tagval_selftest(void)
 	struct tagval tv = { .value = 52.5, .quality = QUALITY_GOOD,
 	    .ts_ms = 1000 }, back;
 	const char *name;
-	char buf[32], euros[3 * 48 + 1];
+	char euros[3 * 48 + 1];
 	json_t *o;
 	int i;
 
 	o = tagval_to_json("t1", &tv);
-	assert(tagval_from_json(o, &name, &back) == 0);
-	assert(strcmp(name, "t1") == 0 && tagval_same(&tv, &back));
+	CHECK(tagval_from_json(o, &name, &back) == 0);
+	CHECK(strcmp(name, "t1") == 0 && tagval_same(&tv, &back));
 	json_decref(o);
 	tv.is_bool = 1;
 	tv.value = 1;
 	tv.quality = QUALITY_BAD;
 	snprintf(tv.reason, sizeof tv.reason, "comm failure");
 	o = tagval_to_json("t2", &tv);
-	assert(json_is_true(json_object_get(o, "value")));
-	assert(tagval_from_json(o, &name, &back) == 0);
-	assert(back.is_bool && back.quality == QUALITY_BAD);
-	assert(strcmp(back.reason, "comm failure") == 0);
+	CHECK(json_is_true(json_object_get(o, "value")));
+	CHECK(tagval_from_json(o, &name, &back) == 0);
+	CHECK(back.is_bool && back.quality == QUALITY_BAD);
+	CHECK(strcmp(back.reason, "comm failure") == 0);
 	json_object_set_new(o, "quality", json_string("excellent"));
-	assert(tagval_from_json(o, &name, &back) == -1);
+	CHECK(tagval_from_json(o, &name, &back) == -1);
 	json_decref(o);
-	assert(tagval_from_json(json_null(), &name, &back) == -1);
-	tagval_format(&tv, buf, sizeof buf);
-	assert(strcmp(buf, "ON") == 0);
+	CHECK(tagval_from_json(json_null(), &name, &back) == -1);
 
 	memset(&tv, 0, sizeof tv);
 	tv.is_string = 1;
 	snprintf(tv.str, sizeof tv.str, "PUMP-7");
 	o = tagval_to_json("t3", &tv);
-	assert(strcmp(json_string_value(json_object_get(o, "value")),
+	CHECK(strcmp(json_string_value(json_object_get(o, "value")),
 	    "PUMP-7") == 0);
-	assert(tagval_from_json(o, &name, &back) == 0);
-	assert(back.is_string && tagval_same(&tv, &back));
+	CHECK(tagval_from_json(o, &name, &back) == 0);
+	CHECK(back.is_string && tagval_same(&tv, &back));
 	json_decref(o);
 	back.str[0] = 'L';
-	assert(!tagval_same(&tv, &back));
+	CHECK(!tagval_same(&tv, &back));
 
 	/* A decoded string cut to fit is cut between characters. */
 	for (i = 0; i < 48; i++)		/* 144 bytes */
@@ -952,10 +929,10 @@ tagval_selftest(void)
 	euros[3 * i] = '\0';
 	o = json_pack("{s:s, s:s, s:s, s:I}", "name", "t4", "value", euros,
 	    "quality", "good", "ts", (json_int_t)1);
-	assert(tagval_from_json(o, &name, &back) == 0);
+	CHECK(tagval_from_json(o, &name, &back) == 0);
 	json_decref(o);
 	o = json_string(back.str);		/* NULL if not UTF-8 */
-	assert(strlen(back.str) == 126 && o != NULL);
+	CHECK(strlen(back.str) == 126 && o != NULL);
 	json_decref(o);
 
 	tagval_selftest_encode();

@@ -28,11 +28,10 @@ struct tagval {
 const char	*tagval_quality_name(enum quality);
 int		 tagval_quality_from_name(const char *, enum quality *);
 json_t		*tagval_to_json(const char *name, const struct tagval *);
-int		 tagval_encode(const char *name, const struct tagval *,
-		    uint64_t seq, char *, size_t);
+int		 tagval_encode(const char *name, const struct tagval *, char *,
+		    size_t);
 int		 tagval_from_json(json_t *, const char **name, struct tagval *);
 int		 tagval_same(const struct tagval *, const struct tagval *);
-void		 tagval_format(const struct tagval *, char *, size_t);
 long long	 tagval_now_ms(void);
 void		 tagval_selftest(void);
 

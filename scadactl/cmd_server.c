@@ -94,6 +94,8 @@ cmd_server_summary(json_t *reply)
 	    cmd_server_field(reply, "project", b, sizeof b));
 	table_add(t, _("instance:"),
 	    cmd_server_field(reply, "instance", b, sizeof b));
+	table_add(t, _("generation:"),
+	    cmd_server_field(reply, "gen", b, sizeof b));
 	cmd_server_uptime(reply, b, sizeof b);
 	table_add(t, _("uptime:"), b);
 	table_add(t, _("sequence:"), cmd_server_field(reply, "seq", b,

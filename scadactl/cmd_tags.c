@@ -1,23 +1,20 @@
 /*
  * Tag commands: read current values, write one value, browse the tag
- * list. Values to write are checked here, before anything is sent, so
- * a typo gets a clear message rather than a round trip; whether a value
- * is in range is the server's call alone.
+ * list. The tag list comes page by page and reads go CTL_PAGE names at
+ * a time, as the server takes them; values to write are checked here
+ * (proto/value.c), before anything is sent.
  */
 #include "config.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "error.h"
 #include "i18n.h"
 #include "msg.h"
 #include "scadactl.h"
+#include "value.h"
 
 static int	cmd_tags_read(struct ctl *, struct cmd_args *);
 static int	cmd_tags_write(struct ctl *, struct cmd_args *);
@@ -50,20 +47,20 @@ const struct cmd_entry cmd_tags_browse_entry = {
 	.exec = cmd_tags_browse,
 };
 
-/* Finds an object by its "name" member in a reply's array. */
-static json_t *
-cmd_tags_find(json_t *list, const char *name)
+/* Objects of a list by their "name" member. */
+static zhashx_t *
+cmd_tags_index(json_t *list)
 {
+	zhashx_t *index = zhashx_new();
+	const char *name;
 	json_t *o;
 	size_t i;
 
-	json_array_foreach(list, i, o) {
-		const char *n = json_string_value(json_object_get(o, "name"));
-
-		if (n != NULL && strcmp(n, name) == 0)
-			return o;
-	}
-	return NULL;
+	json_array_foreach(list, i, o)
+		if ((name = json_string_value(json_object_get(o, "name"))) !=
+		    NULL)
+			zhashx_insert(index, name, o);
+	return index;
 }
 
 static const char *
@@ -74,45 +71,45 @@ cmd_tags_string(json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
-/*
- * The metadata of the tags to read, in one browse call: by name for a
- * single tag, else the whole list. Returns the "tags" array (the reply
- * is kept in *reply), NULL if the server cannot say, in which case
- * *reply is NULL or an "unreachable" error the caller must report.
- */
+/* Names first to last of the list, as a new array. */
 static json_t *
-cmd_tags_meta(struct ctl *ctl, struct cmd_args *args, json_t **reply)
+cmd_tags_slice(json_t *names, size_t first, size_t n)
 {
-	json_t *list;
+	json_t *slice = json_array();
+	size_t i;
 
-	if (args->argc == 1 && strpbrk(args->argv[0], "*?[\\") == NULL)
-		*reply = ctl_call(ctl, "{s:s, s:s}", "op", "browse",
-		    "pattern", args->argv[0]);
-	else
-		*reply = ctl_call(ctl, "{s:s}", "op", "browse");
-	if (!msg_is_ok(*reply)) {
-		enum error_code code = msg_error_code(*reply);
+	for (i = first; i < first + n && i < json_array_size(names); i++)
+		json_array_append(slice, json_array_get(names, i));
+	return slice;
+}
 
-		if (code == ERROR_UNREACHABLE)
+/* Reads the names, CTL_PAGE at a time; every value, or NULL. */
+static json_t *
+cmd_tags_values(struct ctl *ctl, json_t *names, json_t **error)
+{
+	json_t *values = json_array(), *reply;
+	size_t i;
+
+	*error = NULL;
+	for (i = 0; i < json_array_size(names); i += CTL_PAGE) {
+		reply = ctl_call(ctl, "{s:s, s:o}", "op", "read", "tags",
+		    cmd_tags_slice(names, i, CTL_PAGE));
+		if (!msg_is_ok(reply) || !json_is_array(json_object_get(reply,
+		    "tags"))) {
+			json_decref(values);
+			*error = reply;
 			return NULL;
-		/* No units then; the read itself will tell what is wrong. */
-		json_decref(*reply);
-		*reply = NULL;
-		return NULL;
+		}
+		json_array_extend(values, json_object_get(reply, "tags"));
+		json_decref(reply);
 	}
-	list = json_object_get(*reply, "tags");
-	if (!json_is_array(list)) {
-		json_decref(*reply);
-		*reply = NULL;
-		return NULL;
-	}
-	return list;
+	return values;
 }
 
 static void
 cmd_tags_read_row(table_t *t, json_t *meta, json_t *o)
 {
-	char value[64], when[64];
+	char value[TAGVAL_STR_MAX], when[64];
 	const char *name, *type;
 	struct tagval tv;
 
@@ -123,12 +120,39 @@ cmd_tags_read_row(table_t *t, json_t *meta, json_t *o)
 		    _("malformed value from server"));
 		return;
 	}
-	ctl_value(type, &tv, value, sizeof value);
-	ctl_time(tv.ts_ms, 1, when, sizeof when);
+	value_format(&tv, type, VALUE_EXACT, value, sizeof value);
+	value_time(tv.ts_ms, VALUE_TIME_DATE | VALUE_TIME_MS, when,
+	    sizeof when);
 	table_add(t, name, value,
 	    meta != NULL ? cmd_tags_string(meta, "units") : "",
 	    tagval_quality_name(tv.quality), when,
 	    tv.quality != QUALITY_GOOD ? tv.reason : "");
+}
+
+static int
+cmd_tags_print(struct ctl *ctl, struct cmd_args *args, zhashx_t *meta,
+    json_t *values)
+{
+	zhashx_t *got = cmd_tags_index(values);
+	table_t *t = table_new(6);
+	json_t *o;
+	int i, rc = 0;
+
+	table_align(t, 1, TABLE_RIGHT);
+	for (i = 0; i < args->argc; i++) {
+		if ((o = zhashx_lookup(got, args->argv[i])) == NULL) {
+			ctl_warnx(_("unknown tag: %s"), args->argv[i]);
+			rc = error_exit_status(ERROR_UNKNOWN_TAG);
+		} else if (ctl->json)
+			ctl_print_json(o);
+		else
+			cmd_tags_read_row(t, meta != NULL ? zhashx_lookup(meta,
+			    args->argv[i]) : NULL, o);
+	}
+	table_print(t, stdout);
+	table_destroy(&t);
+	zhashx_destroy(&got);
+	return rc;
 }
 
 /*
@@ -139,138 +163,87 @@ cmd_tags_read_row(table_t *t, json_t *meta, json_t *o)
 static int
 cmd_tags_read(struct ctl *ctl, struct cmd_args *args)
 {
-	json_t *breply, *meta, *names, *reply = NULL, *values;
-	table_t *t = NULL;
+	json_t *list, *names = json_array(), *values = NULL, *error;
+	zhashx_t *meta = NULL;
 	int i, rc = 0;
 
-	meta = cmd_tags_meta(ctl, args, &breply);
-	if (meta == NULL && breply != NULL) {
-		rc = ctl_fail(breply);
-		json_decref(breply);
-		return rc;
-	}
-	names = json_array();
-	for (i = 0; i < args->argc; i++) {
-		if (meta != NULL && cmd_tags_find(meta, args->argv[i]) == NULL)
-			continue;
-		json_array_append_new(names, json_string(args->argv[i]));
-	}
-	if (json_array_size(names) > 0) {
-		reply = ctl_call(ctl, "{s:s, s:O}", "op", "read", "tags",
-		    names);
-		if (!msg_is_ok(reply)) {
-			rc = ctl_fail(reply);
-			goto out;
-		}
-	}
-	values = json_object_get(reply, "tags");
-	if (reply != NULL && !json_is_array(values)) {
-		rc = ctl_malformed();
+	/* The units: of one tag, or of all; the read says what is wrong. */
+	list = ctl_browse(ctl, args->argc == 1 ? args->argv[0] : NULL, &error);
+	if (list == NULL && msg_error_code(error) == ERROR_UNREACHABLE) {
+		rc = ctl_fail(error);
 		goto out;
 	}
-	if ((t = table_new(6)) == NULL) {
-		rc = 1;
+	json_decref(error);
+	error = NULL;
+	if (list != NULL)
+		meta = cmd_tags_index(list);
+	for (i = 0; i < args->argc; i++)
+		if (meta == NULL || zhashx_lookup(meta, args->argv[i]) != NULL)
+			json_array_append_new(names,
+			    json_string(args->argv[i]));
+	if (json_array_size(names) == 0)
+		values = json_array();
+	else if ((values = cmd_tags_values(ctl, names, &error)) == NULL) {
+		rc = ctl_fail(error);
 		goto out;
 	}
-	table_align(t, 1, TABLE_RIGHT);
-	for (i = 0; i < args->argc; i++) {
-		const char *name = args->argv[i];
-		json_t *o = cmd_tags_find(values, name);
-
-		if (o == NULL) {
-			ctl_warnx(_("unknown tag: %s"), name);
-			rc = error_exit_status(ERROR_UNKNOWN_TAG);
-		} else if (ctl->json)
-			ctl_print_json(o);
-		else
-			cmd_tags_read_row(t, cmd_tags_find(meta, name), o);
-	}
-	table_print(t, stdout);
+	rc = cmd_tags_print(ctl, args, meta, values);
 out:
-	table_destroy(&t);
+	json_decref(error);
+	json_decref(values);
 	json_decref(names);
-	json_decref(reply);
-	json_decref(breply);
+	zhashx_destroy(&meta);
+	json_decref(list);
 	return rc;
 }
 
 /*
- * A value as typed: a number (the whole string, finite) or a switch
- * word. Returns NULL for anything else.
+ * The tag's type, from the server: a string tag takes the text as it
+ * is, where "42" would otherwise be taken for a number. Returns the
+ * tag's metadata, or NULL with the exit status in *rc.
  */
 static json_t *
-cmd_tags_parse_value(const char *s)
+cmd_tags_lookup(struct ctl *ctl, const char *name, int *rc)
 {
-	static const struct {
-		const char	*word;
-		int		 on;
-	} words[] = {
-		{ "on", 1 }, { "true", 1 }, { "off", 0 }, { "false", 0 },
-	};
-	char *end;
-	double v;
-	size_t i;
+	json_t *list, *error, *t;
 
-	for (i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (strcasecmp(s, words[i].word) == 0)
-			return json_boolean(words[i].on);
-	if (*s == '\0' || isspace((unsigned char)*s))
+	if ((list = ctl_browse(ctl, name, &error)) == NULL) {
+		*rc = ctl_fail(error);
+		json_decref(error);
 		return NULL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (*end != '\0' || errno == ERANGE || !isfinite(v))
+	}
+	if (json_array_size(list) != 1) {
+		ctl_warnx(_("unknown tag: %s"), name);
+		*rc = error_exit_status(ERROR_UNKNOWN_TAG);
+		json_decref(list);
 		return NULL;
-	if (v == floor(v) && fabs(v) < 9.0e15)
-		return json_integer((json_int_t)v);
-	return json_real(v);
-}
-
-/*
- * The tag's type, from the server: a string tag takes the text as it
- * is, where "42" would otherwise be taken for a number. Returns NULL if
- * the server could not say; *reply then holds its answer.
- */
-static const char *
-cmd_tags_type(struct ctl *ctl, const char *name, json_t **reply)
-{
-	json_t *tags;
-
-	*reply = ctl_call(ctl, "{s:s, s:s}", "op", "browse", "pattern", name);
-	tags = json_object_get(*reply, "tags");
-	if (!msg_is_ok(*reply) || json_array_size(tags) != 1)
-		return NULL;
-	return json_string_value(json_object_get(json_array_get(tags, 0),
-	    "type"));
+	}
+	t = json_incref(json_array_get(list, 0));
+	json_decref(list);
+	return t;
 }
 
 static int
 cmd_tags_write(struct ctl *ctl, struct cmd_args *args)
 {
-	const char *name = args->argv[0], *type;
-	json_t *value, *reply;
+	const char *name = args->argv[0];
+	json_t *meta, *value, *req, *reply;
+	char err[256];
 	int rc = 0;
 
-	if ((type = cmd_tags_type(ctl, name, &reply)) == NULL) {
-		if (msg_is_ok(reply)) {
-			ctl_warnx(_("unknown tag: %s"), name);
-			rc = error_exit_status(ERROR_UNKNOWN_TAG);
-		} else
-			rc = ctl_fail(reply);
-		json_decref(reply);
+	if ((meta = cmd_tags_lookup(ctl, name, &rc)) == NULL)
 		return rc;
-	}
-	if (strcmp(type, "string") == 0)
-		value = json_string(args->argv[1]);
-	else
-		value = cmd_tags_parse_value(args->argv[1]);
-	json_decref(reply);
-	if (value == NULL) {
-		ctl_warnx(_("bad value for %s: '%s' (expected a number, "
-		    "or on, off, true, false)"), name, args->argv[1]);
+	if (value_parse(cmd_tags_string(meta, "type"), args->argv[1], &value,
+	    err, sizeof err) == -1) {
+		ctl_warnx(_("bad value for %s: %s"), name, err);
+		json_decref(meta);
 		return error_exit_status(ERROR_BAD_REQUEST);
 	}
-	reply = ctl_call(ctl, "{s:s, s:s, s:o}", "op", "write", "tag", name,
+	json_decref(meta);
+	req = json_pack("{s:s, s:s, s:o}", "op", "write", "tag", name,
 	    "value", value);
+	reply = ctl_call_write(ctl, req);
+	json_decref(req);
 	if (!msg_is_ok(reply))
 		rc = ctl_fail(reply);
 	else if (ctl->json)
@@ -294,27 +267,19 @@ cmd_tags_range(json_t *o, char *buf, size_t len)
 static int
 cmd_tags_browse(struct ctl *ctl, struct cmd_args *args)
 {
-	json_t *reply, *list, *o;
+	json_t *list, *o, *error;
 	table_t *t;
 	char range[64];
 	size_t i;
-	int rc = 0;
+	int rc;
 
-	if (args->argc == 1)
-		reply = ctl_call(ctl, "{s:s, s:s}", "op", "browse", "pattern",
-		    args->argv[0]);
-	else
-		reply = ctl_call(ctl, "{s:s}", "op", "browse");
-	if (!msg_is_ok(reply)) {
-		rc = ctl_fail(reply);
-		json_decref(reply);
+	if ((list = ctl_browse(ctl, args->argc == 1 ? args->argv[0] : NULL,
+	    &error)) == NULL) {
+		rc = ctl_fail(error);
+		json_decref(error);
 		return rc;
 	}
-	list = json_object_get(reply, "tags");
-	if (!json_is_array(list) || (t = table_new(7)) == NULL) {
-		json_decref(reply);
-		return ctl_malformed();
-	}
+	t = table_new(7);
 	if (!ctl->json)
 		table_add(t, _("NAME"), _("TYPE"), _("UNITS"), _("RANGE"),
 		    _("WRITE"), _("AREA"), _("DESCRIPTION"));
@@ -332,6 +297,6 @@ cmd_tags_browse(struct ctl *ctl, struct cmd_args *args)
 	}
 	table_print(t, stdout);
 	table_destroy(&t);
-	json_decref(reply);
-	return rc;
+	json_decref(list);
+	return 0;
 }

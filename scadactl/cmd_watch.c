@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include "mirror.h"
 #include "msg.h"
 #include "scadactl.h"
+#include "value.h"
 
 #define CMD_WATCH_TICK_MS	200	/* mirror_tick wants >= 4 per second */
 #define CMD_WATCH_VALUE_WIDTH	10
@@ -50,6 +50,7 @@ static int	cmd_watch(struct ctl *, struct cmd_args *);
 const struct cmd_entry cmd_watch_entry = {
 	.name = "watch",
 	.options = "n:T:",
+	.flags = CMD_CLIENT,
 	.args_min = 0,
 	.args_max = -1,
 	.usage = N_("watch [-n count] [-T seconds] [pattern ...]"),
@@ -172,8 +173,8 @@ cmd_watch_line(struct cmd_watch *w, const struct mirror_tag *t)
 	}
 	if (w->name_width == 0)
 		cmd_watch_measure(w);
-	ctl_time(t->tv.ts_ms, 0, when, sizeof when);
-	ctl_value(t->type, &t->tv, value, sizeof value);
+	value_time(t->tv.ts_ms, VALUE_TIME_MS, when, sizeof when);
+	value_format(&t->tv, t->type, VALUE_EXACT, value, sizeof value);
 	table_pad(stdout, when, 12);
 	putchar(' ');
 	table_pad(stdout, t->name, w->name_width);
@@ -244,23 +245,28 @@ cmd_watch_options(struct cmd_args *args, long *count, double *seconds)
 	return 0;
 }
 
-/* Waits for the mirror's socket, or just sleeps until it has one. */
+/* Waits for replies and publications, whichever comes. */
 static void
-cmd_watch_wait(mirror_t *m, long ms)
+cmd_watch_wait(struct cmd_watch *w, long ms)
 {
-	zsock_t *sock = mirror_sock(m);
-	zmq_pollitem_t item;
+	zsock_t *sub = mirror_sock(w->mirror);
+	zmq_pollitem_t items[2];
+	int n = 1;
 
-	if (sock == NULL) {
-		poll(NULL, 0, (int)ms);
-		return;
+	memset(items, 0, sizeof items);
+	items[0].socket = zsock_resolve(client_sock(w->ctl->client));
+	items[0].events = ZMQ_POLLIN;
+	if (sub != NULL) {
+		items[1].socket = zsock_resolve(sub);
+		items[1].events = ZMQ_POLLIN;
+		n = 2;
 	}
-	item.socket = zsock_resolve(sock);
-	item.fd = 0;
-	item.events = ZMQ_POLLIN;
-	item.revents = 0;
-	if (zmq_poll(&item, 1, ms) > 0)
-		mirror_handle(m);
+	if (zmq_poll(items, n, ms) <= 0)
+		return;
+	if (items[0].revents & ZMQ_POLLIN)
+		client_handle(w->ctl->client);
+	if (n == 2 && (items[1].revents & ZMQ_POLLIN))
+		mirror_handle(w->mirror);
 }
 
 static void
@@ -279,9 +285,10 @@ cmd_watch_loop(struct cmd_watch *w, double seconds)
 			if (left < ms)
 				ms = (long)left;
 		}
-		cmd_watch_wait(w->mirror, ms);
+		cmd_watch_wait(w, ms);
 		if (w->done || cmd_watch_stop)
 			break;
+		client_tick(w->ctl->client);
 		mirror_tick(w->mirror);
 		if (!w->done)
 			cmd_watch_state(w, mirror_online(w->mirror));
@@ -320,10 +327,7 @@ cmd_watch(struct ctl *ctl, struct cmd_args *args)
 
 	if (cmd_watch_options(args, &w.count, &seconds) == -1)
 		return error_exit_status(ERROR_BAD_REQUEST);
-	if ((w.mirror = mirror_new(ctl->endpoint)) == NULL) {
-		ctl_warnx(_("invalid server endpoint: %s"), ctl->endpoint);
-		return error_exit_status(ERROR_BAD_REQUEST);
-	}
+	w.mirror = mirror_new(ctl->client);
 	mirror_set_handler(w.mirror, cmd_watch_update, &w);
 
 	/* No SA_RESTART: a signal must cut the poll short. */

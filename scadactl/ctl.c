@@ -1,17 +1,15 @@
 /*
- * What the commands share: the request helper, the one way an error
- * reaches the user and becomes an exit status, and value formatting.
+ * What the commands share: the request helpers, and the one way an
+ * error reaches the user and becomes an exit status.
  */
 #include "config.h"
 
 #include <assert.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "i18n.h"
 #include "msg.h"
@@ -69,6 +67,17 @@ ctl_call(struct ctl *ctl, const char *fmt, ...)
 	return reply;
 }
 
+/* A write may wait on a slow PLC: more time for its reply. */
+json_t *
+ctl_call_write(struct ctl *ctl, json_t *req)
+{
+	int ms = ctl->timeout_ms > CLIENT_WRITE_TIMEOUT_MS ? ctl->timeout_ms :
+	    CLIENT_WRITE_TIMEOUT_MS;
+
+	assert(ctl->client != NULL);
+	return client_call_timeout(ctl->client, req, ms, 0);
+}
+
 /*
  * Reports an error reply and returns the exit status for it. The
  * server's message usually names the error already ("unknown tag:
@@ -120,44 +129,36 @@ ctl_flush(void)
 	return 0;
 }
 
-/* Local time of a value: "HH:MM:SS.mmm", with the date in front if asked. */
-void
-ctl_time(long long ms, int with_date, char *buf, size_t len)
-{
-	struct tm tm;
-	time_t t;
-	size_t n;
-
-	if (ms <= 0) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	t = (time_t)(ms / 1000);
-	if (localtime_r(&t, &tm) == NULL) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	n = strftime(buf, len, with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S",
-	    &tm);
-	snprintf(buf + n, len - n, ".%03lld", ms % 1000);
-}
-
 /*
- * Values as an engineer reads them: enough digits to see the raw
- * value, but a float32 shows only the digits it really holds, so
- * 47.3 does not print as 47.29999924.
+ * Every tag matching pattern (all if NULL), page by page. Returns the
+ * list, or NULL with the server's error reply in *error.
  */
-void
-ctl_value(const char *type, const struct tagval *tv, char *buf, size_t len)
+json_t *
+ctl_browse(struct ctl *ctl, const char *pattern, json_t **error)
 {
-	if (tv->is_string)
-		snprintf(buf, len, "%s", tv->str);
-	else if (isnan(tv->value))
-		snprintf(buf, len, "-");
-	else if (tv->is_bool)
-		snprintf(buf, len, "%s", tv->value != 0 ? _("ON") : _("OFF"));
-	else if (type != NULL && strcmp(type, "float32") == 0)
-		snprintf(buf, len, "%.7g", tv->value);
-	else
-		snprintf(buf, len, "%.10g", tv->value);
+	json_t *list = json_array(), *reply, *next;
+	json_int_t cursor = 0;
+
+	*error = NULL;
+	for (;;) {
+		if (pattern != NULL)
+			reply = ctl_call(ctl, "{s:s, s:s, s:I, s:i}", "op",
+			    "browse", "pattern", pattern, "cursor", cursor,
+			    "limit", CTL_PAGE);
+		else
+			reply = ctl_call(ctl, "{s:s, s:I, s:i}", "op",
+			    "browse", "cursor", cursor, "limit", CTL_PAGE);
+		if (!msg_is_ok(reply) || !json_is_array(json_object_get(reply,
+		    "tags"))) {
+			json_decref(list);
+			*error = reply;
+			return NULL;
+		}
+		json_array_extend(list, json_object_get(reply, "tags"));
+		next = json_object_get(reply, "next");
+		cursor = json_integer_value(next);
+		json_decref(reply);
+		if (!json_is_integer(next))
+			return list;
+	}
 }

@@ -18,6 +18,7 @@
 #include "error.h"
 #include "i18n.h"
 #include "scadactl.h"
+#include "xmalloc.h"
 
 #define MAIN_TIMEOUT_MAX	3600000		/* one hour, in ms */
 
@@ -132,6 +133,7 @@ main(int argc, char **argv)
 	int ch, rc;
 
 	i18n_init();
+	xmalloc_init();
 	/* Numbers are read and written the C way, whatever the locale. */
 	setlocale(LC_NUMERIC, "C");
 	/* One-shot commands die on ^C as usual; watch installs its own. */

@@ -9,12 +9,14 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <czmq.h>
 #include <jansson.h>
 
 #include "client.h"
 #include "tagval.h"
 
 #define CTL_NAME	"scadactl"
+#define CTL_PAGE	10000	/* tags a page, the most the server gives */
 
 /* What every command gets: the global options and the server link. */
 struct ctl {
@@ -53,12 +55,12 @@ extern const struct cmd_entry cmd_server_ping_entry;
 void	 ctl_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 int	 ctl_open(struct ctl *);
 json_t	*ctl_call(struct ctl *, const char *, ...);
+json_t	*ctl_call_write(struct ctl *, json_t *);
 int	 ctl_fail(json_t *);
 int	 ctl_malformed(void);
 void	 ctl_print_json(json_t *);
 int	 ctl_flush(void);
-void	 ctl_time(long long, int, char *, size_t);
-void	 ctl_value(const char *, const struct tagval *, char *, size_t);
+json_t	*ctl_browse(struct ctl *, const char *, json_t **);
 
 /* table.c: columns aligned by display width, for the human output. */
 typedef struct table table_t;

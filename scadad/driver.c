@@ -1,14 +1,19 @@
 /*
  * The per-device actor: connect, scan on the poll period, reconnect with
  * exponential backoff, and carry out writes ahead of the next scan. Only
- * changed values cross to the server, so a quiet plant costs nothing.
+ * changed values cross to the server, so a quiet plant costs nothing,
+ * and they cross in batches of up to DRIVER_BATCH.
  *
  * Pipe messages, actor to server:
  *   "UPDATE" <binary array of struct driver_update>
- *   "STATUS" <JSON device status>
+ *   "STATUS" <JSON device status>, at least every DRIVER_STATUS_MS
  *   "WROTE" <token> <error code> <message>
  * server to actor:
- *   "WRITE" <token> <tag index> <value as JSON>
+ *   "WRITE" <token> <tag id> <value as JSON>
+ *   "RESEND": the server lost track; send every value read from now on
+ *
+ * The actor holds a reference to the project it was started with, so
+ * the server may load a new generation while it runs.
  */
 #include "config.h"
 
@@ -16,8 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "driver.h"
 #include "log.h"
+#include "xmalloc.h"
 
 #define DRIVER_BACKOFF_MIN_MS	250
 #define DRIVER_STATUS_MS	1000
@@ -27,19 +34,29 @@ static const struct driver_ops *const driver_table[] = {
 	&driver_modbus_rtu,
 };
 
+/*
+ * What the server last got of a tag, in 24 bytes instead of a whole
+ * tagval: the texts (a string value, a reason) only as their hash.
+ */
+struct driver_last {
+	double		 value;
+	uint64_t	 texts;
+	uint8_t		 quality;
+	uint8_t		 kind;		/* 1 bool, 2 string */
+	uint8_t		 valid;		/* 0: send whatever comes */
+};
+
 struct driver_actor {
 	zsock_t			*pipe;
+	struct project		*project;	/* a reference of our own */
 	struct driver_device	 dev;
 	struct driver_stats	 stats;
 	const struct driver_ops	*ops;
 	void			*impl;
-	size_t			*tags;
-	struct tagval		*last;	/* as last sent to the server */
-	struct tagval		*cur;
-	struct driver_update	*updates;	/* room for every change */
-	size_t			 status[PROJECT_STATUS_COUNT];
-	struct tagval		 status_last[PROJECT_STATUS_COUNT];
-	int			 has_status;
+	struct driver_last	*last;
+	struct driver_update	*batch;
+	size_t			 nbatch;
+	struct tagval		 status_last[DEVICE_STATUS_COUNT];
 	int			 backoff_ms;
 	long long		 next_scan;
 	long long		 next_connect;
@@ -60,6 +77,77 @@ driver_lookup(const char *protocol)
 	return NULL;
 }
 
+/* FNV-1a over the texts that make a value differ. */
+static uint64_t
+driver_texts(const struct tagval *tv)
+{
+	uint64_t h = 14695981039346656037ULL;
+	const unsigned char *s;
+
+	if (tv->is_string)
+		for (s = (const unsigned char *)tv->str; *s != '\0'; s++)
+			h = (h ^ *s) * 1099511628211ULL;
+	h = (h ^ 0xff) * 1099511628211ULL;
+	if (tv->quality != QUALITY_GOOD)
+		for (s = (const unsigned char *)tv->reason; *s != '\0'; s++)
+			h = (h ^ *s) * 1099511628211ULL;
+	return h;
+}
+
+/* Is tv what the server has already? As tagval_same() has it. */
+static int
+driver_same(const struct driver_last *l, const struct tagval *tv,
+    uint64_t texts)
+{
+	uint8_t kind = tv->is_bool ? 1 : tv->is_string ? 2 : 0;
+
+	if (!l->valid || l->quality != tv->quality || l->kind != kind ||
+	    l->texts != texts)
+		return 0;
+	if (tv->is_string)
+		return 1;
+	if (isnan(l->value) || isnan(tv->value))
+		return isnan(l->value) && isnan(tv->value);
+	return l->value == tv->value;
+}
+
+static void
+driver_send_batch(struct driver_actor *a)
+{
+	if (a->nbatch == 0)
+		return;
+	zsock_send(a->pipe, "sb", "UPDATE", a->batch,
+	    a->nbatch * sizeof *a->batch);
+	a->nbatch = 0;
+}
+
+static void
+driver_queue(struct driver_actor *a, uint32_t id, const struct tagval *tv)
+{
+	a->batch[a->nbatch].id = id;
+	a->batch[a->nbatch].tv = *tv;
+	if (++a->nbatch == DRIVER_BATCH)
+		driver_send_batch(a);
+}
+
+/* The driver read a value: it goes to the server if it changed. */
+static void
+driver_emit(void *arg, size_t pos, const struct tagval *tv)
+{
+	struct driver_actor *a = arg;
+	struct driver_last *l = &a->last[pos];
+	uint64_t texts = driver_texts(tv);
+
+	if (driver_same(l, tv, texts))
+		return;
+	l->value = tv->value;
+	l->texts = texts;
+	l->quality = (uint8_t)tv->quality;
+	l->kind = tv->is_bool ? 1 : tv->is_string ? 2 : 0;
+	l->valid = 1;
+	driver_queue(a, a->dev.tags[pos]->id, tv);
+}
+
 static void
 driver_send_status(struct driver_actor *a)
 {
@@ -73,38 +161,37 @@ driver_send_status(struct driver_actor *a)
 	    "errors", (json_int_t)a->stats.errors,
 	    "reconnects", (json_int_t)a->stats.reconnects);
 	text = json_dumps(o, JSON_COMPACT);
-	if (text != NULL)
-		zsock_send(a->pipe, "ss", "STATUS", text);
+	zsock_send(a->pipe, "ss", "STATUS", text);
 	free(text);
 	json_decref(o);
 	a->status_dirty = 0;
 	a->status_sent = zclock_mono();
 }
 
-/* The device's status tags, from its counters. */
+/* A status tag's value, from the device's counters. */
 static void
-driver_status_tag(struct driver_actor *a, enum project_status k,
+driver_status_tag(struct driver_actor *a, enum device_status k,
     struct tagval *tv)
 {
 	memset(tv, 0, sizeof *tv);
 	tv->quality = QUALITY_GOOD;
 	tv->ts_ms = tagval_now_ms();
 	switch (k) {
-	case PROJECT_STATUS_CONNECTED:
+	case DEVICE_STATUS_CONNECTED:
 		tv->is_bool = 1;
 		tv->value = a->stats.connected;
 		break;
-	case PROJECT_STATUS_LAST_ERROR:
+	case DEVICE_STATUS_LAST_ERROR:
 		tv->is_string = 1;
 		snprintf(tv->str, sizeof tv->str, "%s", a->stats.last_error);
 		break;
-	case PROJECT_STATUS_RTT_MS:
+	case DEVICE_STATUS_RTT_MS:
 		tv->value = a->stats.rtt_ms;
 		break;
-	case PROJECT_STATUS_REQUESTS:
+	case DEVICE_STATUS_REQUESTS:
 		tv->value = (double)a->stats.requests;
 		break;
-	case PROJECT_STATUS_ERRORS:
+	case DEVICE_STATUS_ERRORS:
 		tv->value = (double)a->stats.errors;
 		break;
 	default:
@@ -113,47 +200,37 @@ driver_status_tag(struct driver_actor *a, enum project_status k,
 	}
 }
 
-static size_t
-driver_status_changes(struct driver_actor *a, struct driver_update *u)
+static void
+driver_status_changes(struct driver_actor *a)
 {
+	const struct project_tag *t;
 	struct tagval tv;
-	size_t n = 0;
 	int k;
 
-	for (k = 0; a->has_status && k < PROJECT_STATUS_COUNT; k++) {
+	for (k = 0; k < DEVICE_STATUS_COUNT; k++) {
+		if ((t = a->dev.conf->status[k]) == NULL)
+			continue;
 		driver_status_tag(a, k, &tv);
 		if (tagval_same(&a->status_last[k], &tv))
 			continue;
 		a->status_last[k] = tv;
-		u[n].tag = (uint32_t)a->status[k];
-		u[n].tv = tv;
-		n++;
+		driver_queue(a, t->id, &tv);
 	}
-	return n;
 }
 
-/* Sends the tags whose value or quality changed since the last send. */
+/*
+ * What a scan or write found goes out; the counters, which move every
+ * scan, once a second, which is news enough.
+ */
 static void
 driver_send_changes(struct driver_actor *a)
 {
-	struct driver_update *u = a->updates;
-	size_t i, n = 0;
 	int status_due = a->status_dirty ||
 	    zclock_mono() - a->status_sent >= DRIVER_STATUS_MS;
 
-	for (i = 0; i < a->dev.ntags; i++) {
-		if (tagval_same(&a->last[i], &a->cur[i]))
-			continue;
-		a->last[i] = a->cur[i];
-		u[n].tag = (uint32_t)a->tags[i];
-		u[n].tv = a->cur[i];
-		n++;
-	}
-	/* Counters move every scan; once a second is news enough. */
 	if (status_due)
-		n += driver_status_changes(a, u + n);
-	if (n > 0)
-		zsock_send(a->pipe, "sb", "UPDATE", u, n * sizeof *u);
+		driver_status_changes(a);
+	driver_send_batch(a);
 	if (status_due)
 		driver_send_status(a);
 }
@@ -161,15 +238,19 @@ driver_send_changes(struct driver_actor *a)
 static void
 driver_mark_bad(struct driver_actor *a, const char *why)
 {
-	long long now = tagval_now_ms();
+	struct tagval tv;
 	size_t i;
 
+	memset(&tv, 0, sizeof tv);
+	tv.quality = QUALITY_BAD;
+	tv.ts_ms = tagval_now_ms();
+	snprintf(tv.reason, sizeof tv.reason, "comm failure: %s", why);
 	for (i = 0; i < a->dev.ntags; i++) {
-		a->cur[i] = a->last[i];
-		a->cur[i].quality = QUALITY_BAD;
-		a->cur[i].ts_ms = now;
-		snprintf(a->cur[i].reason, sizeof a->cur[i].reason,
-		    "comm failure: %s", why);
+		/* The last value stays, for what it is worth: now bad. */
+		tv.value = a->last[i].valid ? a->last[i].value : NAN;
+		tv.is_bool = a->dev.tags[i]->type == TAGCODEC_BOOL;
+		tv.is_string = a->dev.tags[i]->type == TAGCODEC_STRING;
+		driver_emit(a, i, &tv);
 	}
 }
 
@@ -226,7 +307,7 @@ driver_scan(struct driver_actor *a, long long now)
 	long long next = now + a->dev.conf->poll_ms;
 
 	if (driver_ensure_link(a) == 0 &&
-	    a->ops->scan(a->impl, a->cur, now, &next, err, sizeof err) == -1)
+	    a->ops->scan(a->impl, now, &next, err, sizeof err) == -1)
 		driver_link_failed(a, err);
 	if (!a->stats.connected && next < a->next_connect)
 		next = a->next_connect;
@@ -242,46 +323,64 @@ driver_pipe_ready(void *arg)
 	return (zsock_events(a->pipe) & ZMQ_POLLIN) != 0;
 }
 
+/* The tags are in id order: a binary search finds the position. */
 static ssize_t
-driver_position(struct driver_actor *a, size_t tag)
+driver_position(struct driver_actor *a, uint32_t id)
 {
-	size_t i;
+	size_t lo = 0, hi = a->dev.ntags, mid;
 
-	for (i = 0; i < a->dev.ntags; i++)
-		if (a->tags[i] == tag)
-			return (ssize_t)i;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (a->dev.tags[mid]->id == id)
+			return (ssize_t)mid;
+		if (a->dev.tags[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -1;
 }
 
 static void
-driver_do_write(struct driver_actor *a, const char *token, size_t tag,
+driver_do_write(struct driver_actor *a, const char *token, uint32_t id,
     json_t *value)
 {
 	char err[256] = "", msg[384] = "";
 	enum error_code rc;
-	struct tagval tv;
-	ssize_t pos = driver_position(a, tag);
+	ssize_t pos = driver_position(a, id);
 
-	if (pos == -1)
+	if (pos == -1) {
 		rc = ERROR_INTERNAL;
-	else if (driver_ensure_link(a) == -1) {
+		snprintf(err, sizeof err, "tag id %u is not on device %s", id,
+		    a->dev.conf->name);
+	} else if (driver_ensure_link(a) == -1) {
 		rc = ERROR_DEVICE_OFFLINE;
 		snprintf(err, sizeof err, "device %s offline: %s",
 		    a->dev.conf->name, a->stats.last_error);
 	} else {
-		rc = a->ops->write(a->impl, (size_t)pos, value, &tv, err,
+		rc = a->ops->write(a->impl, (size_t)pos, value, err,
 		    sizeof err);
-		if (rc == ERROR_NONE)
-			a->cur[pos] = tv;	/* the read-back */
-		else if (rc == ERROR_DEVICE_OFFLINE || rc == ERROR_TIMEOUT)
+		if (rc == ERROR_DEVICE_OFFLINE || rc == ERROR_TIMEOUT)
 			driver_link_failed(a, err);
 	}
+	/* The read-back reaches the server before the answer does. */
 	driver_send_changes(a);
-	/* A write of many tags fails by one: say which. */
 	if (rc != ERROR_NONE)
-		snprintf(msg, sizeof msg, "%s: %s",
-		    a->dev.project->tags[tag].name, err);
+		snprintf(msg, sizeof msg, "%s: %s", pos == -1 ? "?" :
+		    a->dev.tags[pos]->name, err);
 	zsock_send(a->pipe, "ssis", "WROTE", token, (int)rc, msg);
+}
+
+static void
+driver_resend_all(struct driver_actor *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->dev.ntags; i++)
+		a->last[i].valid = 0;
+	for (i = 0; i < DEVICE_STATUS_COUNT; i++)
+		a->status_last[i].quality = QUALITY_BAD;
+	a->status_dirty = 1;
 }
 
 static int
@@ -303,12 +402,14 @@ driver_command(struct driver_actor *a)
 		v = value != NULL ? json_loads(value, JSON_DECODE_ANY, NULL) :
 		    NULL;
 		if (token != NULL && tag != NULL && v != NULL)
-			driver_do_write(a, token, strtoul(tag, NULL, 10), v);
+			driver_do_write(a, token,
+			    (uint32_t)strtoul(tag, NULL, 10), v);
 		json_decref(v);
 		zstr_free(&token);
 		zstr_free(&tag);
 		zstr_free(&value);
-	}
+	} else if (!term && strcmp(cmd, "RESEND") == 0)
+		driver_resend_all(a);
 	zstr_free(&cmd);
 	zmsg_destroy(&m);
 	return term ? -1 : 0;
@@ -316,44 +417,24 @@ driver_command(struct driver_actor *a)
 
 /* Set up in the caller's thread, so a bad device fails driver_start. */
 static int
-driver_actor_init(struct driver_actor *a, const struct project *p,
-    size_t device)
+driver_actor_init(struct driver_actor *a, struct project *p,
+    const struct device_conf *d)
 {
-	size_t i, n = 0;
+	size_t i;
 
-	a->dev.project = p;
-	a->dev.conf = &p->devices[device];
+	a->project = project_ref(p);
+	a->dev.conf = d;
+	a->dev.tags = d->tags;
+	a->dev.ntags = d->ntags;
 	a->dev.stats = &a->stats;
-	for (i = 0; i < p->ntags; i++)
-		n += p->tags[i].device == device;
-	a->tags = calloc(n + 1, sizeof *a->tags);
-	a->last = calloc(n + 1, sizeof *a->last);
-	a->cur = calloc(n + 1, sizeof *a->cur);
-	a->updates = calloc(n + PROJECT_STATUS_COUNT, sizeof *a->updates);
-	if (a->tags == NULL || a->last == NULL || a->cur == NULL ||
-	    a->updates == NULL)
-		return -1;
-	n = 0;
-	for (i = 0; i < p->ntags; i++) {
-		if (p->tags[i].device != device)
-			continue;
-		if (p->tags[i].space == PROJECT_SYSTEM) {
-			a->status[p->tags[i].status] = i;
-			a->has_status = 1;
-			continue;
-		}
-		a->last[n].quality = QUALITY_BAD;
-		a->last[n].value = NAN;
-		a->cur[n] = a->last[n];
-		a->tags[n++] = i;
-	}
-	a->dev.tags = a->tags;
-	a->dev.ntags = n;
 	a->dev.interrupted = driver_pipe_ready;
+	a->dev.emit = driver_emit;
 	a->dev.arg = a;
-	for (i = 0; i < PROJECT_STATUS_COUNT; i++)
+	a->last = xcalloc(d->ntags + 1, sizeof *a->last);
+	a->batch = xcalloc(DRIVER_BATCH, sizeof *a->batch);
+	for (i = 0; i < DEVICE_STATUS_COUNT; i++)
 		a->status_last[i].quality = QUALITY_BAD;	/* send all once */
-	a->ops = driver_lookup(a->dev.conf->protocol);
+	a->ops = driver_lookup(d->protocol);
 	if (a->ops == NULL || (a->impl = a->ops->open(&a->dev)) == NULL)
 		return -1;
 	a->status_dirty = 1;
@@ -367,12 +448,22 @@ driver_actor_free(struct driver_actor **ap)
 
 	if (a->ops != NULL && a->impl != NULL)
 		a->ops->close(&a->impl);
-	free(a->tags);
 	free(a->last);
-	free(a->cur);
-	free(a->updates);
+	free(a->batch);
+	project_unref(&a->project);
 	free(a);
 	*ap = NULL;
+}
+
+/* How long to sleep: until the next scan, or the next status. */
+static int
+driver_wait_ms(struct driver_actor *a, long long now)
+{
+	long long until = a->next_scan;
+
+	if (a->status_sent + DRIVER_STATUS_MS < until)
+		until = a->status_sent + DRIVER_STATUS_MS;
+	return until > now ? (int)(until - now) : 0;
 }
 
 static void
@@ -397,7 +488,12 @@ driver_actor(zsock_t *pipe, void *arg)
 			a->next_scan = driver_scan(a, now);
 			continue;
 		}
-		if (zpoller_wait(poller, (int)(a->next_scan - now)) == NULL &&
+		/* A slow poll still tells the server it lives. */
+		if (now >= a->status_sent + DRIVER_STATUS_MS) {
+			driver_send_changes(a);
+			continue;
+		}
+		if (zpoller_wait(poller, driver_wait_ms(a, now)) == NULL &&
 		    zpoller_terminated(poller))
 			break;
 	}
@@ -407,14 +503,12 @@ driver_actor(zsock_t *pipe, void *arg)
 
 /* Returns NULL if the device could not be set up. */
 zactor_t *
-driver_start(const struct project *p, size_t device)
+driver_start(struct project *p, const struct device_conf *d)
 {
-	struct driver_actor *a = calloc(1, sizeof *a);
+	struct driver_actor *a = xcalloc(1, sizeof *a);
 	zactor_t *actor;
 
-	if (a == NULL)
-		return NULL;
-	if (driver_actor_init(a, p, device) == -1) {
+	if (driver_actor_init(a, p, d) == -1) {
 		driver_actor_free(&a);
 		return NULL;
 	}
@@ -425,17 +519,57 @@ driver_start(const struct project *p, size_t device)
 
 /* The value is borrowed. */
 int
-driver_write(zactor_t *actor, uint64_t token, size_t tag, json_t *value)
+driver_write(zactor_t *actor, uint64_t token, uint32_t id, json_t *value)
 {
 	char t[32], i[32], *v;
 	int rc;
 
 	snprintf(t, sizeof t, "%llu", (unsigned long long)token);
-	snprintf(i, sizeof i, "%zu", tag);
+	snprintf(i, sizeof i, "%u", id);
 	if ((v = json_dumps(value, JSON_ENCODE_ANY | JSON_REAL_PRECISION(17)))
 	    == NULL)
 		return -1;
 	rc = zstr_sendx(actor, "WRITE", t, i, v, NULL);
 	free(v);
 	return rc;
+}
+
+int
+driver_resend(zactor_t *actor)
+{
+	return zstr_send(actor, "RESEND");
+}
+
+/* The change check, which decides what crosses to the server. */
+void
+driver_selftest(void)
+{
+	struct driver_last l = { 0 };
+	struct tagval tv = { .value = 1, .quality = QUALITY_GOOD };
+	uint64_t h = driver_texts(&tv);
+
+	CHECK(!driver_same(&l, &tv, h));	/* never sent: send */
+	l.valid = 1;
+	l.value = 1;
+	l.texts = h;
+	CHECK(driver_same(&l, &tv, h));
+	tv.ts_ms = 99;				/* time alone: no change */
+	CHECK(driver_same(&l, &tv, driver_texts(&tv)));
+	tv.quality = QUALITY_BAD;
+	snprintf(tv.reason, sizeof tv.reason, "comm failure: x");
+	CHECK(!driver_same(&l, &tv, driver_texts(&tv)));
+	l.quality = QUALITY_BAD;
+	l.texts = driver_texts(&tv);
+	CHECK(driver_same(&l, &tv, driver_texts(&tv)));
+	snprintf(tv.reason, sizeof tv.reason, "comm failure: y");
+	CHECK(!driver_same(&l, &tv, driver_texts(&tv)));
+	tv.quality = QUALITY_GOOD;
+	tv.value = NAN;
+	l.quality = QUALITY_GOOD;
+	l.value = NAN;
+	l.texts = driver_texts(&tv);
+	CHECK(driver_same(&l, &tv, driver_texts(&tv)));
+	tv.is_string = 1;
+	snprintf(tv.str, sizeof tv.str, "A");
+	CHECK(!driver_same(&l, &tv, driver_texts(&tv)));
 }

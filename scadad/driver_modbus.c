@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <modbus.h>
@@ -18,14 +17,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "driver.h"
 #include "log.h"
+#include "project_ini.h"
 #include "tagcodec.h"
+#include "xmalloc.h"
 
 struct driver_modbus_block {
 	int			 poll_ms;
 	int			 unit;
-	enum project_space	 space;
+	int			 space;		/* enum io_space */
 	int			 start;
 	int			 count;
 	size_t			 first;		/* into order[] */
@@ -49,15 +51,21 @@ struct driver_modbus {
 static const struct project_tag *
 driver_modbus_tag(struct driver_modbus *m, size_t pos)
 {
-	return &m->dev->project->tags[m->dev->tags[pos]];
+	return m->dev->tags[pos];
+}
+
+static const struct tag_io *
+driver_modbus_io(struct driver_modbus *m, size_t pos)
+{
+	return driver_conf_io(m->dev->tags[pos]);
 }
 
 static int
 driver_modbus_cmp(const void *a, const void *b, void *arg)
 {
 	struct driver_modbus *m = arg;
-	const struct project_tag *x = driver_modbus_tag(m, *(const size_t *)a);
-	const struct project_tag *y = driver_modbus_tag(m, *(const size_t *)b);
+	const struct tag_io *x = driver_modbus_io(m, *(const size_t *)a);
+	const struct tag_io *y = driver_modbus_io(m, *(const size_t *)b);
 
 	if (x->poll_ms != y->poll_ms)
 		return x->poll_ms < y->poll_ms ? -1 : 1;
@@ -69,9 +77,9 @@ driver_modbus_cmp(const void *a, const void *b, void *arg)
 }
 
 static int
-driver_modbus_limit(struct driver_modbus *m, enum project_space s)
+driver_modbus_limit(struct driver_modbus *m, int s)
 {
-	if (s == PROJECT_COIL || s == PROJECT_DISCRETE)
+	if (s == IO_COIL || s == IO_DISCRETE)
 		return m->dev->conf->max_bits;
 	return m->dev->conf->max_registers;
 }
@@ -80,12 +88,13 @@ static int
 driver_modbus_joins(struct driver_modbus *m,
     const struct driver_modbus_block *b, const struct project_tag *t)
 {
-	int end = t->address + project_tag_width(t);
+	const struct tag_io *io = driver_conf_io(t);
+	int end = io->address + driver_conf_width(t);
 
-	return b != NULL && b->poll_ms == t->poll_ms && b->unit == t->unit &&
-	    b->space == t->space &&
-	    t->address <= b->start + b->count + m->dev->conf->max_gap &&
-	    end - b->start <= driver_modbus_limit(m, t->space);
+	return b != NULL && b->poll_ms == io->poll_ms && b->unit == io->unit &&
+	    b->space == io->space &&
+	    io->address <= b->start + b->count + m->dev->conf->max_gap &&
+	    end - b->start <= driver_modbus_limit(m, io->space);
 }
 
 static int
@@ -94,24 +103,23 @@ driver_modbus_plan(struct driver_modbus *m)
 	struct driver_modbus_block *b = NULL;
 	size_t i, n = m->dev->ntags;
 
-	m->order = calloc(n + 1, sizeof *m->order);
-	m->parked = calloc(n + 1, sizeof *m->parked);
-	m->blocks = calloc(n + 1, sizeof *m->blocks);
-	if (m->order == NULL || m->parked == NULL || m->blocks == NULL)
-		return -1;
+	m->order = xcalloc(n + 1, sizeof *m->order);
+	m->parked = xcalloc(n + 1, sizeof *m->parked);
+	m->blocks = xcalloc(n + 1, sizeof *m->blocks);
 	for (i = 0; i < n; i++)
 		m->order[i] = i;
 	qsort_r(m->order, n, sizeof *m->order, driver_modbus_cmp, m);
 	for (i = 0; i < n; i++) {
 		const struct project_tag *t = driver_modbus_tag(m, m->order[i]);
-		int end = t->address + project_tag_width(t);
+		const struct tag_io *io = driver_conf_io(t);
+		int end = io->address + driver_conf_width(t);
 
 		if (!driver_modbus_joins(m, b, t)) {
 			b = &m->blocks[m->nblocks++];
-			b->poll_ms = t->poll_ms;
-			b->unit = t->unit;
-			b->space = t->space;
-			b->start = t->address;
+			b->poll_ms = io->poll_ms;
+			b->unit = io->unit;
+			b->space = io->space;
+			b->start = io->address;
 			b->first = i;
 		}
 		if (end - b->start > b->count)
@@ -124,7 +132,7 @@ driver_modbus_plan(struct driver_modbus *m)
 }
 
 static modbus_t *
-driver_modbus_new_ctx(const struct project_device *d)
+driver_modbus_new_ctx(const struct device_conf *d)
 {
 	char port[16];
 
@@ -140,11 +148,9 @@ driver_modbus_new_ctx(const struct project_device *d)
 static void *
 driver_modbus_open(const struct driver_device *dev)
 {
-	const struct project_device *d = dev->conf;
-	struct driver_modbus *m = calloc(1, sizeof *m);
+	const struct device_conf *d = dev->conf;
+	struct driver_modbus *m = xcalloc(1, sizeof *m);
 
-	if (m == NULL)
-		return NULL;
 	m->dev = dev;
 	m->ctx = driver_modbus_new_ctx(d);
 	if (m->ctx == NULL || driver_modbus_plan(m) == -1) {
@@ -187,7 +193,7 @@ static int
 driver_modbus_connect(void *p, char *err, size_t errlen)
 {
 	struct driver_modbus *m = p;
-	const struct project_device *d = m->dev->conf;
+	const struct device_conf *d = m->dev->conf;
 
 	if (modbus_connect(m->ctx) == -1) {
 		if (strcmp(d->protocol, "rtu") == 0)
@@ -231,8 +237,8 @@ driver_modbus_is_config_error(int e)
 }
 
 static int
-driver_modbus_read(struct driver_modbus *m, int unit, enum project_space s,
-    int addr, int count)
+driver_modbus_read(struct driver_modbus *m, int unit, int s, int addr,
+    int count)
 {
 	struct driver_stats *st = m->dev->stats;
 	long long t0 = zclock_usecs();
@@ -242,14 +248,14 @@ driver_modbus_read(struct driver_modbus *m, int unit, enum project_space s,
 	for (attempt = 0; attempt <= m->dev->conf->retries; attempt++) {
 		st->requests++;
 		switch (s) {
-		case PROJECT_COIL:
+		case IO_COIL:
 			rc = modbus_read_bits(m->ctx, addr, count, m->bits);
 			break;
-		case PROJECT_DISCRETE:
+		case IO_DISCRETE:
 			rc = modbus_read_input_bits(m->ctx, addr, count,
 			    m->bits);
 			break;
-		case PROJECT_INPUT:
+		case IO_INPUT:
 			rc = modbus_read_input_registers(m->ctx, addr, count,
 			    m->regs);
 			break;
@@ -276,26 +282,28 @@ static void
 driver_modbus_decode(struct driver_modbus *m, const struct project_tag *t,
     int base, struct tagval *tv)
 {
-	const uint16_t *r = &m->regs[t->address - base];
+	const struct tag_io *io = driver_conf_io(t);
+	const uint16_t *r = &m->regs[io->address - base];
 	double v, lo, hi;
 
 	tv->is_bool = t->type == TAGCODEC_BOOL;
 	tv->is_string = t->type == TAGCODEC_STRING;
-	if (t->space == PROJECT_COIL || t->space == PROJECT_DISCRETE)
-		v = m->bits[t->address - base] != 0;
-	else if (t->bit != -1)
-		v = (*r >> t->bit) & 1;
+	tv->str[0] = '\0';
+	if (io->space == IO_COIL || io->space == IO_DISCRETE)
+		v = m->bits[io->address - base] != 0;
+	else if (io->bit != -1)
+		v = (*r >> io->bit) & 1;
 	else if (tv->is_string) {
-		tagcodec_string_decode(t->order, r, t->length,
+		tagcodec_string_decode(io->order, r, t->length,
 		    tv->str, sizeof tv->str);
 		v = 0;
 	} else
-		v = tagcodec_to_eng(&t->scale, tagcodec_decode(t->type,
-		    t->order, r));
+		v = tagcodec_to_eng(&io->scale, tagcodec_decode(t->type,
+		    io->order, r));
 	/* A NaN or infinity from the PLC is a fault, not a range end. */
-	if (t->clamp && isfinite(v)) {
-		lo = fmin(t->scale.eng_min, t->scale.eng_max);
-		hi = fmax(t->scale.eng_min, t->scale.eng_max);
+	if (io->clamp && isfinite(v)) {
+		lo = fmin(io->scale.eng_min, io->scale.eng_max);
+		hi = fmax(io->scale.eng_min, io->scale.eng_max);
 		v = fmin(fmax(v, lo), hi);
 	}
 	tv->value = v;
@@ -318,14 +326,34 @@ driver_modbus_count_error(struct driver_modbus *m, const char *kind)
 	    modbus_strerror(errno));
 }
 
+/* A tag the PLC would not give: bad, with the PLC's reason. */
 static void
-driver_modbus_mark(struct driver_modbus *m, struct tagval *tv, long long ts,
+driver_modbus_emit_bad(struct driver_modbus *m, size_t pos, long long ts,
     const char *kind)
 {
-	tv->quality = QUALITY_BAD;
-	tv->ts_ms = ts;
-	snprintf(tv->reason, sizeof tv->reason, "%s: %s", kind,
+	const struct project_tag *t = driver_modbus_tag(m, pos);
+	struct tagval tv;
+
+	memset(&tv, 0, sizeof tv);
+	tv.value = NAN;
+	tv.is_bool = t->type == TAGCODEC_BOOL;
+	tv.is_string = t->type == TAGCODEC_STRING;
+	tv.quality = QUALITY_BAD;
+	tv.ts_ms = ts;
+	snprintf(tv.reason, sizeof tv.reason, "%s: %s", kind,
 	    modbus_strerror(errno));
+	m->dev->emit(m->dev->arg, pos, &tv);
+}
+
+static void
+driver_modbus_emit(struct driver_modbus *m, size_t pos, int base,
+    long long ts)
+{
+	struct tagval tv;
+
+	driver_modbus_decode(m, driver_modbus_tag(m, pos), base, &tv);
+	tv.ts_ms = ts;
+	m->dev->emit(m->dev->arg, pos, &tv);
 }
 
 /*
@@ -334,52 +362,51 @@ driver_modbus_mark(struct driver_modbus *m, struct tagval *tv, long long ts,
  * again only every backoff_max_ms in case the PLC program changes.
  */
 static int
-driver_modbus_read_one(struct driver_modbus *m, size_t i, struct tagval *out,
-    long long now)
+driver_modbus_read_one(struct driver_modbus *m, size_t i, long long now)
 {
 	size_t pos = m->order[i];
 	const struct project_tag *t = driver_modbus_tag(m, pos);
+	const struct tag_io *io = driver_conf_io(t);
 	long long ts = tagval_now_ms();
 
 	if (m->parked[pos] > now)
 		return 0;
-	if (driver_modbus_read(m, t->unit, t->space, t->address,
-	    project_tag_width(t)) != -1) {
+	if (driver_modbus_read(m, io->unit, io->space, io->address,
+	    driver_conf_width(t)) != -1) {
 		if (m->parked[pos] != 0)
 			log_info("device %s: tag %s: readable again",
 			    m->dev->conf->name, t->name);
 		m->parked[pos] = 0;
-		driver_modbus_decode(m, t, t->address, &out[pos]);
-		out[pos].ts_ms = ts;
+		driver_modbus_emit(m, pos, io->address, ts);
 		return 0;
 	}
 	if (!driver_modbus_is_exception(errno))
 		return -1;
 	driver_modbus_count_error(m, "exception");
 	if (!driver_modbus_is_config_error(errno)) {
-		driver_modbus_mark(m, &out[pos], ts, "exception");
+		driver_modbus_emit_bad(m, pos, ts, "exception");
 		return 0;
 	}
 	if (m->parked[pos] == 0)
 		log_warnx("device %s: tag %s (%s:%d): configuration error: %s "
 		    "at %s %d, unit %d", m->dev->conf->name, t->name, t->file,
-		    t->line, modbus_strerror(errno), project_space_name(t->space),
-		    t->address, t->unit);
+		    t->line, modbus_strerror(errno),
+		    driver_conf_space_name(io->space), io->address, io->unit);
 	m->parked[pos] = now + m->dev->conf->backoff_max_ms;
-	driver_modbus_mark(m, &out[pos], ts, "configuration error");
+	driver_modbus_emit_bad(m, pos, ts, "configuration error");
 	return 0;
 }
 
 static int
 driver_modbus_read_block(struct driver_modbus *m,
-    struct driver_modbus_block *b, struct tagval *out, long long now)
+    struct driver_modbus_block *b, long long now)
 {
 	long long ts;
 	size_t i;
 
 	if (b->split) {
 		for (i = b->first; i < b->first + b->n; i++)
-			if (driver_modbus_read_one(m, i, out, now) == -1)
+			if (driver_modbus_read_one(m, i, now) == -1)
 				return -1;
 		return 0;
 	}
@@ -389,39 +416,33 @@ driver_modbus_read_block(struct driver_modbus *m,
 			return -1;
 		if (driver_modbus_is_config_error(errno) && b->n == 1) {
 			b->split = 1;
-			return driver_modbus_read_one(m, b->first, out, now);
+			return driver_modbus_read_one(m, b->first, now);
 		}
 		if (driver_modbus_is_config_error(errno)) {
 			log_info("device %s: unit %d refused %s %d..%d (%s); "
 			    "reading its %zu tags one by one",
 			    m->dev->conf->name, b->unit,
-			    project_space_name(b->space), b->start,
+			    driver_conf_space_name(b->space), b->start,
 			    b->start + b->count - 1, modbus_strerror(errno),
 			    b->n);
 			b->split = 1;
-			return driver_modbus_read_block(m, b, out, now);
+			return driver_modbus_read_block(m, b, now);
 		}
 		driver_modbus_count_error(m, "exception");
 		ts = tagval_now_ms();
 		for (i = b->first; i < b->first + b->n; i++)
-			driver_modbus_mark(m, &out[m->order[i]], ts,
-			    "exception");
+			driver_modbus_emit_bad(m, m->order[i], ts, "exception");
 		return 0;
 	}
 	ts = tagval_now_ms();
-	for (i = b->first; i < b->first + b->n; i++) {
-		size_t pos = m->order[i];
-
-		driver_modbus_decode(m, driver_modbus_tag(m, pos), b->start,
-		    &out[pos]);
-		out[pos].ts_ms = ts;
-	}
+	for (i = b->first; i < b->first + b->n; i++)
+		driver_modbus_emit(m, m->order[i], b->start, ts);
 	return 0;
 }
 
 static int
-driver_modbus_scan(void *p, struct tagval *out, long long now,
-    long long *next, char *err, size_t errlen)
+driver_modbus_scan(void *p, long long now, long long *next, char *err,
+    size_t errlen)
 {
 	struct driver_modbus *m = p;
 	struct driver_modbus_block *b;
@@ -438,7 +459,7 @@ driver_modbus_scan(void *p, struct tagval *out, long long now,
 		if (b->due == 0)
 			b->due = now;
 		b->due += b->poll_ms * ((now - b->due) / b->poll_ms + 1);
-		if (driver_modbus_read_block(m, b, out, now) == -1) {
+		if (driver_modbus_read_block(m, b, now) == -1) {
 			snprintf(err, errlen, "%s", modbus_strerror(errno));
 			rc = -1;
 		}
@@ -466,10 +487,11 @@ static enum error_code
 driver_modbus_encode(struct driver_modbus *m, const struct project_tag *t,
     json_t *value, uint16_t *regs, char *err, size_t errlen)
 {
+	const struct tag_io *io = driver_conf_io(t);
 	double v;
 
 	if (t->type == TAGCODEC_STRING) {
-		if (tagcodec_string_encode(t->order, json_string_value(value),
+		if (tagcodec_string_encode(io->order, json_string_value(value),
 		    t->length, regs) == -1) {
 			snprintf(err, errlen, "text longer than %d characters",
 			    t->length);
@@ -477,19 +499,19 @@ driver_modbus_encode(struct driver_modbus *m, const struct project_tag *t,
 		}
 		return ERROR_NONE;
 	}
-	if (t->bit != -1) {
+	if (io->bit != -1) {
 		/* Bit N of a register: read, change the bit, write back. */
-		if (driver_modbus_read(m, t->unit, PROJECT_HOLDING, t->address,
+		if (driver_modbus_read(m, io->unit, IO_HOLDING, io->address,
 		    1) == -1)
 			return driver_modbus_error(err, errlen,
 			    "reading the register to change its bit");
-		regs[0] = json_is_true(value) ? m->regs[0] | 1u << t->bit :
-		    m->regs[0] & ~(1u << t->bit);
+		regs[0] = json_is_true(value) ? m->regs[0] | 1u << io->bit :
+		    m->regs[0] & ~(1u << io->bit);
 		return ERROR_NONE;
 	}
-	v = tagcodec_to_raw(&t->scale, json_number_value(value));
-	if (tagcodec_encode(t->type, t->order, v, regs) == -1) {
-		snprintf(err, errlen, "%g does not fit %s",
+	v = tagcodec_to_raw(&io->scale, json_number_value(value));
+	if (tagcodec_encode(t->type, io->order, v, regs) == -1) {
+		snprintf(err, errlen, "%.17g does not fit %s",
 		    json_number_value(value), tagcodec_type_name(t->type));
 		return ERROR_OUT_OF_RANGE;
 	}
@@ -501,42 +523,42 @@ static int
 driver_modbus_send(struct driver_modbus *m, const struct project_tag *t,
     json_t *value, const uint16_t *regs)
 {
-	int n = project_tag_width(t), multiple = m->dev->conf->write_multiple;
+	const struct tag_io *io = driver_conf_io(t);
+	int n = driver_conf_width(t), multiple = m->dev->conf->write_multiple;
 	uint8_t bit = json_is_true(value);
 
 	m->dev->stats->requests++;
-	modbus_set_slave(m->ctx, t->unit);
-	if (t->space == PROJECT_COIL)
-		return multiple ? modbus_write_bits(m->ctx, t->address, 1, &bit)
-		    : modbus_write_bit(m->ctx, t->address, bit);
+	modbus_set_slave(m->ctx, io->unit);
+	if (io->space == IO_COIL)
+		return multiple ? modbus_write_bits(m->ctx, io->address, 1,
+		    &bit) : modbus_write_bit(m->ctx, io->address, bit);
 	if (n == 1 && !multiple)
-		return modbus_write_register(m->ctx, t->address, regs[0]);
-	return modbus_write_registers(m->ctx, t->address, n, regs);
+		return modbus_write_register(m->ctx, io->address, regs[0]);
+	return modbus_write_registers(m->ctx, io->address, n, regs);
 }
 
 static enum error_code
-driver_modbus_write(void *p, size_t pos, json_t *value, struct tagval *tv,
-    char *err, size_t errlen)
+driver_modbus_write(void *p, size_t pos, json_t *value, char *err,
+    size_t errlen)
 {
 	struct driver_modbus *m = p;
 	const struct project_tag *t = driver_modbus_tag(m, pos);
+	const struct tag_io *io = driver_conf_io(t);
 	uint16_t regs[MODBUS_MAX_WRITE_REGISTERS];
 	enum error_code rc = ERROR_NONE;
 
-	if (t->space == PROJECT_HOLDING)
+	if (io->space == IO_HOLDING)
 		rc = driver_modbus_encode(m, t, value, regs, err, errlen);
 	if (rc != ERROR_NONE)
 		return rc;
 	if (driver_modbus_send(m, t, value, regs) == -1)
 		return driver_modbus_error(err, errlen, "write refused");
 	/* Read back, so every station sees what the PLC really holds. */
-	if (driver_modbus_read(m, t->unit, t->space, t->address,
-	    project_tag_width(t)) == -1)
+	if (driver_modbus_read(m, io->unit, io->space, io->address,
+	    driver_conf_width(t)) == -1)
 		return driver_modbus_error(err, errlen, "written, but the "
 		    "read-back failed");
-	memset(tv, 0, sizeof *tv);
-	driver_modbus_decode(m, t, t->address, tv);
-	tv->ts_ms = tagval_now_ms();
+	driver_modbus_emit(m, pos, io->address, tagval_now_ms());
 	return ERROR_NONE;
 }
 
@@ -567,39 +589,35 @@ driver_modbus_selftest_plan(const char *rows, int max_registers)
 	char dir[] = "/tmp/scada-plan-test.XXXXXX", path[600], err[512];
 	struct driver_stats stats = { 0 };
 	struct driver_device dev = { .stats = &stats };
+	const struct device_conf *d;
 	struct driver_modbus *m;
 	struct project *p;
-	size_t i, n = 0, *tags, blocks;
+	size_t blocks;
 	FILE *fp;
 
-	assert(mkdtemp(dir) != NULL);
+	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof path, "%s/project.ini", dir);
-	assert((fp = fopen(path, "w")) != NULL);
+	CHECK((fp = fopen(path, "w")) != NULL);
 	fprintf(fp, "[project]\ntags = tags.csv\n[device d]\nhost = 127.0.0.1\n"
 	    "max_registers = %d\nmax_gap = 8\n", max_registers);
 	fclose(fp);
 	snprintf(path, sizeof path, "%s/tags.csv", dir);
-	assert((fp = fopen(path, "w")) != NULL);
+	CHECK((fp = fopen(path, "w")) != NULL);
 	fprintf(fp, "name,device,space,address,type,poll_ms,unit\n%s", rows);
 	fclose(fp);
-	p = project_load(dir, err, sizeof err);
+	p = project_load(dir, NULL, err, sizeof err);
 	if (p == NULL)
 		fprintf(stderr, "driver_modbus_selftest: %s\n", err);
-	assert(p != NULL);
-	tags = calloc(p->ntags, sizeof *tags);
-	for (i = 0; i < p->ntags; i++)
-		if (p->tags[i].space != PROJECT_SYSTEM)
-			tags[n++] = i;
-	dev.project = p;
-	dev.conf = &p->devices[0];
-	dev.tags = tags;
-	dev.ntags = n;
+	CHECK(p != NULL);
+	d = driver_conf_device(p, 0);
+	dev.conf = d;
+	dev.tags = d->tags;
+	dev.ntags = d->ntags;
 	m = driver_modbus_open(&dev);
-	assert(m != NULL);
+	CHECK(m != NULL);
 	blocks = m->nblocks;
 	driver_modbus_close((void **)&m);
-	free(tags);
-	project_free(&p);
+	project_unref(&p);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/project.ini", dir);
 	unlink(path);
@@ -623,35 +641,45 @@ driver_modbus_selftest_rows(const char *space, const char *type, int first,
 	return rows;
 }
 
+static void
+driver_modbus_selftest_count(const char *space, const char *type, int count,
+    int step, int max_registers, size_t want)
+{
+	char *rows = driver_modbus_selftest_rows(space, type, 0, count, step,
+	    ",");
+	size_t got = driver_modbus_selftest_plan(rows, max_registers);
+
+	if (got != want)
+		fprintf(stderr, "driver_modbus_selftest: %d %s %s (step %d, "
+		    "max %d): %zu blocks, want %zu\n", count, space, type, step,
+		    max_registers, got, want);
+	CHECK(got == want);
+	free(rows);
+}
+
 void
 driver_modbus_selftest(void)
 {
-	char *rows;
-
 	/* 1000 contiguous registers: ceil(1000 / 125) requests. */
-	rows = driver_modbus_selftest_rows("holding", "uint16", 0, 1000, 1,
-	    ",");
-	assert(driver_modbus_selftest_plan(rows, 125) == 8);
-	assert(driver_modbus_selftest_plan(rows, 100) == 10);
-	free(rows);
+	driver_modbus_selftest_count("holding", "uint16", 1000, 1, 125, 8);
+	driver_modbus_selftest_count("holding", "uint16", 1000, 1, 100, 10);
+	/* The protocol's maximum, on both sides of it. */
+	driver_modbus_selftest_count("holding", "uint16", 125, 1, 125, 1);
+	driver_modbus_selftest_count("holding", "uint16", 126, 1, 125, 2);
+	driver_modbus_selftest_count("input", "uint16", 124, 1, 125, 1);
 	/* float32s: 2 registers each; a block never splits a value. */
-	rows = driver_modbus_selftest_rows("holding", "float32", 0, 100, 2,
-	    ",");
-	assert(driver_modbus_selftest_plan(rows, 125) == 2);
-	free(rows);
-	/* 2500 coils: 2000 + 500. */
-	rows = driver_modbus_selftest_rows("coil", "bool", 0, 2500, 1, ",");
-	assert(driver_modbus_selftest_plan(rows, 125) == 2);
-	free(rows);
+	driver_modbus_selftest_count("holding", "float32", 100, 2, 125, 2);
+	driver_modbus_selftest_count("holding", "float32", 63, 2, 125, 2);
+	driver_modbus_selftest_count("holding", "float32", 62, 2, 125, 1);
+	/* 2500 coils: 2000 + 500; 2000 exactly: one. */
+	driver_modbus_selftest_count("coil", "bool", 2500, 1, 125, 2);
+	driver_modbus_selftest_count("coil", "bool", 2000, 1, 125, 1);
+	driver_modbus_selftest_count("discrete", "bool", 2001, 1, 125, 2);
 	/* Holes up to max_gap are bridged, larger ones are not. */
-	rows = driver_modbus_selftest_rows("input", "int16", 0, 10, 9, ",");
-	assert(driver_modbus_selftest_plan(rows, 125) == 1);
-	free(rows);
-	rows = driver_modbus_selftest_rows("input", "int16", 0, 10, 10, ",");
-	assert(driver_modbus_selftest_plan(rows, 125) == 10);
-	free(rows);
+	driver_modbus_selftest_count("input", "int16", 10, 9, 125, 1);
+	driver_modbus_selftest_count("input", "int16", 10, 10, 125, 10);
 	/* Poll periods and unit ids each get their own requests. */
-	assert(driver_modbus_selftest_plan("a,d,holding,0,uint16,100,\n"
+	CHECK(driver_modbus_selftest_plan("a,d,holding,0,uint16,100,\n"
 	    "b,d,holding,1,uint16,1000,\nc,d,holding,2,uint16,1000,2\n"
 	    "d,d,holding,3,uint16,1000,2\n", 125) == 3);
 }

@@ -12,10 +12,13 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "driver_conf.h"
 #include "i18n.h"
 #include "log.h"
 #include "project.h"
 #include "server.h"
+#include "server_conf.h"
+#include "xmalloc.h"
 
 #define SCADAD_PROJECT	SYSCONFDIR "/scada/project.ini"
 #define SCADAD_PIDFILE	RUNSTATEDIR "/scadad.pid"
@@ -40,7 +43,7 @@ endpoint_option_bad(char flag, const char *endpoint)
 	char why[256];
 
 	if (endpoint == NULL ||
-	    project_endpoint_check(endpoint, why, sizeof why) == 0)
+	    server_conf_endpoint_check(endpoint, why, sizeof why) == 0)
 		return 0;
 	log_errx("-%c: %s", flag, why);
 	return 1;
@@ -61,9 +64,11 @@ main(int argc, char **argv)
 	const char *path = SCADAD_PROJECT, *pidfile = NULL;
 	struct project *p;
 	char err[512];
+	size_t n;
 	int ch, foreground = 0, check = 0, verbose = 0, rc;
 
 	i18n_init();
+	xmalloc_init();
 	while ((ch = getopt(argc, argv, "C:c:dE:fhnP:p:Vv")) != -1) {
 		switch (ch) {
 		case 'C':
@@ -110,16 +115,17 @@ main(int argc, char **argv)
 	if (endpoint_option_bad('C', o.command) ||
 	    endpoint_option_bad('P', o.publish))
 		return 1;
-	if ((p = project_load(path, err, sizeof err)) == NULL) {
-		log_errx("%s", err[0] != '\0' ? err : "out of memory");
+	if ((p = project_load(path, NULL, err, sizeof err)) == NULL) {
+		log_errx("%s", err);
 		return 1;
 	}
 	if (check) {
+		n = driver_conf_count(p) * DEVICE_STATUS_COUNT;
 		printf(_("%s: project '%s' OK: %zu devices, %zu tags, "
-		    "%zu device status tags\n"), p->path, p->name,
-		    p->ndevices, p->ntags - p->ndevices * PROJECT_STATUS_COUNT,
-		    p->ndevices * PROJECT_STATUS_COUNT);
-		project_free(&p);
+		    "%zu device status tags\n"), project_path(p),
+		    project_name(p), driver_conf_count(p),
+		    project_ntags(p) - n, n);
+		project_unref(&p);
 		return 0;
 	}
 	raise_fd_limit();
@@ -132,12 +138,12 @@ main(int argc, char **argv)
 		o.ready = daemon_ready;
 	}
 	if (pidfile != NULL && daemon_pidfile(pidfile) == -1) {
-		project_free(&p);
+		project_unref(&p);
 		return 1;
 	}
 	rc = server_run(p, &o);
 	daemon_pidfile_remove();
-	project_free(&p);
+	project_unref(&p);
 	zsys_shutdown();
 	return rc;
 }

@@ -1,20 +1,15 @@
 /*
- * Loads a project. Every key of the INI file is described once in
- * project_keys (section, name, type, range, default, field), as in redis;
- * every error names file:line and the offending text, and the first
- * error stops the load: a half-understood plant is never run.
+ * Loads a project: the INI file first, each [section] handed to the
+ * subsystem that owns it (project_sections), then the tag tables, whose
+ * columns go to their owners the same way, then the owners' checks that
+ * need everything. A new section is a new file with its key table and
+ * one line in project_sections.
  */
 #include "config.h"
 
-#include <assert.h>
-#include <ctype.h>
 #include <czmq.h>
-#include <csv.h>
 #include <errno.h>
-#include <ini.h>
 #include <libgen.h>
-#include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,126 +17,63 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
+#include "log.h"
+#include "driver_conf.h"
 #include "i18n.h"
-#include "project.h"
-#include "tagval.h"
+#include "project_ini.h"
+#include "server_conf.h"
+#include "xmalloc.h"
 
-enum project_keytype {
-	KEY_STRING,
-	KEY_INT,
-	KEY_BOOL,
-	KEY_ORDER,
-	KEY_CHOICE,	/* one of the words in choices */
-	KEY_ENDPOINT
+/* The [project] section is the loader's own. */
+struct project_info {
+	char		*name;
+	char		*description;
+	char		**tagfiles;
+	size_t		  ntagfiles;
 };
 
-enum project_section {
-	SECTION_NONE,
-	SECTION_PROJECT,
-	SECTION_SERVER,
-	SECTION_DEVICE
+extern const struct project_section project_info_section;
+
+static const struct project_section *const project_sections[] = {
+	&project_info_section,
+	&server_conf_section,
+	&driver_conf_section,
 };
 
-struct project_key {
-	enum project_section	 section;
-	const char		*name;
-	enum project_keytype	 type;
-	long			 min, max;
-	const char		*def;
-	size_t			 offset;
-	const char		*choices;
-};
+#define PROJECT_NSECTIONS	(sizeof project_sections / \
+				    sizeof *project_sections)
 
-#define PKEY(f)		offsetof(struct project, f), NULL
-#define DKEY(f)		offsetof(struct project_device, f), NULL
-#define DCHOICE(f, c)	offsetof(struct project_device, f), c
-
-static const struct project_key project_keys[] = {
-	{ SECTION_PROJECT, "name", KEY_STRING, 0, 0, "", PKEY(name) },
-	{ SECTION_PROJECT, "description", KEY_STRING, 0, 0, "",
-	    PKEY(description) },
-	{ SECTION_SERVER, "command", KEY_ENDPOINT, 0, 0,
-	    "tcp://127.0.0.1:7700", PKEY(command) },
-	{ SECTION_SERVER, "publish", KEY_ENDPOINT, 0, 0,
-	    "tcp://127.0.0.1:7701", PKEY(publish) },
-	{ SECTION_SERVER, "heartbeat_ms", KEY_INT, 100, 10000, "1000",
-	    PKEY(heartbeat_ms) },
-	{ SECTION_DEVICE, "protocol", KEY_CHOICE, 0, 0, "tcp",
-	    DCHOICE(protocol, "tcp rtu") },
-	{ SECTION_DEVICE, "host", KEY_STRING, 0, 0, "", DKEY(host) },
-	{ SECTION_DEVICE, "port", KEY_INT, 1, 65535, "502", DKEY(port) },
-	{ SECTION_DEVICE, "serial", KEY_STRING, 0, 0, "", DKEY(serial) },
-	/* The rates libmodbus maps to termios; any other would be 9600. */
-	{ SECTION_DEVICE, "baud", KEY_INT, 110, 4000000, "19200",
-	    DCHOICE(baud, "110 300 600 1200 2400 4800 9600 19200 38400 57600 "
-	    "115200 230400 460800 500000 576000 921600 1000000 1152000 "
-	    "1500000 2500000 3000000 3500000 4000000") },
-	{ SECTION_DEVICE, "parity", KEY_CHOICE, 0, 0, "even",
-	    DCHOICE(parity, "none even odd") },
-	{ SECTION_DEVICE, "data_bits", KEY_INT, 7, 8, "8", DKEY(data_bits) },
-	{ SECTION_DEVICE, "stop_bits", KEY_INT, 1, 2, "1", DKEY(stop_bits) },
-	{ SECTION_DEVICE, "rs485", KEY_BOOL, 0, 1, "no", DKEY(rs485) },
-	{ SECTION_DEVICE, "unit", KEY_INT, 0, 255, "1", DKEY(unit) },
-	{ SECTION_DEVICE, "poll_ms", KEY_INT, 10, 3600000, "1000",
-	    DKEY(poll_ms) },
-	{ SECTION_DEVICE, "timeout_ms", KEY_INT, 10, 60000, "1000",
-	    DKEY(timeout_ms) },
-	{ SECTION_DEVICE, "byte_timeout_ms", KEY_INT, 0, 60000, "0",
-	    DKEY(byte_timeout_ms) },
-	{ SECTION_DEVICE, "retries", KEY_INT, 0, 10, "1", DKEY(retries) },
-	{ SECTION_DEVICE, "write_multiple", KEY_BOOL, 0, 1, "no",
-	    DKEY(write_multiple) },
-	{ SECTION_DEVICE, "backoff_max_ms", KEY_INT, 100, 600000, "10000",
-	    DKEY(backoff_max_ms) },
-	{ SECTION_DEVICE, "max_registers", KEY_INT, 1, 125, "125",
-	    DKEY(max_registers) },
-	{ SECTION_DEVICE, "max_bits", KEY_INT, 1, 2000, "2000",
-	    DKEY(max_bits) },
-	{ SECTION_DEVICE, "max_gap", KEY_INT, 0, 124, "8", DKEY(max_gap) },
-	{ SECTION_DEVICE, "byte_order", KEY_ORDER, 0, 0, "ABCD",
-	    DKEY(order) },
+struct project {
+	int			  refs;
+	uint64_t		  gen;
+	char			 *path;		/* the INI file */
+	char			 *dir;
+	struct project_tag	 *tags;		/* in the order loaded */
+	size_t			  ntags;
+	struct project_tag	**by_id;	/* NULL where no tag has it */
+	uint32_t		  nids;
+	zhashx_t		 *by_name;
+	zhashx_t		 *atoms;	/* interned strings */
+	void			 *data[PROJECT_NSECTIONS];
 };
 
 struct project_loader {
-	struct project		*p;
-	const char		*file;
-	int			 line;
-	int			 section_line;
-	FILE			*fp;
-	enum project_section	 section;
-	char			*err;
-	size_t			 errlen;
-	int			 failed;
-	size_t			 tags_cap;	/* room in p->tags */
+	struct project		 *p;
+	const struct project	 *previous;
+	const char		 *file;
+	int			  line;
+	char			 *err;
+	size_t			  errlen;
+	int			  failed;
+	size_t			  tags_cap;
+	size_t			  section;	/* the one being read */
+	void			 *base;		/* where its keys go */
 };
 
-static const char *const project_spaces[] = {
-	[PROJECT_COIL] = "coil",
-	[PROJECT_DISCRETE] = "discrete",
-	[PROJECT_INPUT] = "input",
-	[PROJECT_HOLDING] = "holding",
-	[PROJECT_SYSTEM] = "system",
-};
-
-const char *
-project_space_name(enum project_space s)
-{
-	return project_spaces[s];
-}
-
-/* Registers (or bits) a tag occupies. */
 int
-project_tag_width(const struct project_tag *t)
-{
-	if (t->type == TAGCODEC_BOOL)
-		return 1;
-	if (t->type == TAGCODEC_STRING)
-		return (t->length + 1) / 2;
-	return tagcodec_registers(t->type);
-}
-
-static int
-project_fail(struct project_loader *l, int line, const char *fmt, ...)
+loader_fail_at(struct project_loader *l, const char *file, int line,
+    const char *fmt, ...)
 {
 	char msg[384];
 	va_list ap;
@@ -151,376 +83,17 @@ project_fail(struct project_loader *l, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	snprintf(l->err, l->errlen, "%s:%d: %s", l->file, line, msg);
+	if (file != NULL)
+		snprintf(l->err, l->errlen, "%s:%d: %s", file, line, msg);
+	else
+		snprintf(l->err, l->errlen, "%s", msg);
 	l->failed = 1;
 	return 0;
 }
 
-/* Parses a whole string as a long; trailing junk is an error. */
-static int
-project_long(const char *s, long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtol(s, &end, 10);	/* 0502 is 502, not octal */
-	return (errno != 0 || end == s || *end != '\0') ? -1 : 0;
-}
-
-static int
-project_double(const char *s, double *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtod(s, &end);
-	return (errno != 0 || end == s || *end != '\0' || !isfinite(*v)) ?
-	    -1 : 0;
-}
-
-/* yes/true/1 or no/false/0; returns -1 for anything else. */
-static int
-project_yesno(const char *s)
-{
-	if (strcmp(s, "yes") == 0 || strcmp(s, "true") == 0 ||
-	    strcmp(s, "1") == 0)
-		return 1;
-	if (strcmp(s, "no") == 0 || strcmp(s, "false") == 0 ||
-	    strcmp(s, "0") == 0)
-		return 0;
-	return -1;
-}
-
-/* Is word one of the space-separated words in list? */
-static int
-project_choice(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p;
-
-	for (p = list; n > 0 && (p = strstr(p, word)) != NULL; p += n)
-		if ((p == list || p[-1] == ' ') &&
-		    (p[n] == ' ' || p[n] == '\0'))
-			return 1;
-	return 0;
-}
-
-/*
- * Stations find the publisher at the command endpoint's host and the
- * port the server announces, so both endpoints must be TCP.
- */
+/* Reports an error at a line of the file being read; returns 0. */
 int
-project_endpoint_check(const char *ep, char *why, size_t len)
-{
-	const char *colon;
-	long port;
-
-	if (strncmp(ep, "tcp://", 6) != 0) {
-		snprintf(why, len, _("'%s' is not a tcp:// endpoint"), ep);
-		return -1;
-	}
-	colon = strrchr(ep + 6, ':');
-	if (colon == NULL || colon == ep + 6) {
-		snprintf(why, len, _("'%s' has no host:port"), ep);
-		return -1;
-	}
-	if (strcmp(colon + 1, "*") == 0)
-		return 0;
-	if (project_long(colon + 1, &port) == -1 || port < 1 || port > 65535) {
-		snprintf(why, len, _("'%s': port must be 1..65535 or *"), ep);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-project_int_choice(const char *list, long v)
-{
-	char word[24];
-
-	snprintf(word, sizeof word, "%ld", v);
-	return project_choice(list, word);
-}
-
-static int
-project_set_key(struct project_loader *l, void *base,
-    const struct project_key *k, const char *value)
-{
-	char **sp = (char **)((char *)base + k->offset);
-	int *ip = (int *)((char *)base + k->offset);
-	char why[256];
-	long v;
-
-	switch (k->type) {
-	case KEY_STRING:
-		free(*sp);
-		*sp = strdup(value);
-		return 1;
-	case KEY_INT:
-		if (project_long(value, &v) == -1)
-			return project_fail(l, l->line,
-			    _("%s: not a whole number: '%s'"), k->name, value);
-		if (v < k->min || v > k->max)
-			return project_fail(l, l->line,
-			    _("%s: %ld out of range %ld..%ld"), k->name, v,
-			    k->min, k->max);
-		if (k->choices != NULL && !project_int_choice(k->choices, v))
-			return project_fail(l, l->line,
-			    _("%s: %ld is not one of: %s"), k->name, v,
-			    k->choices);
-		*ip = (int)v;
-		return 1;
-	case KEY_ORDER:
-		if (tagcodec_order_from_name(value,
-		    (enum tagcodec_order *)ip) == -1)
-			return project_fail(l, l->line,
-			    _("%s: unknown byte order '%s' (ABCD, CDAB, BADC or DCBA)"),
-			    k->name, value);
-		return 1;
-	case KEY_BOOL:
-		if ((*ip = project_yesno(value)) == -1)
-			return project_fail(l, l->line,
-			    _("%s: '%s' is not yes or no"), k->name, value);
-		return 1;
-	case KEY_ENDPOINT:
-		if (project_endpoint_check(value, why, sizeof why) == -1)
-			return project_fail(l, l->line, "%s: %s", k->name,
-			    why);
-		free(*sp);
-		*sp = strdup(value);
-		return 1;
-	case KEY_CHOICE:
-		if (!project_choice(k->choices, value))
-			return project_fail(l, l->line,
-			    _("%s: '%s' is not one of: %s"), k->name, value,
-			    k->choices);
-		free(*sp);
-		*sp = strdup(value);
-		return 1;
-	}
-	return 0;
-}
-
-static void
-project_defaults(struct project_loader *l, enum project_section s,
-    void *base)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof project_keys / sizeof *project_keys; i++)
-		if (project_keys[i].section == s)
-			project_set_key(l, base, &project_keys[i],
-			    project_keys[i].def);
-}
-
-static int
-project_valid_name(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!(isalnum((unsigned char)*s) || strchr("_.-:", *s) != NULL))
-			return 0;
-	return 1;
-}
-
-static struct project_device *
-project_new_device(struct project_loader *l, const char *name)
-{
-	struct project *p = l->p;
-	struct project_device *d;
-	size_t i;
-
-	if (!project_valid_name(name)) {
-		project_fail(l, l->line, _("bad device name '%s'"), name);
-		return NULL;
-	}
-	for (i = 0; i < p->ndevices; i++)
-		if (strcmp(p->devices[i].name, name) == 0) {
-			project_fail(l, l->line, _("device '%s' defined twice"),
-			    name);
-			return NULL;
-		}
-	d = reallocarray(p->devices, p->ndevices + 1, sizeof *d);
-	if (d == NULL)
-		return NULL;
-	p->devices = d;
-	d = &p->devices[p->ndevices++];
-	memset(d, 0, sizeof *d);
-	d->name = strdup(name);
-	d->line = l->line;
-	project_defaults(l, SECTION_DEVICE, d);
-	return d;
-}
-
-static int
-project_section_start(struct project_loader *l, const char *section)
-{
-	int line = l->line;
-
-	l->line = l->section_line;
-	if (strcmp(section, "project") == 0)
-		l->section = SECTION_PROJECT;
-	else if (strcmp(section, "server") == 0)
-		l->section = SECTION_SERVER;
-	else if (strncmp(section, "device ", 7) == 0) {
-		l->section = SECTION_DEVICE;
-		if (project_new_device(l, section + 7) == NULL)
-			return 0;
-	} else
-		project_fail(l, l->line,
-		    _("unknown section [%s] (project, server, device NAME)"),
-		    section);
-	l->line = line;
-	return !l->failed;
-}
-
-static int
-project_add_tagfile(struct project_loader *l, const char *value)
-{
-	struct project *p = l->p;
-	char **v;
-
-	v = reallocarray(p->tagfiles, p->ntagfiles + 1, sizeof *v);
-	if (v == NULL)
-		return 0;
-	p->tagfiles = v;
-	if (value[0] == '/')
-		v[p->ntagfiles++] = strdup(value);
-	else if (asprintf(&v[p->ntagfiles++], "%s/%s", p->dir, value) == -1)
-		return 0;
-	return 1;
-}
-
-static int
-project_ini_handler(void *arg, const char *section, const char *name,
-    const char *value)
-{
-	struct project_loader *l = arg;
-	void *base;
-	size_t i;
-
-	if (l->failed || name == NULL)
-		return 1;
-	if (l->section == SECTION_NONE)
-		return project_fail(l, l->line,
-		    _("key '%s' outside any section"), name);
-	if (l->section == SECTION_PROJECT && strcmp(name, "tags") == 0)
-		return project_add_tagfile(l, value);
-	base = l->section == SECTION_DEVICE ?
-	    (void *)&l->p->devices[l->p->ndevices - 1] : (void *)l->p;
-	for (i = 0; i < sizeof project_keys / sizeof *project_keys; i++)
-		if (project_keys[i].section == l->section &&
-		    strcmp(project_keys[i].name, name) == 0)
-			return project_set_key(l, base, &project_keys[i],
-			    value);
-	return project_fail(l, l->line, _("unknown key '%s' in [%s]"), name,
-	    section);
-}
-
-/* Editors on Windows start UTF-8 files with a byte order mark. */
-static size_t
-project_bom(const char *buf, int line)
-{
-	return line == 1 && strncmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-}
-
-/* Counts lines for the handler, which inih does not tell. */
-static char *
-project_ini_reader(char *buf, int size, void *arg)
-{
-	struct project_loader *l = arg;
-	char *s = fgets(buf, size, l->fp), *p, *end;
-
-	size_t n, skip;
-
-	if (s == NULL || l->failed)
-		return s;
-	l->line++;
-	n = strlen(buf);
-	/* inih would take the rest of a long line for a line of its own. */
-	if (n == (size_t)size - 1 && buf[n - 1] != '\n' && !feof(l->fp)) {
-		project_fail(l, l->line, _("line longer than %d characters"),
-		    size - 2);
-		return s;
-	}
-	if ((skip = project_bom(buf, l->line)) > 0)
-		memmove(buf, buf + skip, n - skip + 1);
-	p = buf + strspn(buf, " \t\r\n");
-	if (*p == '\0' || *p == ';' || *p == '#')
-		return s;
-	/*
-	 * Sections start here, not in the handler, which sees a section
-	 * only through its first key: an empty or repeated section would
-	 * pass unnoticed. Lines inih would skip as errors stop us here.
-	 */
-	if (*p == '[') {
-		if ((end = strchr(p, ']')) == NULL) {
-			project_fail(l, l->line, _("syntax error: no ']'"));
-			return s;
-		}
-		*end = '\0';
-		l->section_line = l->line;
-		project_section_start(l, p + 1);
-		*end = ']';
-	} else if (strpbrk(p, "=:") == NULL)
-		project_fail(l, l->line,
-		    _("syntax error: expected 'key = value'"));
-	return s;
-}
-
-static int
-project_check_devices(struct project_loader *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->p->ndevices; i++) {
-		struct project_device *d = &l->p->devices[i];
-
-		if (strcmp(d->protocol, "tcp") == 0 && d->host[0] == '\0')
-			return project_fail(l, d->line,
-			    _("device '%s' has no host"), d->name);
-		if (strcmp(d->protocol, "rtu") == 0 && d->serial[0] == '\0')
-			return project_fail(l, d->line,
-			    _("device '%s' has no serial (the serial device, "
-			    "e.g. /dev/ttyUSB0)"), d->name);
-	}
-	return 1;
-}
-
-enum project_column {
-	COL_NAME, COL_DEVICE, COL_AREA, COL_SPACE, COL_ADDRESS, COL_TYPE,
-	COL_ORDER, COL_UNITS, COL_RAW_MIN, COL_RAW_MAX, COL_ENG_MIN,
-	COL_ENG_MAX, COL_MIN, COL_MAX, COL_WRITABLE, COL_DESCRIPTION,
-	COL_UNIT, COL_POLL_MS, COL_BIT, COL_LENGTH, COL_CLAMP,
-	COL_COUNT
-};
-
-static const char *const project_columns[COL_COUNT] = {
-	"name", "device", "area", "space", "address", "type", "byte_order",
-	"units", "raw_min", "raw_max", "eng_min", "eng_max", "min", "max",
-	"writable", "description", "unit", "poll_ms", "bit", "length", "clamp"
-};
-
-#define PROJECT_CSV_MAXCOLS	64
-
-struct project_csv;
-static int	project_csv_fail(struct project_csv *, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
-
-struct project_csv {
-	struct project_loader	*l;
-	int			 line;
-	int			 row_line;
-	int			 header_done;
-	int			 colmap[PROJECT_CSV_MAXCOLS];
-	int			 ncols;
-	int			 nfield;
-	char			*fields[COL_COUNT];
-};
-
-static int
-project_csv_fail(struct project_csv *c, const char *fmt, ...)
+loader_fail(struct project_loader *l, int line, const char *fmt, ...)
 {
 	char msg[384];
 	va_list ap;
@@ -528,599 +101,458 @@ project_csv_fail(struct project_csv *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	project_fail(c->l, c->row_line, "%s", msg);
-	return -1;
+	return loader_fail_at(l, l->file, line, "%s", msg);
 }
 
-static void
-project_csv_header(struct project_csv *c, const char *s)
+int
+loader_failed(struct project_loader *l)
 {
-	int i;
-
-	if (c->ncols == PROJECT_CSV_MAXCOLS) {
-		project_csv_fail(c, _("too many columns"));
-		return;
-	}
-	for (i = 0; i < COL_COUNT; i++)
-		if (strcmp(project_columns[i], s) == 0)
-			break;
-	if (i == COL_COUNT) {
-		project_csv_fail(c, _("unknown column '%s'"), s);
-		return;
-	}
-	for (int k = 0; k < c->ncols; k++)
-		if (c->colmap[k] == i) {
-			project_csv_fail(c, _("column '%s' given twice"), s);
-			return;
-		}
-	c->colmap[c->ncols++] = i;
+	return l->failed;
 }
 
-static void
-project_csv_field(void *s, size_t len, void *arg)
+int
+loader_line(struct project_loader *l)
 {
-	struct project_csv *c = arg;
-
-	if (c->nfield == 0)
-		c->row_line = c->line;
-	if (c->l->failed)
-		return;
-	if (!c->header_done)
-		project_csv_header(c, s);
-	else if (c->nfield >= c->ncols)
-		project_csv_fail(c, _("more fields than the header has"));
-	else if (len > 0) {
-		free(c->fields[c->colmap[c->nfield]]);
-		c->fields[c->colmap[c->nfield]] = strdup(s);
-	}
-	c->nfield++;
-}
-
-static int
-project_csv_number(struct project_csv *c, enum project_column col,
-    double *v)
-{
-	if (project_double(c->fields[col], v) == 0)
-		return 0;
-	project_csv_fail(c, _("%s: not a number: '%s'"), project_columns[col],
-	    c->fields[col]);
-	return -1;
-}
-
-/* Both or none of a pair of columns; returns 1 if both are given. */
-static int
-project_csv_pair(struct project_csv *c, enum project_column a,
-    enum project_column b, double *va, double *vb)
-{
-	if ((c->fields[a] == NULL) != (c->fields[b] == NULL)) {
-		project_csv_fail(c, _("give both %s and %s, or neither"),
-		    project_columns[a], project_columns[b]);
-		return -1;
-	}
-	if (c->fields[a] == NULL)
-		return 0;
-	if (project_csv_number(c, a, va) == -1 ||
-	    project_csv_number(c, b, vb) == -1)
-		return -1;
-	return 1;
-}
-
-static int
-project_csv_bool(struct project_csv *c, enum project_column col, int *v)
-{
-	const char *s = c->fields[col];
-
-	if (s == NULL)
-		*v = 0;
-	else if ((*v = project_yesno(s)) == -1)
-		return project_csv_fail(c, _("%s: '%s' is not yes or no"),
-		    project_columns[col], s);
-	return 0;
-}
-
-/* An optional whole number in lo..hi; def when the field is empty. */
-static int
-project_csv_int(struct project_csv *c, enum project_column col, long lo,
-    long hi, int def, int *v)
-{
-	const char *s = c->fields[col];
-	long n;
-
-	if (s == NULL) {
-		*v = def;
-		return 0;
-	}
-	if (project_long(s, &n) == -1 || n < lo || n > hi)
-		return project_csv_fail(c, _("%s: '%s' is not a number in "
-		    "%ld..%ld"), project_columns[col], s, lo, hi);
-	*v = (int)n;
-	return 0;
-}
-
-static int
-project_csv_device(struct project_csv *c, struct project_tag *t)
-{
-	struct project *p = c->l->p;
-	size_t i;
-
-	for (i = 0; i < p->ndevices; i++)
-		if (strcmp(p->devices[i].name, c->fields[COL_DEVICE]) == 0) {
-			t->device = i;
-			t->order = p->devices[i].order;
-			if (project_csv_int(c, COL_UNIT, 0, 255,
-			    p->devices[i].unit, &t->unit) == -1 ||
-			    project_csv_int(c, COL_POLL_MS, 10, 3600000,
-			    p->devices[i].poll_ms, &t->poll_ms) == -1)
-				return -1;
-			return 0;
-		}
-	project_csv_fail(c, _("unknown device '%s'"),
-	    c->fields[COL_DEVICE]);
-	return -1;
-}
-
-/*
- * Bits live in coils and discrete inputs, or as bit N of a register;
- * everything else in registers. A string needs its length.
- */
-static int
-project_csv_fit(struct project_csv *c, struct project_tag *t)
-{
-	int bits = t->space == PROJECT_COIL || t->space == PROJECT_DISCRETE;
-
-	if (project_csv_int(c, COL_BIT, 0, 15, -1, &t->bit) == -1 ||
-	    project_csv_int(c, COL_LENGTH, 1, TAGVAL_STR_MAX - 1, 0,
-	    &t->length) == -1)
-		return -1;
-	if (bits && t->type != TAGCODEC_BOOL)
-		return project_csv_fail(c, _("type %s does not fit space %s"),
-		    c->fields[COL_TYPE], c->fields[COL_SPACE]);
-	if (!bits && t->type == TAGCODEC_BOOL && t->bit == -1)
-		return project_csv_fail(c, _("a bool in a register needs "
-		    "bit (0..15)"));
-	if (t->bit != -1 && (bits || t->type != TAGCODEC_BOOL))
-		return project_csv_fail(c, _("bit is only for bool tags in "
-		    "input or holding registers"));
-	if ((t->type == TAGCODEC_STRING) != (t->length > 0))
-		return project_csv_fail(c, t->length > 0 ?
-		    _("length is only for string tags") :
-		    _("a string tag needs length (characters)"));
-	return 0;
-}
-
-static int
-project_csv_space(struct project_csv *c, struct project_tag *t)
-{
-	const char *s = c->fields[COL_SPACE];
-	int i;
-	long addr;
-
-	for (i = 0; i <= PROJECT_HOLDING; i++)	/* not system */
-		if (strcmp(project_spaces[i], s) == 0)
-			break;
-	if (i > PROJECT_HOLDING)
-		return project_csv_fail(c,
-		    _("unknown space '%s' (coil, discrete, input, holding)"), s);
-	t->space = i;
-	if (tagcodec_type_from_name(c->fields[COL_TYPE], &t->type) == -1)
-		return project_csv_fail(c, _("unknown type '%s'"), c->fields[COL_TYPE]);
-	if (project_csv_fit(c, t) == -1)
-		return -1;
-	if (project_long(c->fields[COL_ADDRESS], &addr) == -1 || addr < 0 ||
-	    addr > 65535)
-		return project_csv_fail(c,
-		    _("address '%s' is not a number in 0..65535"), c->fields[COL_ADDRESS]);
-	t->address = (int)addr;
-	if (t->address + project_tag_width(t) - 1 > 65535)
-		return project_csv_fail(c, _("%s at address %s runs past 65535"),
-		    c->fields[COL_TYPE], c->fields[COL_ADDRESS]);
-	if (c->fields[COL_ORDER] != NULL &&
-	    tagcodec_order_from_name(c->fields[COL_ORDER], &t->order) == -1)
-		return project_csv_fail(c, _("unknown byte_order '%s'"), c->fields[COL_ORDER]);
-	return 0;
-}
-
-static int
-project_csv_scaling(struct project_csv *c, struct project_tag *t)
-{
-	struct tagcodec_scale *s = &t->scale;
-	int a, b;
-
-	a = project_csv_pair(c, COL_RAW_MIN, COL_RAW_MAX, &s->raw_min,
-	    &s->raw_max);
-	b = a == -1 ? -1 : project_csv_pair(c, COL_ENG_MIN, COL_ENG_MAX,
-	    &s->eng_min, &s->eng_max);
-	if (a == -1 || b == -1)
-		return -1;
-	if (a != b)
-		return project_csv_fail(c,
-		    _("scaling needs raw_min, raw_max, eng_min and eng_max"));
-	if (a == 1 && (s->raw_min == s->raw_max || s->eng_min == s->eng_max))
-		return project_csv_fail(c,
-		    _("scaling range is empty"));
-	if (a == 1 && (t->type == TAGCODEC_BOOL || t->type == TAGCODEC_STRING))
-		return project_csv_fail(c, _("a %s tag cannot be scaled"),
-		    tagcodec_type_name(t->type));
-	s->enabled = a == 1;
-	if (project_csv_bool(c, COL_CLAMP, &t->clamp) == -1)
-		return -1;
-	if (t->clamp && !s->enabled)
-		return project_csv_fail(c, _("clamp needs scaling"));
-	switch (project_csv_pair(c, COL_MIN, COL_MAX, &t->min, &t->max)) {
-	case -1:
-		return -1;
-	case 1:
-		t->has_range = 1;
-		if (t->min > t->max)
-			return project_csv_fail(c, _("min %s is above max %s"),
-			    c->fields[COL_MIN], c->fields[COL_MAX]);
-		break;
-	default:
-		/* Scaling alone is a conversion, not a limit: writes are then
-		 * bounded only by what the data type can hold. */
-		break;
-	}
-	return 0;
-}
-
-static char *
-project_csv_take(struct project_csv *c, enum project_column col)
-{
-	char *s = c->fields[col];
-
-	c->fields[col] = NULL;
-	return s != NULL ? s : strdup("");
-}
-
-static void
-project_csv_row(struct project_csv *c)
-{
-	static const enum project_column required[] = { COL_NAME, COL_DEVICE,
-	    COL_SPACE, COL_ADDRESS, COL_TYPE };
-	struct project *p = c->l->p;
-	struct project_tag t = { 0 }, *v;
-	size_t i, cap;
-
-	for (i = 0; i < sizeof required / sizeof *required; i++)
-		if (c->fields[required[i]] == NULL) {
-			project_csv_fail(c, _("missing %s"), project_columns[required[i]]);
-			return;
-		}
-	if (strncmp(c->fields[COL_NAME], "sys.", 4) == 0) {
-		project_csv_fail(c, _("tag names starting with sys. are "
-		    "reserved for device status"));
-		return;
-	}
-	if (!project_valid_name(c->fields[COL_NAME])) {
-		project_csv_fail(c,
-		    _("bad tag name '%s' (letters, digits, _ . - :)"), c->fields[COL_NAME]);
-		return;
-	}
-	if (project_csv_device(c, &t) == -1 || project_csv_space(c, &t) == -1 ||
-	    project_csv_scaling(c, &t) == -1 ||
-	    project_csv_bool(c, COL_WRITABLE, &t.writable) == -1)
-		return;
-	if (t.writable && (t.space == PROJECT_DISCRETE ||
-	    t.space == PROJECT_INPUT)) {
-		project_csv_fail(c, _("%s '%s' cannot be writable"),
-		    c->fields[COL_SPACE], c->fields[COL_NAME]);
-		return;
-	}
-	/* Doubling: one row at a time would copy the table n times. */
-	if (p->ntags == c->l->tags_cap) {
-		cap = c->l->tags_cap == 0 ? 64 : 2 * c->l->tags_cap;
-		if ((v = reallocarray(p->tags, cap, sizeof *v)) == NULL)
-			return;
-		p->tags = v;
-		c->l->tags_cap = cap;
-	}
-	t.name = project_csv_take(c, COL_NAME);
-	t.area = project_csv_take(c, COL_AREA);
-	t.units = project_csv_take(c, COL_UNITS);
-	t.description = project_csv_take(c, COL_DESCRIPTION);
-	t.file = c->l->file;
-	t.line = c->row_line;
-	p->tags[p->ntags++] = t;
-}
-
-static void
-project_csv_clear(struct project_csv *c)
-{
-	int i;
-
-	for (i = 0; i < COL_COUNT; i++) {
-		free(c->fields[i]);
-		c->fields[i] = NULL;
-	}
-	c->nfield = 0;
-}
-
-static void
-project_csv_end(int ch, void *arg)
-{
-	struct project_csv *c = arg;
-	int i;
-
-	if (!c->l->failed) {
-		if (!c->header_done) {
-			c->header_done = 1;
-			for (i = 0; i < c->ncols; i++)
-				if (c->colmap[i] == COL_NAME)
-					break;
-			if (i == c->ncols)
-				project_csv_fail(c,
-				    _("the header has no 'name' column"));
-		} else
-			project_csv_row(c);
-	}
-	project_csv_clear(c);
-}
-
-/* Lines starting with '#' are comments, outside quoted fields. */
-static void
-project_csv_load(struct project_loader *l, const char *file)
-{
-	struct project_csv c = { .l = l };
-	struct csv_parser parser;
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	size_t skip;
-	FILE *fp;
-
-	l->file = file;
-	if ((fp = fopen(file, "r")) == NULL) {
-		snprintf(l->err, l->errlen, "%s: %s", file, strerror(errno));
-		l->failed = 1;
-		return;
-	}
-	csv_init(&parser, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
-	while (!l->failed && (n = getline(&buf, &cap, fp)) != -1) {
-		c.line++;
-		skip = project_bom(buf, c.line);
-		if (c.nfield == 0 && buf[skip] == '#')
-			continue;
-		if (csv_parse(&parser, buf + skip, n - skip,
-		    project_csv_field, project_csv_end, &c) !=
-		    (size_t)n - skip) {
-			c.row_line = c.line;
-			project_csv_fail(&c, "%s",
-			    csv_strerror(csv_error(&parser)));
-		}
-	}
-	if (!l->failed && csv_fini(&parser, project_csv_field,
-	    project_csv_end, &c) != 0)
-		project_csv_fail(&c, "%s", csv_strerror(csv_error(&parser)));
-	if (!l->failed && !c.header_done)
-		project_fail(l, 1, _("empty tag table"));
-	project_csv_clear(&c);
-	csv_free(&parser);
-	free(buf);
-	fclose(fp);
-}
-
-static int
-project_tag_cmp(const void *a, const void *b)
-{
-	const struct project_tag *x = *(struct project_tag *const *)a;
-	const struct project_tag *y = *(struct project_tag *const *)b;
-
-	if (x->device != y->device)
-		return x->device < y->device ? -1 : 1;
-	if (x->unit != y->unit)
-		return x->unit < y->unit ? -1 : 1;
-	if (x->space != y->space)
-		return x->space < y->space ? -1 : 1;
-	return x->address - y->address;
-}
-
-/* Same device, unit and space: the same table of the same PLC. */
-static int
-project_same_table(const struct project_tag *x, const struct project_tag *y)
-{
-	return x->device == y->device && x->unit == y->unit &&
-	    x->space == y->space;
-}
-
-/*
- * Two tags may alias the same data, but never overlap differently. A bit
- * of a register reads a whole register, whatever else reads it too.
- */
-static void
-project_check_overlap(struct project_loader *l, struct project_tag **v,
-    size_t n)
-{
-	const struct project_tag *reach = NULL;
-	size_t i;
-
-	for (i = 0; i < n && !l->failed; i++) {
-		const struct project_tag *t = v[i];
-
-		if (t->bit != -1)
-			continue;
-		if (reach != NULL && project_same_table(reach, t) &&
-		    t->address < reach->address + project_tag_width(reach) &&
-		    (t->address != reach->address || t->type != reach->type)) {
-			l->file = t->file;
-			project_fail(l, t->line,
-			    _("tag '%s' overlaps tag '%s' (%s:%d)"), t->name,
-			    reach->name, reach->file, reach->line);
-		}
-		if (reach == NULL || !project_same_table(reach, t) ||
-		    t->address + project_tag_width(t) >
-		    reach->address + project_tag_width(reach))
-			reach = t;
-	}
-}
-
-static void
-project_check_tags(struct project_loader *l)
-{
-	struct project *p = l->p;
-	struct project_tag **v;
-	zhashx_t *seen = zhashx_new();
-	size_t i;
-
-	for (i = 0; i < p->ntags && !l->failed; i++) {
-		struct project_tag *t = &p->tags[i], *o;
-
-		if ((o = zhashx_lookup(seen, t->name)) != NULL) {
-			l->file = t->file;
-			project_fail(l, t->line,
-			    _("tag '%s' already defined at %s:%d"), t->name,
-			    o->file, o->line);
-		}
-		zhashx_insert(seen, t->name, t);
-	}
-	zhashx_destroy(&seen);
-	if (l->failed || (v = calloc(p->ntags + 1, sizeof *v)) == NULL)
-		return;
-	for (i = 0; i < p->ntags; i++)
-		v[i] = &p->tags[i];
-	qsort(v, p->ntags, sizeof *v, project_tag_cmp);
-	project_check_overlap(l, v, p->ntags);
-	free(v);
-}
-
-static const struct {
-	const char		*name;
-	enum tagcodec_type	 type;
-	const char		*units;
-	const char		*description;
-} project_status_tags[PROJECT_STATUS_COUNT] = {
-	[PROJECT_STATUS_CONNECTED] = { "connected", TAGCODEC_BOOL, "",
-	    "link to the device is up" },
-	[PROJECT_STATUS_LAST_ERROR] = { "last_error", TAGCODEC_STRING, "",
-	    "last communication error" },
-	[PROJECT_STATUS_RTT_MS] = { "rtt_ms", TAGCODEC_FLOAT64, "ms",
-	    "round-trip time of the last request" },
-	[PROJECT_STATUS_REQUESTS] = { "requests", TAGCODEC_UINT64, "",
-	    "requests sent" },
-	[PROJECT_STATUS_ERRORS] = { "errors", TAGCODEC_UINT64, "",
-	    "failed requests and lost links" },
-	[PROJECT_STATUS_RECONNECTS] = { "reconnects", TAGCODEC_UINT64, "",
-	    "links re-established" },
-};
-
-/* Every device's status, published like any tag: sys.DEVICE.NAME. */
-static int
-project_add_status_tags(struct project *p)
-{
-	struct project_tag *v, *t;
-	size_t d;
-	int k;
-
-	v = reallocarray(p->tags, p->ntags + p->ndevices * PROJECT_STATUS_COUNT
-	    + 1, sizeof *v);
-	if (v == NULL)
-		return -1;
-	p->tags = v;
-	for (d = 0; d < p->ndevices; d++)
-		for (k = 0; k < PROJECT_STATUS_COUNT; k++) {
-			t = &p->tags[p->ntags++];
-			memset(t, 0, sizeof *t);
-			if (asprintf(&t->name, "sys.%s.%s", p->devices[d].name,
-			    project_status_tags[k].name) == -1)
-				return -1;
-			t->area = strdup("sys");
-			t->units = strdup(project_status_tags[k].units);
-			t->description = strdup(project_status_tags[k].description);
-			t->file = p->path;
-			t->line = p->devices[d].line;
-			t->device = d;
-			t->space = PROJECT_SYSTEM;
-			t->status = k;
-			t->address = k;
-			t->bit = -1;
-			t->type = project_status_tags[k].type;
-			t->length = t->type == TAGCODEC_STRING ?
-			    TAGVAL_STR_MAX - 1 : 0;
-		}
-	return 0;
-}
-
-struct project *
-project_load(const char *path, char *err, size_t errlen)
-{
-	struct project_loader l = { .err = err, .errlen = errlen };
-	struct stat st;
-	char *copy;
-	size_t i;
-	int rc;
-
-	if ((l.p = calloc(1, sizeof *l.p)) == NULL)
-		return NULL;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		rc = asprintf(&l.p->path, "%s/project.ini", path);
-	else
-		rc = asprintf(&l.p->path, "%s", path);
-	if (rc == -1 || (copy = strdup(l.p->path)) == NULL) {
-		project_free(&l.p);
-		return NULL;
-	}
-	l.p->dir = strdup(dirname(copy));
-	free(copy);
-	l.file = l.p->path;
-	project_defaults(&l, SECTION_PROJECT, l.p);
-	project_defaults(&l, SECTION_SERVER, l.p);
-	if ((l.fp = fopen(l.file, "r")) == NULL) {
-		snprintf(err, errlen, "%s: %s", l.file, strerror(errno));
-		project_free(&l.p);
-		return NULL;
-	}
-	/* An indented line is a key of its own, never a continuation. */
-	ini_allow_multiline = false;
-	rc = ini_parse_stream(project_ini_reader, &l, project_ini_handler, &l);
-	fclose(l.fp);
-	if (rc > 0 && !l.failed)
-		project_fail(&l, rc, _("syntax error"));
-	if (!l.failed && project_check_devices(&l) && l.p->ntagfiles == 0)
-		project_fail(&l, 1, _("no tag table: add tags = FILE to [project]"));
-	for (i = 0; !l.failed && i < l.p->ntagfiles; i++)
-		project_csv_load(&l, l.p->tagfiles[i]);
-	if (!l.failed)
-		project_check_tags(&l);
-	if (!l.failed && project_add_status_tags(l.p) == -1)
-		l.failed = 1;
-	if (l.failed)
-		project_free(&l.p);
-	return l.p;
+	return l->line;
 }
 
 void
-project_free(struct project **pp)
+loader_set_line(struct project_loader *l, int line)
+{
+	l->line = line;
+}
+
+const char *
+loader_file(struct project_loader *l)
+{
+	return l->file;
+}
+
+void
+loader_set_file(struct project_loader *l, const char *file)
+{
+	l->file = loader_intern(l, file);
+	l->line = 0;
+}
+
+const char *
+loader_dir(struct project_loader *l)
+{
+	return l->p->dir;
+}
+
+struct project *
+loader_project(struct project_loader *l)
+{
+	return l->p;
+}
+
+static size_t
+project_section_index(const struct project_section *s)
+{
+	size_t i;
+
+	for (i = 0; i < PROJECT_NSECTIONS; i++)
+		if (project_sections[i] == s)
+			return i;
+	fatalx("project: section [%s] is not in project_sections", s->name);
+	/* NOTREACHED */
+}
+
+void *
+project_data(const struct project *p, const struct project_section *s)
+{
+	return p->data[project_section_index(s)];
+}
+
+void *
+loader_data(struct project_loader *l, const struct project_section *s)
+{
+	return project_data(l->p, s);
+}
+
+/* Areas, units and file names repeat: one copy of each. */
+const char *
+loader_intern(struct project_loader *l, const char *s)
+{
+	char *atom = zhashx_lookup(l->p->atoms, s);
+
+	if (atom == NULL) {
+		atom = xstrdup(s);
+		zhashx_insert(l->p->atoms, s, atom);
+	}
+	return atom;
+}
+
+/* A new row of the tag table, zeroed; valid until the next one. */
+struct project_tag *
+loader_tag_new(struct project_loader *l)
+{
+	struct project *p = l->p;
+
+	/* Doubling: one row at a time would copy the table n times. */
+	if (p->ntags == l->tags_cap) {
+		l->tags_cap = l->tags_cap == 0 ? 64 : 2 * l->tags_cap;
+		p->tags = xreallocarray(p->tags, l->tags_cap, sizeof *p->tags);
+	}
+	memset(&p->tags[p->ntags], 0, sizeof *p->tags);
+	return &p->tags[p->ntags++];
+}
+
+size_t
+loader_ntags(struct project_loader *l)
+{
+	return l->p->ntags;
+}
+
+struct project_tag *
+loader_tag_at(struct project_loader *l, size_t i)
+{
+	return i < l->p->ntags ? &l->p->tags[i] : NULL;
+}
+
+static int
+project_info_parse_tags(void *arg, const char *value, void *field,
+    char *why, size_t len)
+{
+	struct project_loader *l = arg;
+	struct project_info *pi = field;
+
+	pi->tagfiles = xreallocarray(pi->tagfiles, pi->ntagfiles + 1,
+	    sizeof *pi->tagfiles);
+	pi->tagfiles[pi->ntagfiles++] = value[0] == '/' ? xstrdup(value) :
+	    xasprintf("%s/%s", loader_dir(l), value);
+	return 0;
+}
+
+#define PKEY(f)	offsetof(struct project_info, f)
+
+static const struct conf_key project_info_keys[] = {
+	{ .name = "name", .type = CONF_STRING, .def = "",
+	    .offset = PKEY(name) },
+	{ .name = "description", .type = CONF_STRING, .def = "",
+	    .offset = PKEY(description) },
+	{ .name = "tags", .type = CONF_PARSE, .offset = 0,
+	    .parse = project_info_parse_tags },
+	CONF_END
+};
+
+static void *
+project_info_init(struct project_loader *l)
+{
+	struct project_info *pi = xcalloc(1, sizeof *pi);
+
+	conf_defaults(l, pi, project_info_keys);
+	return pi;
+}
+
+static void *
+project_info_open(struct project_loader *l, void *data, const char *name)
+{
+	return data;
+}
+
+static void
+project_info_free(void *data)
+{
+	struct project_info *pi = data;
+	size_t i;
+
+	for (i = 0; i < pi->ntagfiles; i++)
+		free(pi->tagfiles[i]);
+	free(pi->tagfiles);
+	free(pi->name);
+	free(pi->description);
+	free(pi);
+}
+
+const struct project_section project_info_section = {
+	.name = "project",
+	.keys = project_info_keys,
+	.init = project_info_init,
+	.open = project_info_open,
+	.free = project_info_free,
+};
+
+/* "[server]" or "[device plc1]": whose section, and which of them. */
+static int
+project_section_start(struct project_loader *l, const char *text)
+{
+	const struct project_section *s;
+	size_t i, n;
+
+	for (i = 0; i < PROJECT_NSECTIONS; i++) {
+		s = project_sections[i];
+		n = strlen(s->name);
+		if (strncmp(text, s->name, n) != 0)
+			continue;
+		if (!s->named && text[n] == '\0')
+			break;
+		if (s->named && text[n] == ' ' && text[n + 1] != '\0')
+			break;
+	}
+	if (i == PROJECT_NSECTIONS) {
+		l->base = NULL;
+		return loader_fail(l, l->line,
+		    _("unknown section [%s] (project, server, device NAME)"),
+		    text);
+	}
+	l->section = i;
+	l->base = s->open(l, l->p->data[i], s->named ? text + n + 1 : NULL);
+	return l->base != NULL;
+}
+
+static int
+project_key(struct project_loader *l, const char *name, const char *value)
+{
+	const struct project_section *s = project_sections[l->section];
+	const struct conf_key *k;
+
+	if (l->base == NULL)
+		return loader_fail(l, l->line,
+		    _("key '%s' outside any section"), name);
+	if ((k = conf_find(s->keys, name)) == NULL)
+		return loader_fail(l, l->line, _("unknown key '%s' in [%s]"),
+		    name, s->name);
+	return conf_set(l, l->base, k, value);
+}
+
+static int
+project_read_ini(struct project_loader *l)
+{
+	FILE *fp;
+	int rc;
+
+	if ((fp = fopen(l->p->path, "r")) == NULL)
+		return loader_fail_at(l, NULL, 0, "%s: %s", l->p->path,
+		    strerror(errno));
+	loader_set_file(l, l->p->path);
+	rc = project_ini_read(l, fp, project_section_start, project_key);
+	fclose(fp);
+	return rc == 0;
+}
+
+static void
+project_check_names(struct project_loader *l)
+{
+	struct project *p = l->p;
+	struct project_tag *t, *o;
+	size_t i;
+
+	for (i = 0; i < p->ntags && !l->failed; i++) {
+		t = &p->tags[i];
+		if ((o = zhashx_lookup(p->by_name, t->name)) != NULL)
+			loader_fail_at(l, t->file, t->line,
+			    _("tag '%s' already defined at %s:%d"), t->name,
+			    o->file, o->line);
+		zhashx_insert(p->by_name, t->name, t);
+	}
+}
+
+/*
+ * Ids in load order; on a reload, a tag keeps the id it had in the
+ * previous generation and a new one takes the next id never used.
+ */
+static void
+project_assign_ids(struct project_loader *l)
+{
+	struct project *p = l->p;
+	const struct project_tag *old;
+	uint32_t next = l->previous != NULL ? l->previous->nids : 0;
+	size_t i;
+
+	for (i = 0; i < p->ntags; i++) {
+		old = l->previous != NULL ? project_tag_find(l->previous,
+		    p->tags[i].name) : NULL;
+		p->tags[i].id = old != NULL ? old->id : next++;
+	}
+	p->nids = next;
+	p->by_id = xcalloc((size_t)next + 1, sizeof *p->by_id);
+	for (i = 0; i < p->ntags; i++)
+		p->by_id[p->tags[i].id] = &p->tags[i];
+	/* The table stops growing: the index may point into it now. */
+	zhashx_purge(p->by_name);
+	for (i = 0; i < p->ntags; i++)
+		zhashx_insert(p->by_name, p->tags[i].name, &p->tags[i]);
+}
+
+static struct project *
+project_new(const char *path)
+{
+	struct project *p = xcalloc(1, sizeof *p);
+	struct stat st;
+	char *copy;
+
+	p->refs = 1;
+	p->gen = 1;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		p->path = xasprintf("%s/project.ini", path);
+	else
+		p->path = xstrdup(path);
+	copy = xstrdup(p->path);
+	p->dir = xstrdup(dirname(copy));
+	free(copy);
+	p->by_name = zhashx_new();
+	p->atoms = zhashx_new();
+	zhashx_set_destructor(p->atoms, (zhashx_destructor_fn *)zstr_free);
+	return p;
+}
+
+static void
+project_load_all(struct project_loader *l)
+{
+	struct project_info *pi;
+	size_t i;
+
+	for (i = 0; i < PROJECT_NSECTIONS; i++)
+		l->p->data[i] = project_sections[i]->init(l);
+	if (!project_read_ini(l))
+		return;
+	pi = loader_data(l, &project_info_section);
+	if (pi->ntagfiles == 0) {
+		loader_fail(l, 1, _("no tag table: add tags = FILE to "
+		    "[project]"));
+		return;
+	}
+	for (i = 0; !l->failed && i < pi->ntagfiles; i++)
+		project_tags_read(l, pi->tagfiles[i]);
+	if (!l->failed)
+		project_check_names(l);
+	for (i = 0; !l->failed && i < PROJECT_NSECTIONS; i++)
+		if (project_sections[i]->check != NULL)
+			project_sections[i]->check(l, l->p->data[i]);
+}
+
+/*
+ * Loads the project at path (its INI file, or a folder holding
+ * project.ini). With previous, tags keep the ids they have there.
+ * Returns NULL with file:line and the reason in err.
+ */
+struct project *
+project_load(const char *path, const struct project *previous, char *err,
+    size_t errlen)
+{
+	struct project_loader l = { .previous = previous, .err = err,
+	    .errlen = errlen };
+	size_t i;
+
+	err[0] = '\0';
+	l.p = project_new(path);
+	project_load_all(&l);
+	if (l.failed) {
+		project_unref(&l.p);
+		return NULL;
+	}
+	project_assign_ids(&l);
+	for (i = 0; i < PROJECT_NSECTIONS; i++)
+		if (project_sections[i]->finish != NULL)
+			project_sections[i]->finish(l.p, l.p->data[i]);
+	return l.p;
+}
+
+struct project *
+project_ref(struct project *p)
+{
+	__atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
+	return p;
+}
+
+/* The last reference frees it, in whichever thread lets go last. */
+void
+project_unref(struct project **pp)
 {
 	struct project *p = *pp;
 	size_t i;
 
 	if (p == NULL)
 		return;
-	for (i = 0; i < p->ndevices; i++) {
-		free(p->devices[i].name);
-		free(p->devices[i].protocol);
-		free(p->devices[i].host);
-		free(p->devices[i].serial);
-		free(p->devices[i].parity);
-	}
+	*pp = NULL;
+	if (__atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	for (i = 0; i < PROJECT_NSECTIONS; i++)
+		if (p->data[i] != NULL)
+			project_sections[i]->free(p->data[i]);
 	for (i = 0; i < p->ntags; i++) {
 		free(p->tags[i].name);
-		free(p->tags[i].area);
-		free(p->tags[i].units);
 		free(p->tags[i].description);
+		free(p->tags[i].io);
 	}
-	for (i = 0; i < p->ntagfiles; i++)
-		free(p->tagfiles[i]);
-	free(p->tagfiles);
-	free(p->devices);
 	free(p->tags);
+	free(p->by_id);
+	zhashx_destroy(&p->by_name);
+	zhashx_destroy(&p->atoms);
 	free(p->path);
 	free(p->dir);
-	free(p->name);
-	free(p->description);
-	free(p->command);
-	free(p->publish);
 	free(p);
-	*pp = NULL;
+}
+
+uint64_t
+project_gen(const struct project *p)
+{
+	return p->gen;
+}
+
+void
+project_set_gen(struct project *p, uint64_t gen)
+{
+	p->gen = gen;
+}
+
+const char *
+project_name(const struct project *p)
+{
+	const struct project_info *pi = project_data(p, &project_info_section);
+
+	return pi->name;
+}
+
+const char *
+project_description(const struct project *p)
+{
+	const struct project_info *pi = project_data(p, &project_info_section);
+
+	return pi->description;
+}
+
+const char *
+project_path(const struct project *p)
+{
+	return p->path;
+}
+
+size_t
+project_ntags(const struct project *p)
+{
+	return p->ntags;
+}
+
+/* Every tag, i from 0 to project_ntags() - 1, in no promised order. */
+const struct project_tag *
+project_tag_at(const struct project *p, size_t i)
+{
+	return i < p->ntags ? &p->tags[i] : NULL;
+}
+
+const struct project_tag *
+project_tag_find(const struct project *p, const char *name)
+{
+	return zhashx_lookup(p->by_name, name);
+}
+
+const struct project_tag *
+project_tag_by_id(const struct project *p, uint32_t id)
+{
+	return id < p->nids ? p->by_id[id] : NULL;
+}
+
+/* The tag of the lowest id at or above id: paging in id order. */
+const struct project_tag *
+project_tag_next(const struct project *p, uint32_t id)
+{
+	for (; id < p->nids; id++)
+		if (p->by_id[id] != NULL)
+			return p->by_id[id];
+	return NULL;
 }
 
 static void
@@ -1128,15 +560,15 @@ project_selftest_write(const char *path, const char *text)
 {
 	FILE *fp = fopen(path, "w");
 
-	assert(fp != NULL);
+	CHECK(fp != NULL);
 	fputs(text, fp);
-	fclose(fp);
+	CHECK(fclose(fp) == 0);
 }
 
 /* Loads ini + csv from a scratch folder; expects "file:line: ..." */
-static void
-project_selftest_case(const char *dir, const char *ini, const char *csv,
-    const char *expect)
+static struct project *
+project_selftest_load(const char *dir, const char *ini, const char *csv,
+    const char *expect, const struct project *previous)
 {
 	char path[512], err[512] = "", *want;
 	struct project *p;
@@ -1145,41 +577,113 @@ project_selftest_case(const char *dir, const char *ini, const char *csv,
 	project_selftest_write(path, csv);
 	snprintf(path, sizeof path, "%s/project.ini", dir);
 	project_selftest_write(path, ini);
-	p = project_load(dir, err, sizeof err);
+	p = project_load(dir, previous, err, sizeof err);
 	if (expect == NULL) {
-		assert(p != NULL);
-		project_free(&p);
-		return;
+		if (p == NULL)
+			fprintf(stderr, "project_selftest: %s\n", err);
+		CHECK(p != NULL);
+		return p;
 	}
-	want = zsys_sprintf("%s/%s", dir, expect);
+	want = xasprintf("%s/%s", dir, expect);
 	if (p != NULL || strstr(err, want) == NULL)
 		fprintf(stderr, "project_selftest: want '%s', got '%s'\n",
 		    want, err);
-	assert(p == NULL && strstr(err, want) != NULL);
-	zstr_free(&want);
+	CHECK(p == NULL && strstr(err, want) != NULL);
+	free(want);
+	return NULL;
+}
+
+static void
+project_selftest_case(const char *dir, const char *ini, const char *csv,
+    const char *expect)
+{
+	struct project *p = project_selftest_load(dir, ini, csv, expect, NULL);
+
+	project_unref(&p);
+}
+
+static const char project_selftest_ini[] = "[project]\nname = t\n"
+    "tags = tags.csv\n[device d1]\nhost = 127.0.0.1\nport = 1502\n";
+
+/* Tags keep their ids from one generation to the next. */
+static void
+project_selftest_ids(const char *dir)
+{
+	static const char head[] = "name,device,space,address,type\n";
+	struct project *a, *b;
+	char *csv;
+
+	csv = xasprintf("%sa,d1,holding,0,uint16\nb,d1,holding,1,uint16\n"
+	    "c,d1,holding,2,uint16\n", head);
+	a = project_selftest_load(dir, project_selftest_ini, csv, NULL, NULL);
+	free(csv);
+	CHECK(project_tag_find(a, "b")->id == 1);
+	CHECK(project_tag_by_id(a, 2) == project_tag_find(a, "c"));
+	csv = xasprintf("%sc,d1,holding,2,uint16\nnew,d1,holding,3,uint16\n"
+	    "a,d1,holding,0,uint16\n", head);
+	b = project_selftest_load(dir, project_selftest_ini, csv, NULL, a);
+	free(csv);
+	CHECK(project_tag_find(b, "a")->id == project_tag_find(a, "a")->id);
+	CHECK(project_tag_find(b, "c")->id == project_tag_find(a, "c")->id);
+	CHECK(project_tag_find(b, "b") == NULL && project_tag_by_id(b, 1) ==
+	    NULL);
+	/* New ids follow every id the older generation used. */
+	CHECK(project_tag_find(b, "new")->id >= project_ntags(a));
+	CHECK(project_tag_next(b, 1) == project_tag_find(b, "c"));
+	project_unref(&a);
+	project_unref(&b);
+}
+
+static void
+project_selftest_values(const char *dir)
+{
+	struct project *p;
+	const struct project_tag *s, *b, *c;
+	const struct tag_io *io;
+
+	p = project_selftest_load(dir, project_selftest_ini,
+	    "name,device,space,address,type,length,bit,unit,poll_ms,byte_order"
+	    "\ns,d1,holding,10,string,5,,2,100,cdab\nb,d1,input,0,bool,,3,,,\n",
+	    NULL, NULL);
+	CHECK(project_ntags(p) == 2 + DEVICE_STATUS_COUNT);
+	s = project_tag_find(p, "s");
+	io = driver_conf_io(s);
+	CHECK(io->address == 10 && io->unit == 2 && io->poll_ms == 100 &&
+	    driver_conf_width(s) == 3 && io->order == TAGCODEC_CDAB);
+	b = project_tag_find(p, "b");
+	CHECK(driver_conf_io(b)->bit == 3 && driver_conf_io(b)->unit == 1);
+	c = project_tag_find(p, "sys.d1.connected");
+	CHECK(c != NULL && driver_conf_io(c)->space == IO_SYSTEM);
+	CHECK(driver_conf_device(p, 0)->ntags == 2);
+	CHECK(driver_conf_device(p, 0)->status[DEVICE_STATUS_CONNECTED] == c);
+	CHECK(strcmp(project_name(p), "t") == 0);
+	CHECK(strcmp(server_conf(p)->command, "tcp://127.0.0.1:7700") == 0);
+	project_unref(&p);
 }
 
 void
 project_selftest(const char *demo)
 {
-	static const char ini[] = "[project]\nname = t\ntags = tags.csv\n"
-	    "[device d1]\nhost = 127.0.0.1\nport = 1502\n";
 	static const char head[] = "name,device,space,address,type,writable,"
 	    "raw_min,raw_max,eng_min,eng_max\n";
+	const char *ini = project_selftest_ini;
 	char dir[] = "/tmp/scada-project-test.XXXXXX", err[512], path[600];
 	char longline[300], ini_long[400];
+	const struct project_tag *t;
 	struct project *p;
 
-	p = project_load(demo, err, sizeof err);
+	p = project_load(demo, NULL, err, sizeof err);
 	if (p == NULL)
 		fprintf(stderr, "project_selftest: %s\n", err);
-	assert(p != NULL && p->ndevices == 1 && p->ntags > 5);
-	assert(p->tags[0].scale.enabled && !p->tags[0].has_range);
-	assert(p->tags[1].has_range && p->tags[1].min == 5);
-	project_free(&p);
-	project_free(&p);
+	CHECK(p != NULL && driver_conf_count(p) == 1 && project_ntags(p) > 5);
+	t = project_tag_find(p, "tank1.level");
+	CHECK(driver_conf_io(t)->scale.enabled && !t->has_range);
+	t = project_tag_find(p, "tank1.level_sp");
+	CHECK(t->has_range && t->min == 5 && t->max == 95);
+	project_unref(&p);
+	project_unref(&p);
 
-	assert(mkdtemp(dir) != NULL);
+	CHECK(mkdtemp(dir) != NULL);
 	project_selftest_case(dir, ini, "name,device,space,address,type\n"
 	    "a,d1,holding,0,uint16\n", NULL);
 	project_selftest_case(dir, "[project]\ntags = tags.csv\nbogus = 1\n",
@@ -1190,8 +694,11 @@ project_selftest(const char *demo)
 	    "port = 5\n", head, "project.ini:3: device 'd' has no host");
 	project_selftest_case(dir, "[plant]\nx = 1\n", head,
 	    "project.ini:1: unknown section [plant]");
+	project_selftest_case(dir, "[project]\nname = x\n", head,
+	    "project.ini:1: no tag table");
 	project_selftest_case(dir, ini, "name,device,space,address,type\n"
-	    "a,d2,holding,0,uint16\n", "tags.csv:2: unknown device 'd2'");
+	    "a,d2,holding,0,uint16\n", "tags.csv:2: device: unknown device "
+	    "'d2'");
 	project_selftest_case(dir, ini, "name,device,space,address,type\n"
 	    "# comment\na,d1,holding,0,uint16\na,d1,holding,9,uint16\n",
 	    "tags.csv:4: tag 'a' already defined at");
@@ -1220,9 +727,20 @@ project_selftest(const char *demo)
 	    "raw_min,raw_max\na,d1,holding,0,uint16,0,10\n",
 	    "tags.csv:2: scaling needs");
 	project_selftest_case(dir, ini, "name,device,space,address,type\n"
-	    "a,d1,holding,x1,uint16\n", "tags.csv:2: address 'x1'");
+	    "a,d1,holding,x1,uint16\n",
+	    "tags.csv:2: address: not a whole number: 'x1'");
 	project_selftest_case(dir, ini, "name,device,space,address,type\n"
 	    "a b,d1,holding,1,uint16\n", "tags.csv:2: bad tag name");
+	project_selftest_case(dir, ini, "name,device,space,address\n"
+	    "a,d1,holding,1\n", "tags.csv:2: missing type");
+	project_selftest_case(dir, ini, "name,device,space,address,type\n"
+	    "a,d1,holding,1,uint17\n", "tags.csv:2: type: 'uint17' is not "
+	    "one of: bool int16");
+	project_selftest_case(dir, ini, "name,device,space,address,type,min,"
+	    "max\na,d1,holding,1,uint16,5,\n",
+	    "tags.csv:2: give both min and max");
+	project_selftest_case(dir, ini, "name,device,space,address,type,min,"
+	    "max\na,d1,holding,1,uint16,9,5\n", "tags.csv:2: min 9 is above");
 	project_selftest_case(dir, "[project]\ntags = tags.csv\n[device d]\n"
 	    "host = h\n[device d]\nhost = h\n", head,
 	    "project.ini:5: device 'd' defined twice");
@@ -1256,6 +774,12 @@ project_selftest(const char *demo)
 	project_selftest_case(dir, "[project]\ntags = tags.csv\n[device d]\n"
 	    "protocol = rtu\nserial = /dev/null\nbaud = 14400\n", head,
 	    "project.ini:6: baud: 14400 is not one of: 110 300");
+	project_selftest_case(dir, "[project]\ntags = tags.csv\n[device d]\n"
+	    "host = h\nbyte_order = XYZW\n", head,
+	    "project.ini:5: byte_order: 'XYZW' is not one of: ABCD CDAB BADC "
+	    "DCBA");
+	project_selftest_case(dir, "[project]\ntags = tags.csv\n[device d1]\n"
+	    "host = h\nbyte_order = dcba\n", head, NULL);
 	project_selftest_case(dir, ini, "name,device,space,address,type,type\n",
 	    "tags.csv:1: column 'type' given twice");
 	project_selftest_case(dir, ini, "name,device,space,address,type\n"
@@ -1265,7 +789,8 @@ project_selftest(const char *demo)
 	project_selftest_case(dir, ini, "name,device,space,address,type\n"
 	    "a,d1,holding,0,bool\n", "tags.csv:2: a bool in a register needs");
 	project_selftest_case(dir, ini, "name,device,space,address,type,bit\n"
-	    "a,d1,holding,0,bool,16\n", "tags.csv:2: bit: '16'");
+	    "a,d1,holding,0,bool,16\n", "tags.csv:2: bit: 16 out of range "
+	    "0..15");
 	project_selftest_case(dir, ini, "name,device,space,address,type\n"
 	    "a,d1,holding,0,string\n", "tags.csv:2: a string tag needs length");
 	project_selftest_case(dir, ini, "name,device,space,address,type,length,"
@@ -1274,22 +799,15 @@ project_selftest(const char *demo)
 	project_selftest_case(dir, ini, "name,device,space,address,type,clamp\n"
 	    "a,d1,holding,0,int16,yes\n", "tags.csv:2: clamp needs scaling");
 	project_selftest_case(dir, ini, "name,device,space,address,type,unit\n"
-	    "a,d1,holding,010,int16,300\n", "tags.csv:2: unit: '300'");
-	project_selftest_case(dir, ini, "name,device,space,address,type,length,"
-	    "bit,unit,poll_ms\ns,d1,holding,10,string,5,,2,100\n"
-	    "b,d1,input,0,bool,,3,,\n", NULL);
-	p = project_load(dir, err, sizeof err);
-	assert(p != NULL && p->ntags == 2 + PROJECT_STATUS_COUNT);
-	assert(p->tags[0].address == 10 && p->tags[0].unit == 2 &&
-	    p->tags[0].poll_ms == 100 && project_tag_width(&p->tags[0]) == 3);
-	assert(p->tags[1].bit == 3 && p->tags[1].unit == 1);
-	assert(strcmp(p->tags[2].name, "sys.d1.connected") == 0);
-	project_free(&p);
+	    "a,d1,holding,010,int16,300\n", "tags.csv:2: unit: 300 out of "
+	    "range 0..255");
+	project_selftest_values(dir);
+	project_selftest_ids(dir);
 	snprintf(path, sizeof path, "%s/tags.csv", dir);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/project.ini", dir);
 	unlink(path);
-	assert(project_load(dir, err, sizeof err) == NULL);
-	assert(strstr(err, "No such file") != NULL);
+	CHECK(project_load(dir, NULL, err, sizeof err) == NULL);
+	CHECK(strstr(err, "No such file") != NULL);
 	rmdir(dir);
 }

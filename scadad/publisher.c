@@ -1,27 +1,31 @@
 /*
- * Publishing, Clone-pattern style: every message but the heartbeat takes
- * the next sequence number; the heartbeat repeats the last one, so a
- * subscriber that missed anything notices within a second. The instance
- * id changes with every start, so a restart is never mistaken for
- * continuity even though the sequence starts again.
+ * Publishing, Clone-pattern style. Every publication but the heartbeat
+ * takes the next sequence number, whatever its topic; the heartbeat
+ * repeats the last one, so a subscriber that missed anything notices
+ * within a second. The instance id changes with every start, so a
+ * restart is never mistaken for continuity even though the sequence
+ * starts again.
+ *
+ * Tag updates are gathered into one publication until the caller
+ * flushes (after each driver message, so a lone change leaves at once)
+ * or the batch is full. Each update is encoded straight into the batch,
+ * without a JSON tree; the header, which needs the sequence number, is
+ * written in front of the updates when the batch goes out.
  */
 #include "config.h"
 
 #include <czmq.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "log.h"
 #include "msg.h"
 #include "publisher.h"
+#include "xmalloc.h"
 
-/*
- * A tag publication that fits these goes out without jansson or czmq
- * copies; anything bigger (a name or text of hundreds of bytes) takes
- * the slow path, so nothing is ever lost.
- */
-#define PUBLISHER_TOPIC_MAX	256
-#define PUBLISHER_BODY_MAX	2048
+#define PUBLISHER_HEAD_MAX	160	/* {"seq":..,"gen":..,"instance":..,"tags":[ */
 
 struct publisher {
 	zsock_t		*pub;
@@ -30,8 +34,13 @@ struct publisher {
 	char		*endpoint;
 	char		 instance[33];
 	uint64_t	 seq;
+	uint64_t	 gen;
 	int		 stations;
-	unsigned long	 count;
+	unsigned long	 count;		/* publications */
+	unsigned long	 updates;	/* tag updates in them */
+	char		*batch;		/* head room, then the updates */
+	size_t		 used;		/* bytes of updates */
+	size_t		 nbatch;	/* updates in the batch */
 };
 
 static void
@@ -48,25 +57,21 @@ publisher_watch(publisher_t *p)
 publisher_t *
 publisher_new(const char *endpoint, char *err, size_t errlen)
 {
-	publisher_t *p;
-	zuuid_t *uuid;
+	publisher_t *p = xcalloc(1, sizeof *p);
+	zuuid_t *uuid = zuuid_new();
 
-	if ((p = calloc(1, sizeof *p)) == NULL)
-		return NULL;
-	if ((uuid = zuuid_new()) == NULL) {
-		publisher_destroy(&p);
-		return NULL;
-	}
 	snprintf(p->instance, sizeof p->instance, "%s", zuuid_str(uuid));
 	zuuid_destroy(&uuid);
-	p->pub = zsock_new(ZMQ_PUB);
-	if (p->pub == NULL) {
+	p->gen = 1;
+	p->batch = xmalloc(PUBLISHER_HEAD_MAX + PUBLISHER_BATCH_MAX +
+	    PUBLISHER_TAG_MAX + 2);
+	if ((p->pub = zsock_new(ZMQ_PUB)) == NULL) {
 		snprintf(err, errlen, "cannot create PUB socket");
 		publisher_destroy(&p);
 		return NULL;
 	}
 	/* Slow stations lose updates (and resync), never slow the server. */
-	zsock_set_sndhwm(p->pub, 100000);
+	zsock_set_sndhwm(p->pub, PUBLISHER_HWM);
 	zsock_set_linger(p->pub, 200);
 	if (zsock_bind(p->pub, "%s", endpoint) == -1) {
 		snprintf(err, errlen, "cannot bind publish endpoint %s: %s",
@@ -90,8 +95,15 @@ publisher_destroy(publisher_t **pp)
 	zactor_destroy(&p->monitor);
 	zsock_destroy(&p->pub);
 	zstr_free(&p->endpoint);
+	free(p->batch);
 	free(p);
 	*pp = NULL;
+}
+
+void
+publisher_set_gen(publisher_t *p, uint64_t gen)
+{
+	p->gen = gen;
 }
 
 const char *
@@ -126,12 +138,23 @@ publisher_count(publisher_t *p)
 	return p->count;
 }
 
-/* Subscriber connections, from the socket monitor's events. */
+unsigned long
+publisher_updates(publisher_t *p)
+{
+	return p->updates;
+}
+
+/*
+ * Subscriber connections, from the socket monitor's events. What a
+ * station that left had queued is freed by libzmq, but the C library
+ * keeps it for reuse: give it back to the system.
+ */
 int
 publisher_stations(publisher_t *p)
 {
 	zmsg_t *m;
 	char *event;
+	int left = 0;
 
 	while (p->monitor != NULL &&
 	    (zsock_events(zactor_sock(p->monitor)) & ZMQ_POLLIN)) {
@@ -141,82 +164,202 @@ publisher_stations(publisher_t *p)
 		if (event != NULL && strcmp(event, "ACCEPTED") == 0)
 			p->stations++;
 		else if (event != NULL && strcmp(event, "DISCONNECTED") == 0 &&
-		    p->stations > 0)
+		    p->stations > 0) {
 			p->stations--;
+			left = 1;
+		}
 		zstr_free(&event);
 		zmsg_destroy(&m);
 	}
+	if (left)
+		malloc_trim(0);
 	return p->stations;
 }
 
-static uint64_t
-publisher_send(publisher_t *p, const char *prefix, const char *name,
-    json_t *body)
+static void
+publisher_send(publisher_t *p, const char *topic, const char *body,
+    size_t len)
 {
-	json_object_set_new(body, "seq", json_integer((json_int_t)++p->seq));
-	if (msg_publish(p->pub, prefix, name, body) == -1)
-		log_warnx("publish %s%s failed", prefix, name ? name : "");
 	p->count++;
-	return p->seq;
+	if (zmq_send(p->raw, topic, strlen(topic), ZMQ_SNDMORE) == -1 ||
+	    zmq_send(p->raw, body, len, 0) == -1)
+		log_warnx("publish %s failed: %s", topic, zmq_strerror(errno));
 }
 
-/* The hot path: one update is two zmq_send()s from the stack. */
-static int
-publisher_tag_direct(publisher_t *p, const char *name,
-    const struct tagval *tv)
+/* The batch goes out, if it holds anything. */
+void
+publisher_flush(publisher_t *p)
 {
-	char topic[PUBLISHER_TOPIC_MAX], body[PUBLISHER_BODY_MAX];
-	const size_t plen = sizeof MSG_TOPIC_TAG - 1;
-	size_t nlen;
-	int blen;
+	char head[PUBLISHER_HEAD_MAX];
+	char *body;
+	int n;
 
-	if (name == NULL || plen + (nlen = strlen(name)) > sizeof topic ||
-	    (blen = tagval_encode(name, tv, p->seq + 1, body,
-	    sizeof body)) == -1)
-		return -1;
-	memcpy(topic, MSG_TOPIC_TAG, plen);
-	memcpy(topic + plen, name, nlen);
-	p->seq++;
-	p->count++;
-	if (zmq_send(p->raw, topic, plen + nlen, ZMQ_SNDMORE) == -1 ||
-	    zmq_send(p->raw, body, (size_t)blen, 0) == -1)
-		log_warnx("publish %s%s failed", MSG_TOPIC_TAG, name);
-	return 0;
+	if (p->nbatch == 0)
+		return;
+	n = snprintf(head, sizeof head, "{\"seq\":%llu,\"gen\":%llu,"
+	    "\"instance\":\"%s\",\"tags\":[", (unsigned long long)++p->seq,
+	    (unsigned long long)p->gen, p->instance);
+	body = p->batch + PUBLISHER_HEAD_MAX - n;
+	memcpy(body, head, (size_t)n);
+	memcpy(p->batch + PUBLISHER_HEAD_MAX + p->used, "]}", 2);
+	publisher_send(p, MSG_TOPIC_TAGS, body, (size_t)n + p->used + 2);
+	p->updates += p->nbatch;
+	p->used = 0;
+	p->nbatch = 0;
 }
 
-uint64_t
+/* Adds one update to the batch; a full batch goes out first. */
+void
 publisher_tag(publisher_t *p, const char *name, const struct tagval *tv)
 {
-	json_t *o;
-	uint64_t seq;
+	char *at;
+	int n;
 
-	if (publisher_tag_direct(p, name, tv) == 0)
-		return p->seq;
-	if ((o = tagval_to_json(name, tv)) == NULL)
-		return p->seq;
-	seq = publisher_send(p, MSG_TOPIC_TAG, name, o);
-	json_decref(o);
-	return seq;
+	if (p->used + PUBLISHER_TAG_MAX > PUBLISHER_BATCH_MAX)
+		publisher_flush(p);
+	at = p->batch + PUBLISHER_HEAD_MAX + p->used;
+	if (p->nbatch > 0)
+		*at++ = ',';
+	if ((n = tagval_encode(name, tv, at, PUBLISHER_TAG_MAX)) == -1) {
+		/* Names and texts are bounded so that this cannot be. */
+		log_warnx("tag %s: value too long to publish", name);
+		return;
+	}
+	p->used += (size_t)n + (p->nbatch > 0);
+	p->nbatch++;
 }
 
+/* Body members every publication has; the body is borrowed. */
+static char *
+publisher_stamp(publisher_t *p, json_t *body, uint64_t seq)
+{
+	json_t *o = body != NULL ? json_deep_copy(body) : json_object();
+	char *text;
+
+	json_object_set_new(o, "seq", json_integer((json_int_t)seq));
+	json_object_set_new(o, "gen", json_integer((json_int_t)p->gen));
+	json_object_set_new(o, "instance", json_string(p->instance));
+	text = msg_encode(o);
+	json_decref(o);
+	return text;
+}
+
+/* Repeats the last sequence number; pending updates go first. */
 void
 publisher_heartbeat(publisher_t *p)
 {
-	json_t *o = json_pack("{s:I, s:s, s:I}", "seq", (json_int_t)p->seq,
-	    "instance", p->instance, "time", (json_int_t)tagval_now_ms());
+	json_t *o;
+	char *text;
 
-	if (o != NULL && msg_publish(p->pub, MSG_TOPIC_HEARTBEAT, NULL, o) == -1)
-		log_warnx("publish heartbeat failed");
+	publisher_flush(p);
+	o = json_pack("{s:I}", "time", (json_int_t)tagval_now_ms());
+	text = publisher_stamp(p, o, p->seq);
+	if (zmq_send(p->raw, MSG_TOPIC_HEARTBEAT, strlen(MSG_TOPIC_HEARTBEAT),
+	    ZMQ_SNDMORE) == -1 || zmq_send(p->raw, text, strlen(text), 0) == -1)
+		log_warnx("publish heartbeat failed: %s", zmq_strerror(errno));
+	free(text);
 	json_decref(o);
 }
 
-/* Publishes sys/EVENT; the body is borrowed (NULL for an empty one). */
+/* A sequenced publication of its own topic; the body is borrowed. */
 void
-publisher_system(publisher_t *p, const char *event, json_t *body)
+publisher_event(publisher_t *p, const char *topic, json_t *body)
 {
-	json_t *o = body != NULL ? json_deep_copy(body) : json_object();
+	char *text;
 
-	json_object_set_new(o, "instance", json_string(p->instance));
-	publisher_send(p, MSG_TOPIC_SYSTEM, event, o);
+	publisher_flush(p);
+	text = publisher_stamp(p, body, ++p->seq);
+	publisher_send(p, topic, text, strlen(text));
+	free(text);
+}
+
+/* Receives one publication of the selftest's subscriber. */
+static json_t *
+publisher_selftest_recv(zsock_t *sub, char **topic)
+{
+	zpoller_t *poller = zpoller_new(sub, NULL);
+	json_t *o = NULL;
+
+	if (zpoller_wait(poller, 2000) == sub)
+		o = msg_recv_publication(sub, topic);
+	zpoller_destroy(&poller);
+	CHECK(o != NULL);
+	return o;
+}
+
+/*
+ * A real PUB and SUB: updates batch until flushed or full, every
+ * publication carries seq, gen and instance, the heartbeat repeats the
+ * last seq, and an event takes the next.
+ */
+void
+publisher_selftest(void)
+{
+	char err[128], *topic = NULL, name[32];
+	publisher_t *p = publisher_new("tcp://127.0.0.1:*", err, sizeof err);
+	struct tagval tv = { .value = 1.5, .quality = QUALITY_GOOD,
+	    .ts_ms = 1000 };
+	zsock_t *sub;
+	zmsg_t *m;
+	json_t *o;
+	size_t n = 0;
+	int i;
+
+	CHECK(p != NULL);
+	sub = zsock_new_sub(publisher_endpoint(p), "");
+	CHECK(sub != NULL);
+	publisher_set_gen(p, 7);
+	do {		/* until the subscription is live */
+		publisher_heartbeat(p);
+		zclock_sleep(20);
+	} while (!(zsock_events(sub) & ZMQ_POLLIN));
+	while ((zsock_events(sub) & ZMQ_POLLIN) && (m = zmsg_recv(sub)) !=
+	    NULL)
+		zmsg_destroy(&m);
+	publisher_tag(p, "a", &tv);
+	publisher_tag(p, "b", &tv);
+	CHECK(publisher_seq(p) == 0);		/* not sent before a flush */
+	publisher_flush(p);
+	publisher_flush(p);			/* an empty batch is nothing */
+	o = publisher_selftest_recv(sub, &topic);
+	CHECK_STR(topic, MSG_TOPIC_TAGS);
+	CHECK(json_integer_value(json_object_get(o, "seq")) == 1);
+	CHECK(json_integer_value(json_object_get(o, "gen")) == 7);
+	CHECK_STR(json_string_value(json_object_get(o, "instance")),
+	    publisher_instance(p));
+	CHECK(json_array_size(json_object_get(o, "tags")) == 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(
+	    json_object_get(o, "tags"), 1), "name")), "b");
 	json_decref(o);
+	zstr_free(&topic);
+	/* A batch that would outgrow its limit goes out by itself. */
+	for (i = 0; i < 1000; i++) {
+		snprintf(name, sizeof name, "area.tag%04d", i);
+		publisher_tag(p, name, &tv);
+	}
+	publisher_heartbeat(p);
+	for (i = 2; ; i++) {
+		o = publisher_selftest_recv(sub, &topic);
+		if (strcmp(topic, MSG_TOPIC_HEARTBEAT) == 0) {
+			CHECK(json_integer_value(json_object_get(o, "seq")) ==
+			    i - 1);
+			json_decref(o);
+			zstr_free(&topic);
+			break;
+		}
+		CHECK(json_integer_value(json_object_get(o, "seq")) == i);
+		n += json_array_size(json_object_get(o, "tags"));
+		json_decref(o);
+		zstr_free(&topic);
+	}
+	CHECK(n == 1000 && i > 3 && publisher_updates(p) == 1002);
+	publisher_event(p, MSG_TOPIC_SHUTDOWN, NULL);
+	o = publisher_selftest_recv(sub, &topic);
+	CHECK_STR(topic, MSG_TOPIC_SHUTDOWN);
+	CHECK(json_integer_value(json_object_get(o, "seq")) == i);
+	json_decref(o);
+	zstr_free(&topic);
+	zsock_destroy(&sub);
+	publisher_destroy(&p);
+	publisher_destroy(&p);
 }

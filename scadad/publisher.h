@@ -1,4 +1,7 @@
-/* The PUB side: sequence numbers, heartbeats, system events. */
+/*
+ * The PUB side: tag updates in batches, heartbeats and events, every
+ * publication sequenced and stamped with the instance and generation.
+ */
 #ifndef SCADA_PUBLISHER_H
 #define SCADA_PUBLISHER_H
 
@@ -7,19 +10,32 @@
 
 #include "tagval.h"
 
+/*
+ * A batch is sent when the next update would take it past this; one
+ * tag's value is at most PUBLISHER_TAG_MAX. A station that stops reading
+ * holds at most PUBLISHER_HWM publications at the server.
+ */
+#define PUBLISHER_BATCH_MAX	(32 * 1024)
+#define PUBLISHER_TAG_MAX	4096
+#define PUBLISHER_HWM		1000
+
 typedef struct publisher publisher_t;
 
 publisher_t	*publisher_new(const char *, char *, size_t);
 void		 publisher_destroy(publisher_t **);
+void		 publisher_set_gen(publisher_t *, uint64_t);
 const char	*publisher_endpoint(publisher_t *);
 int		 publisher_port(publisher_t *);
 const char	*publisher_instance(publisher_t *);
 uint64_t	 publisher_seq(publisher_t *);
 int		 publisher_stations(publisher_t *);
-uint64_t	 publisher_tag(publisher_t *, const char *,
-		    const struct tagval *);
-void		 publisher_heartbeat(publisher_t *);
-void		 publisher_system(publisher_t *, const char *, json_t *);
 unsigned long	 publisher_count(publisher_t *);
+unsigned long	 publisher_updates(publisher_t *);
+void		 publisher_tag(publisher_t *, const char *,
+		    const struct tagval *);
+void		 publisher_flush(publisher_t *);
+void		 publisher_heartbeat(publisher_t *);
+void		 publisher_event(publisher_t *, const char *, json_t *);
+void		 publisher_selftest(void);
 
 #endif

@@ -2,53 +2,93 @@
  * The server loop. It owns the live image, the PUB and ROUTER sockets,
  * and nothing that can block: PLC traffic runs in driver actors, and a
  * write is sent to its device and answered when the device reports back.
+ * No request may hold the loop for long: requests are taken a few
+ * milliseconds' worth at a time, so the heartbeat and the drivers'
+ * updates keep their period whatever the load.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "command.h"
-#include "driver.h"
+#include "devices.h"
+#include "driver_conf.h"
 #include "log.h"
 #include "msg.h"
 #include "server.h"
+#include "server_conf.h"
+#include "xmalloc.h"
 
 #define SERVER_REPLAY_SIZE	4096
-#define SERVER_RID_MAX		128
+#define SERVER_PENDING_MAX	10000
+#define SERVER_SLICE_MS		5	/* of requests, between other work */
+#define SERVER_SLICE_MAX	256
 
-/* Sends the reply (taken) along the envelope (borrowed). */
-void
-server_reply(struct server *s, zmsg_t *envelope, json_t *reply)
-{
-	char *text = msg_encode(reply);
-
-	server_reply_text(s, envelope, text != NULL ? text :
-	    "{\"ok\":false,\"error\":\"internal\"}");
-	free(text);
-	json_decref(reply);
-}
-
-/* A reply already encoded. */
-void
-server_reply_text(struct server *s, zmsg_t *envelope, const char *text)
-{
-	zmsg_t *m = zmsg_dup(envelope);
-
-	zmsg_addstr(m, text);
-	zmsg_send(&m, s->router);
-}
+struct server {
+	struct project		*project;
+	zloop_t			*loop;
+	zsock_t			*router;
+	publisher_t		*pub;
+	image_t			*image;
+	devices_t		*devices;
+	pending_t		*pending;
+	replay_t		*replay;
+	struct cmd_stats	 stats;
+	struct cmd_env		 env;
+	long long		 bad_logged;
+	size_t			 trim_bytes;	/* dropped since the last trim */
+};
 
 static void
-server_bad_request(struct server *s, zmsg_t *envelope, const char *why)
+server_bad_request(struct server *s, zmsg_t *envelope, json_t *reply)
 {
-	s->bad_requests++;
+	s->stats.bad_requests++;
 	if (log_ratelimit(&s->bad_logged, 5000))
-		log_warnx("bad request (%lu so far): %s", s->bad_requests, why);
-	server_reply(s, envelope, msg_error(ERROR_BAD_REQUEST, "%s", why));
+		log_warnx("bad request (%lu so far): %s", s->stats.bad_requests,
+		    msg_error_message(reply));
+	request_send(s->router, envelope, project_gen(s->project), reply);
+}
+
+/*
+ * Receives one message frame by frame, keeping at most MSG_MAX_FRAMES
+ * frames of at most MSG_MAX_BYTES in all; the rest of a bigger one is
+ * read and dropped at once. Returns the frames, or NULL if there were
+ * none; *dropped counts the bytes let go.
+ */
+static zmsg_t *
+server_recv(struct server *s, size_t *dropped)
+{
+	void *raw = zsock_resolve(s->router);
+	size_t total = 0, frames = 0;
+	zmsg_t *m = zmsg_new();
+	zframe_t *f;
+	zmq_msg_t part;
+	int more;
+
+	*dropped = 0;
+	do {
+		zmq_msg_init(&part);
+		if (zmq_msg_recv(&part, raw, ZMQ_DONTWAIT) == -1) {
+			zmq_msg_close(&part);
+			break;
+		}
+		more = zmq_msg_more(&part);
+		total += zmq_msg_size(&part);
+		if (++frames <= MSG_MAX_FRAMES &&
+		    total <= MSG_MAX_BYTES + 4096) {
+			f = zframe_new(zmq_msg_data(&part), zmq_msg_size(&part));
+			zmsg_append(m, &f);
+		} else
+			*dropped += zmq_msg_size(&part);
+		zmq_msg_close(&part);
+	} while (more);
+	if (frames == 0)
+		zmsg_destroy(&m);
+	return m;
 }
 
 /*
@@ -83,278 +123,133 @@ server_split(zmsg_t *m, zmsg_t *envelope)
 	return zmsg_pop(m);
 }
 
-static int
-server_valid_rid(json_t *rid)
-{
-	const char *p = json_string_value(rid);
-	size_t n = 0;
-
-	if (p == NULL)
-		return 0;
-	for (; *p != '\0'; p++, n++)
-		if (*p <= ' ' || *p > '~')
-			return 0;
-	return n > 0 && n <= SERVER_RID_MAX;
-}
-
 static void
-server_request(struct server *s, zmsg_t *m)
+server_request(struct server *s, zmsg_t *m, size_t dropped)
 {
-	struct server_request r = { .envelope = zmsg_new() };
-	zframe_t *body = server_split(m, r.envelope);
-	json_t *reply, *rid;
-	char err[160];
+	zmsg_t *envelope = zmsg_new();
+	zframe_t *body = server_split(m, envelope);
+	struct request *r = NULL;
+	json_t *error = NULL;
 
-	if (zmsg_size(r.envelope) == 0)
+	if (zmsg_size(envelope) == 0)
 		;	/* nowhere to reply to */
+	else if (dropped > 0)
+		server_bad_request(s, envelope, msg_error(ERROR_TOO_LARGE,
+		    "request of more than %d bytes or %d frames; it was "
+		    "dropped", MSG_MAX_BYTES, MSG_MAX_FRAMES));
 	else if (body == NULL)
-		server_bad_request(s, r.envelope,
-		    "a request is exactly one frame");
-	else if (zframe_size(body) > MSG_MAX_BYTES)
-		server_reply(s, r.envelope, msg_error(ERROR_TOO_LARGE,
-		    "request of %zu bytes; the limit is %d", zframe_size(body),
-		    MSG_MAX_BYTES));
-	else if ((r.body = msg_decode(zframe_data(body), zframe_size(body),
-	    MSG_MAX_BYTES, err, sizeof err)) == NULL)
-		server_bad_request(s, r.envelope, err);
-	else if ((r.op = json_string_value(json_object_get(r.body, "op"))) ==
-	    NULL)
-		server_bad_request(s, r.envelope,
-		    "\"op\" is missing or not a string");
-	else if ((rid = json_object_get(r.body, "rid")) != NULL &&
-	    !server_valid_rid(rid))
-		server_bad_request(s, r.envelope, "\"rid\" must be 1 to 128 "
-		    "printable ASCII characters without spaces");
+		server_bad_request(s, envelope, msg_error(ERROR_BAD_REQUEST,
+		    "a request is exactly one frame"));
+	else if ((r = request_new(s->router, envelope, body,
+	    project_gen(s->project), &error)) == NULL)
+		server_bad_request(s, envelope, error);
 	else {
-		r.rid = json_string_value(rid);
-		if ((reply = command_dispatch(s, &r)) != NULL)
-			server_reply(s, r.envelope, reply);
+		envelope = NULL;	/* the request's now */
+		command_dispatch(&s->env, &r);
 	}
-	json_decref(r.body);
 	zframe_destroy(&body);
-	zmsg_destroy(&r.envelope);
+	zmsg_destroy(&envelope);
 }
 
 static int
 server_on_router(zloop_t *loop, zsock_t *router, void *arg)
 {
 	struct server *s = arg;
+	long long end = zclock_mono() + SERVER_SLICE_MS;
+	size_t dropped;
 	zmsg_t *m;
+	int i;
 
-	/* Bounded, so a flood of requests cannot starve the drivers. */
-	for (int i = 0; i < 256 && (zsock_events(router) & ZMQ_POLLIN); i++) {
-		if ((m = zmsg_recv(router)) == NULL)
+	/* A slice, so a flood of requests cannot starve the rest. */
+	for (i = 0; i < SERVER_SLICE_MAX && zclock_mono() < end &&
+	    (zsock_events(router) & ZMQ_POLLIN); i++) {
+		if ((m = server_recv(s, &dropped)) == NULL)
 			break;
-		s->requests++;
-		server_request(s, m);
+		s->stats.requests++;
+		server_request(s, m, dropped);
 		zmsg_destroy(&m);
+		s->trim_bytes += dropped;
+	}
+	/* What a huge request cost goes back to the system. */
+	if (s->trim_bytes > MSG_MAX_BYTES) {
+		malloc_trim(0);
+		s->trim_bytes = 0;
 	}
 	return 0;
 }
 
+/* A driver's batch: the changes go into the image and out at once. */
 static void
-server_free_write(void **item)
-{
-	struct server_write *w = *item;
-
-	if (w == NULL)
-		return;
-	zmsg_destroy(&w->envelope);
-	free(w->rid);
-	free(w);
-	*item = NULL;
-}
-
-struct server_write *
-server_write_new(struct server *s, struct server_request *r, int parts)
-{
-	struct server_write *w = calloc(1, sizeof *w);
-
-	if (w == NULL)
-		return NULL;
-	w->envelope = zmsg_dup(r->envelope);
-	/* The space keeps it apart from every rid a client may send. */
-	w->rid = r->rid != NULL ? strdup(r->rid) :
-	    zsys_sprintf("anonymous %llu", (unsigned long long)s->next_token);
-	w->outstanding = parts;
-	w->parts = parts;
-	/* Registered under its rid; the rid table owns it. */
-	zhashx_insert(s->writes_by_rid, w->rid, w);
-	return w;
-}
-
-/* The value is borrowed. */
-void
-server_write_send(struct server *s, struct server_write *w, size_t tag,
-    json_t *value)
-{
-	const struct project_tag *t = &s->project->tags[tag];
-	const struct project_device *d = &s->project->devices[t->device];
-	long long deadline;
-	char token[32];
-
-	snprintf(token, sizeof token, "%llu",
-	    (unsigned long long)++s->next_token);
-	deadline = zclock_mono() + 4LL * d->timeout_ms * (d->retries + 1) +
-	    1000;
-	if (deadline > w->deadline)
-		w->deadline = deadline;
-	zhashx_insert(s->writes_by_token, token, w);
-	driver_write(s->drivers[t->device], s->next_token, tag, value);
-}
-
-static void
-server_write_finish(struct server *s, struct server_write *w)
-{
-	json_t *reply;
-	char *text;
-
-	if (w->error == ERROR_NONE)
-		reply = msg_ok();
-	else if (w->parts == 1)
-		reply = msg_error(w->error, "%s", w->message);
-	else	/* say what did happen: the other values were written */
-		reply = msg_error(w->error, "%d of %d writes failed, %d "
-		    "applied; first failure: %s", w->failed, w->parts,
-		    w->parts - w->failed, w->message);
-	if (strncmp(w->rid, "anonymous ", 10) != 0 &&
-	    (text = msg_encode(reply)) != NULL) {
-		replay_store(s->replay, w->rid, text);
-		free(text);
-	}
-	server_reply(s, w->envelope, reply);
-	zhashx_delete(s->writes_by_rid, w->rid);
-}
-
-static void
-server_write_part_done(struct server *s, const char *token,
-    enum error_code rc, const char *message)
-{
-	struct server_write *w = zhashx_lookup(s->writes_by_token, token);
-
-	if (w == NULL)
-		return;		/* it timed out before; already answered */
-	zhashx_delete(s->writes_by_token, token);
-	if (rc != ERROR_NONE && w->failed++ == 0) {
-		w->error = rc;
-		snprintf(w->message, sizeof w->message, "%s", message);
-	}
-	if (--w->outstanding == 0)
-		server_write_finish(s, w);
-}
-
-static void
-server_apply_updates(struct server *s, zframe_t *f)
-{
-	const struct driver_update *u;
-	size_t i, n;
-
-	if (f == NULL || zframe_size(f) % sizeof *u != 0)
-		return;
-	u = (const struct driver_update *)zframe_data(f);
-	n = zframe_size(f) / sizeof *u;
-	for (i = 0; i < n; i++) {
-		if (u[i].tag >= tagdb_count(s->db))
-			continue;
-		if (tagdb_set(s->db, u[i].tag, &u[i].tv))
-			publisher_tag(s->pub, s->project->tags[u[i].tag].name,
-			    &u[i].tv);
-	}
-}
-
-static void
-server_device_status(struct server *s, size_t dev, const char *text)
-{
-	json_t *o = json_loads(text, 0, NULL);
-
-	if (o == NULL)
-		return;
-	json_decref(s->device_status[dev]);
-	s->device_status[dev] = o;
-}
-
-static int
-server_on_driver(zloop_t *loop, zsock_t *pipe, void *arg)
+server_on_update(void *arg, const struct driver_update *u, size_t n)
 {
 	struct server *s = arg;
-	zmsg_t *m = zmsg_recv(pipe);
-	char *kind, *token, *rc, *message;
-	size_t dev;
+	const struct project_tag *t;
+	size_t i;
 
-	if (m == NULL)
-		return 0;
-	for (dev = 0; dev < s->project->ndevices; dev++)
-		if (zactor_sock(s->drivers[dev]) == pipe)
-			break;
-	kind = zmsg_popstr(m);
-	if (kind != NULL && strcmp(kind, "UPDATE") == 0) {
-		zframe_t *f = zmsg_pop(m);
-
-		server_apply_updates(s, f);
-		zframe_destroy(&f);
-	} else if (kind != NULL && strcmp(kind, "STATUS") == 0) {
-		char *text = zmsg_popstr(m);
-
-		if (text != NULL && dev < s->project->ndevices)
-			server_device_status(s, dev, text);
-		zstr_free(&text);
-	} else if (kind != NULL && strcmp(kind, "WROTE") == 0) {
-		token = zmsg_popstr(m);
-		rc = zmsg_popstr(m);
-		message = zmsg_popstr(m);
-		if (token != NULL && rc != NULL)
-			server_write_part_done(s, token, atoi(rc),
-			    message != NULL ? message : "");
-		zstr_free(&token);
-		zstr_free(&rc);
-		zstr_free(&message);
-	}
-	zstr_free(&kind);
-	zmsg_destroy(&m);
-	return 0;
+	for (i = 0; i < n; i++)
+		if ((t = project_tag_by_id(s->project, u[i].id)) != NULL &&
+		    image_set(s->image, u[i].id, &u[i].tv))
+			publisher_tag(s->pub, t->name, &u[i].tv);
+	publisher_flush(s->pub);
 }
 
-/* Writes whose device never answered in time get a timeout reply. */
 static void
-server_expire_writes(struct server *s)
+server_on_wrote(void *arg, uint64_t token, enum error_code rc,
+    const char *message)
 {
-	struct server_write *w;
-	zlistx_t *late = zlistx_new();
-	const char *token;
-	long long now = zclock_mono();
+	struct server *s = arg;
 
-	for (w = zhashx_first(s->writes_by_token); w != NULL;
-	    w = zhashx_next(s->writes_by_token))
-		if (w->deadline < now)
-			zlistx_add_end(late,
-			    (void *)zhashx_cursor(s->writes_by_token));
-	for (token = zlistx_first(late); token != NULL;
-	    token = zlistx_next(late))
-		server_write_part_done(s, token, ERROR_TIMEOUT,
-		    "no answer from the device in time; the write may or may "
-		    "not have been applied");
-	zlistx_destroy(&late);
+	cmd_tags_wrote(&s->env, token, rc, message);
+}
+
+/* A driver gone quiet: its good values are no longer known to be. */
+static void
+server_on_quiet(void *arg, const struct device_conf *d, long long ms)
+{
+	struct server *s = arg;
+	struct tagval tv;
+	size_t i;
+
+	for (i = 0; i < d->ntags + DEVICE_STATUS_COUNT; i++) {
+		const struct project_tag *t = i < d->ntags ? d->tags[i] :
+		    d->status[i - d->ntags];
+
+		if (t == NULL)
+			continue;
+		image_get(s->image, t->id, &tv);
+		if (tv.quality != QUALITY_GOOD)
+			continue;
+		tv.quality = QUALITY_UNCERTAIN;
+		snprintf(tv.reason, sizeof tv.reason, "not confirmed by its "
+		    "device for %lld s", ms / 1000);
+		tv.ts_ms = tagval_now_ms();
+		if (image_set(s->image, t->id, &tv))
+			publisher_tag(s->pub, t->name, &tv);
+	}
+	publisher_flush(s->pub);
 }
 
 static int
 server_on_heartbeat(zloop_t *loop, int timer, void *arg)
 {
 	struct server *s = arg;
+	long long now = zclock_mono();
 
 	publisher_heartbeat(s->pub);
-	server_expire_writes(s);
+	pending_expire(s->pending, now, &s->env);
+	devices_check(s->devices, now);
 	return 0;
 }
 
 static int
 server_write_endpoints(struct server *s, const char *path)
 {
-	char *tmp = zsys_sprintf("%s.tmp", path), *cmd;
+	char *tmp = xasprintf("%s.tmp", path), *cmd;
 	FILE *fp;
 	int rc = -1;
 
 	cmd = zsock_last_endpoint(s->router);
-	if (tmp != NULL && (fp = fopen(tmp, "w")) != NULL) {
+	if ((fp = fopen(tmp, "w")) != NULL) {
 		fprintf(fp, "command %s\npublish %s\n", cmd,
 		    publisher_endpoint(s->pub));
 		if (fclose(fp) == 0 && rename(tmp, path) == 0)
@@ -362,7 +257,7 @@ server_write_endpoints(struct server *s, const char *path)
 	}
 	if (rc == -1)
 		log_err("endpoints file %s", path);
-	zstr_free(&tmp);
+	free(tmp);
 	zstr_free(&cmd);
 	return rc;
 }
@@ -370,19 +265,23 @@ server_write_endpoints(struct server *s, const char *path)
 static int
 server_bind(struct server *s, const struct server_options *o)
 {
-	const char *cmd = o->command != NULL ? o->command : s->project->command;
-	const char *pub = o->publish != NULL ? o->publish : s->project->publish;
+	const struct server_conf *sc = server_conf(s->project);
+	const char *cmd = o->command != NULL ? o->command : sc->command;
+	const char *pub = o->publish != NULL ? o->publish : sc->publish;
 	char err[256];
 
 	if ((s->pub = publisher_new(pub, err, sizeof err)) == NULL) {
 		log_errx("%s", err);
 		return -1;
 	}
+	publisher_set_gen(s->pub, project_gen(s->project));
 	if ((s->router = zsock_new(ZMQ_ROUTER)) == NULL)
 		return -1;
 	zsock_set_linger(s->router, 200);
 	zsock_set_sndhwm(s->router, 100000);
 	zsock_set_rcvhwm(s->router, 100000);
+	/* A frame this big never reaches us: its sender is cut off. */
+	zsock_set_maxmsgsize(s->router, MSG_TRANSPORT_MAX);
 	if (zsock_bind(s->router, "%s", cmd) == -1) {
 		log_errx("cannot bind command endpoint %s: %s", cmd,
 		    zmq_strerror(zmq_errno()));
@@ -394,49 +293,49 @@ server_bind(struct server *s, const struct server_options *o)
 	return 0;
 }
 
-static int
-server_start_drivers(struct server *s)
-{
-	size_t i;
-
-	s->drivers = calloc(s->project->ndevices + 1, sizeof *s->drivers);
-	s->device_status = calloc(s->project->ndevices + 1,
-	    sizeof *s->device_status);
-	if (s->drivers == NULL || s->device_status == NULL)
-		return -1;
-	for (i = 0; i < s->project->ndevices; i++) {
-		s->device_status[i] = json_pack("{s:s, s:b}", "name",
-		    s->project->devices[i].name, "connected", 0);
-		if ((s->drivers[i] = driver_start(s->project, i)) == NULL) {
-			log_errx("device %s: cannot start its driver",
-			    s->project->devices[i].name);
-			return -1;
-		}
-		zloop_reader(s->loop, zactor_sock(s->drivers[i]),
-		    server_on_driver, s);
-	}
-	return 0;
-}
-
 static void
 server_cleanup(struct server *s)
 {
-	size_t i;
-
-	for (i = 0; s->drivers != NULL && i < s->project->ndevices; i++)
-		zactor_destroy(&s->drivers[i]);
-	for (i = 0; s->device_status != NULL && i < s->project->ndevices; i++)
-		json_decref(s->device_status[i]);
-	free(s->drivers);
-	free(s->device_status);
-	zhashx_destroy(&s->writes_by_token);
-	free(s->browse_all);
-	zhashx_destroy(&s->writes_by_rid);
+	pending_destroy(&s->pending);
+	devices_destroy(&s->devices);
 	replay_destroy(&s->replay);
 	zloop_destroy(&s->loop);
 	zsock_destroy(&s->router);
 	publisher_destroy(&s->pub);
-	tagdb_destroy(&s->db);
+	image_destroy(&s->image);
+}
+
+static int
+server_start(struct server *s, const struct server_options *o)
+{
+	const struct devices_events ev = {
+		.update = server_on_update,
+		.wrote = server_on_wrote,
+		.quiet = server_on_quiet,
+		.arg = s,
+	};
+
+	s->stats.started = zclock_mono();
+	s->image = image_new(s->project);
+	s->loop = zloop_new();
+	s->replay = replay_new(SERVER_REPLAY_SIZE);
+	s->pending = pending_new(SERVER_PENDING_MAX);
+	if (server_bind(s, o) == -1 ||
+	    (s->devices = devices_new(s->project, s->loop, &ev)) == NULL)
+		return -1;
+	s->env = (struct cmd_env){
+		.project = s->project,
+		.image = s->image,
+		.pub = s->pub,
+		.devices = s->devices,
+		.pending = s->pending,
+		.replay = s->replay,
+		.stats = &s->stats,
+	};
+	zloop_reader(s->loop, s->router, server_on_router, s);
+	zloop_timer(s->loop, server_conf(s->project)->heartbeat_ms, 0,
+	    server_on_heartbeat, s);
+	return 0;
 }
 
 /* Runs until SIGINT or SIGTERM; returns the exit status. */
@@ -447,32 +346,20 @@ server_run(struct project *p, const struct server_options *o)
 	char *endpoint;
 	int rc = 1;
 
-	s.started = zclock_mono();
-	s.db = tagdb_new(p);
-	s.loop = zloop_new();
-	s.replay = replay_new(SERVER_REPLAY_SIZE);
-	s.writes_by_rid = zhashx_new();
-	s.writes_by_token = zhashx_new();
-	if (s.db == NULL || s.loop == NULL || s.replay == NULL ||
-	    s.writes_by_rid == NULL || s.writes_by_token == NULL)
-		goto out;
-	zhashx_set_destructor(s.writes_by_rid, server_free_write);
-	if (server_bind(&s, o) == -1 || server_start_drivers(&s) == -1)
-		goto out;
-	zloop_reader(s.loop, s.router, server_on_router, &s);
-	zloop_timer(s.loop, p->heartbeat_ms, 0, server_on_heartbeat, &s);
-	endpoint = zsock_last_endpoint(s.router);
-	log_info("serving project '%s': %zu devices, %zu tags; commands on "
-	    "%s, updates on %s", p->name, p->ndevices, p->ntags, endpoint,
-	    publisher_endpoint(s.pub));
-	zstr_free(&endpoint);
-	if (o->ready != NULL)
-		o->ready();
-	zloop_start(s.loop);
-	log_info("shutting down");
-	publisher_system(s.pub, "shutdown", NULL);
-	rc = 0;
-out:
+	if (server_start(&s, o) == 0) {
+		endpoint = zsock_last_endpoint(s.router);
+		log_info("serving project '%s': %zu devices, %zu tags; "
+		    "commands on %s, updates on %s", project_name(p),
+		    driver_conf_count(p), project_ntags(p), endpoint,
+		    publisher_endpoint(s.pub));
+		zstr_free(&endpoint);
+		if (o->ready != NULL)
+			o->ready();
+		zloop_start(s.loop);
+		log_info("shutting down");
+		publisher_event(s.pub, MSG_TOPIC_SHUTDOWN, NULL);
+		rc = 0;
+	}
 	server_cleanup(&s);
 	return rc;
 }

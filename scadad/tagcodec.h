@@ -22,6 +22,11 @@ enum tagcodec_type {
 	TAGCODEC_TYPE_COUNT
 };
 
+/* The names of the types and orders above, in the order of their values. */
+#define TAGCODEC_TYPE_WORDS	"bool int16 uint16 int32 uint32 int64 " \
+	"uint64 float32 float64 string"
+#define TAGCODEC_ORDER_WORDS	"ABCD CDAB BADC DCBA"
+
 /* Letters name bytes from most to least significant, A first on the wire. */
 enum tagcodec_order {
 	TAGCODEC_ABCD,		/* big-endian words, high word first */

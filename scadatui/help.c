@@ -92,7 +92,7 @@ help_draw(const struct view_key *global, const struct view *view)
 	wmove(win, 0, 2);
 	ui_put(win, _(" Help "), ui_width(_(" Help ")), UI_LEFT);
 	y = help_section(win, 1, keyw, _("Station keys"), global);
-	snprintf(title, sizeof title, _("%s view keys"), _(view->name));
+	snprintf(title, sizeof title, _("%s view keys"), _(view->title));
 	y = help_section(win, y, keyw, title, view->keys);
 	if (view->legend != NULL)
 		help_section(win, y, keyw, _("Markers"), view->legend);

@@ -1,8 +1,10 @@
 /*
- * scadatui: the operator station. One loop waits on the mirror's SUB
- * socket and the keyboard together, ticks four times a second so the
- * mirror can notice silence, and draws only when something changed, at
- * most ten times a second, so a busy plant costs neither flicker nor CPU.
+ * scadatui: the operator station. One loop waits on the keyboard, the
+ * command client's socket and the mirror's SUB socket together, never on
+ * one of them alone, and ticks four times a second so requests can be
+ * retried and the mirror can notice silence. A key is answered on the
+ * screen at once; changes of the plant are drawn at most ten times a
+ * second, so a busy plant costs neither flicker nor CPU.
  */
 #include "config.h"
 
@@ -26,6 +28,7 @@
 #include "statusbar.h"
 #include "ui.h"
 #include "view.h"
+#include "xmalloc.h"
 
 #define MAIN_TICK_MS		250
 #define MAIN_FRAME_MS		100	/* at most ten frames a second */
@@ -33,8 +36,9 @@
 
 struct main_loop {
 	struct station		*station;
-	struct view_entry	*view;
-	int			 dirty;
+	struct view_stack	 views;
+	int			 dirty;		/* data: drawn within a frame */
+	int			 urgent;	/* a key: drawn at once */
 	int			 quit;
 	long long		 last_frame;
 	long long		 next_tick;
@@ -46,8 +50,10 @@ struct main_loop {
 static const struct view_key main_keys[] = {
 	{ N_("q"), N_("quit") },
 	{ N_("?, F1"), N_("show or hide this help") },
+	{ N_("t, F2"), N_("the tag list") },
+	{ N_("d, F3"), N_("the devices and their links") },
+	{ N_("Esc"), N_("back to the view before; cancel a prompt") },
 	{ N_("Ctrl-L"), N_("redraw the screen") },
-	{ N_("Esc"), N_("cancel a prompt") },
 	{ NULL, NULL }
 };
 
@@ -72,27 +78,27 @@ main_now(void)
 	return zclock_mono();
 }
 
-/* Every applied update and every change of the link lands here. */
+/* Every value set and every change of the link lands here. */
 static void
 main_update(void *arg, const struct mirror_tag *t)
 {
 	struct main_loop *ml = arg;
 
 	ml->dirty = 1;
-	if (ml->view->view->update != NULL)
-		ml->view->view->update(ml->view, t);
+	view_update(&ml->views, t);
 }
 
 static void
 main_draw(struct main_loop *ml)
 {
 	const struct ui_layout *l = ui_layout();
-	const struct view *v = ml->view->view;
+	struct view_entry *ve = view_top(&ml->views);
+	const struct view *v = ve->view;
 	char hint[512];
 	enum ui_role role = UI_NORMAL;
 
-	ml->dirty = 0;
-	ml->view->dirty = 0;
+	ml->dirty = ml->urgent = 0;
+	ve->dirty = 0;
 	ml->last_frame = main_now();
 	if (l->too_small) {
 		ui_too_small();
@@ -102,15 +108,15 @@ main_draw(struct main_loop *ml)
 	werase(l->body);
 	werase(l->status);
 	werase(l->message);
-	statusbar_title(l->title, ml->station, _(v->name));
-	v->draw(ml->view, l->body);
+	statusbar_title(l->title, ml->station, _(v->title));
+	v->draw(ve, l->body);
 	statusbar_status(l->status, ml->station, _(v->keyhint));
 	hint[0] = '\0';
 	if (prompt_active())
 		prompt_draw(l->message);
 	else {
 		if (v->hint != NULL)
-			role = v->hint(ml->view, hint, sizeof hint);
+			role = v->hint(ve, hint, sizeof hint);
 		statusbar_message(l->message, role, hint);
 	}
 	if (help_shown())
@@ -119,11 +125,22 @@ main_draw(struct main_loop *ml)
 	ui_flush(prompt_active() ? l->message : NULL);
 }
 
+static void
+main_show(struct main_loop *ml, const char *name)
+{
+	const struct view *v = view_find(name);
+
+	if (v != NULL && view_show(&ml->views, v, ml->station) == 0)
+		statusbar_clear();
+}
+
 /* Keys the station handles whatever the view. */
 static void
 main_key(struct main_loop *ml, int key)
 {
-	ml->dirty = 1;
+	struct view_entry *ve = view_top(&ml->views);
+
+	ml->urgent = 1;
 	if (key == UI_FN(KEY_RESIZE)) {
 		ui_resize();
 		return;
@@ -138,7 +155,7 @@ main_key(struct main_loop *ml, int key)
 		help_close();
 		return;
 	}
-	if (ml->view->view->key(ml->view, key))
+	if (ve->view->key != NULL && ve->view->key(ve, key))
 		return;
 	switch (key) {
 	case 'q':
@@ -148,6 +165,18 @@ main_key(struct main_loop *ml, int key)
 	case '?':
 	case UI_FN(KEY_F(1)):
 		help_toggle();
+		break;
+	case 't':
+	case UI_FN(KEY_F(2)):
+		main_show(ml, "tags");
+		break;
+	case 'd':
+	case UI_FN(KEY_F(3)):
+		main_show(ml, "devices");
+		break;
+	case UI_ESC:
+	case UI_FN(KEY_BACKSPACE):
+		view_back(&ml->views);
 		break;
 	default:
 		break;
@@ -173,13 +202,14 @@ main_keys_read(struct main_loop *ml, int readable)
 		ml->quit = 1;
 }
 
-/* The mirror's heartbeat watch and everything else that runs on time. */
+/* Retries, the mirror's heartbeat watch and whatever else runs on time. */
 static void
 main_tick(struct main_loop *ml)
 {
 	struct station *st = ml->station;
 	time_t now = time(NULL);
 
+	client_tick(st->client);
 	mirror_tick(st->mirror);
 	if (statusbar_tick())
 		ml->dirty = 1;
@@ -189,26 +219,12 @@ main_tick(struct main_loop *ml)
 	}
 }
 
-/* Shows "writing" first, then blocks on the server's answer. */
-static void
-main_write(struct main_loop *ml)
-{
-	char msg[512];
-
-	main_draw(ml);
-	if (station_write_run(ml->station, msg, sizeof msg) == 0)
-		statusbar_info("%s", msg);
-	else
-		statusbar_error("%s", msg);
-	ml->dirty = 1;
-}
-
 static int
 main_timeout(struct main_loop *ml, long long now)
 {
 	long long t = ml->next_tick - now;
 
-	if (ml->dirty || ml->view->dirty) {
+	if (ml->dirty || view_dirty(&ml->views)) {
 		long long f = ml->last_frame + MAIN_FRAME_MS - now;
 
 		if (f < t)
@@ -217,34 +233,40 @@ main_timeout(struct main_loop *ml, long long now)
 	return t < 0 ? 0 : (int)t;
 }
 
+/* What to wait on: the keyboard, replies, and publications. */
+static int
+main_poll(struct main_loop *ml, zmq_pollitem_t *items)
+{
+	zsock_t *sub = mirror_sock(ml->station->mirror);
+	int n = 2;
+
+	memset(items, 0, 3 * sizeof *items);
+	items[0].fd = STDIN_FILENO;
+	items[0].events = ZMQ_POLLIN;
+	items[1].socket = zsock_resolve(client_sock(ml->station->client));
+	items[1].events = ZMQ_POLLIN;
+	/* The SUB socket comes and goes with resyncs: ask each time. */
+	if (sub != NULL) {
+		items[2].socket = zsock_resolve(sub);
+		items[2].events = ZMQ_POLLIN;
+		n = 3;
+	}
+	return zmq_poll(items, n, main_timeout(ml, main_now()));
+}
+
 static int
 main_loop(struct main_loop *ml)
 {
-	zmq_pollitem_t items[2];
-	zsock_t *sub;
+	zmq_pollitem_t items[3];
 	long long now;
-	int n, rc, readable;
+	int rc, readable;
 
 	while (!ml->quit && !ui_signalled()) {
 		now = main_now();
-		if ((ml->dirty || ml->view->dirty) &&
-		    now - ml->last_frame >= MAIN_FRAME_MS)
+		if (ml->urgent || ((ml->dirty || view_dirty(&ml->views)) &&
+		    now - ml->last_frame >= MAIN_FRAME_MS))
 			main_draw(ml);
-		if (station_write_pending(ml->station))
-			main_write(ml);
-
-		/* The SUB socket comes and goes with resyncs: ask each time. */
-		memset(items, 0, sizeof items);
-		items[0].fd = STDIN_FILENO;
-		items[0].events = ZMQ_POLLIN;
-		n = 1;
-		if ((sub = mirror_sock(ml->station->mirror)) != NULL) {
-			items[1].socket = zsock_resolve(sub);
-			items[1].events = ZMQ_POLLIN;
-			n = 2;
-		}
-		rc = zmq_poll(items, n, main_timeout(ml, main_now()));
-		if (rc == -1 && errno != EINTR) {
+		if ((rc = main_poll(ml, items)) == -1 && errno != EINTR) {
 			snprintf(ml->error, sizeof ml->error, "%s: %s",
 			    _("poll failed"), zmq_strerror(errno));
 			return -1;
@@ -252,7 +274,9 @@ main_loop(struct main_loop *ml)
 		if (rc > 0 && (items[0].revents & ZMQ_POLLERR))
 			break;		/* the terminal is gone */
 		readable = rc > 0 && (items[0].revents & ZMQ_POLLIN);
-		if (rc > 0 && n == 2 && (items[1].revents & ZMQ_POLLIN))
+		if (rc > 0 && (items[1].revents & ZMQ_POLLIN))
+			client_handle(ml->station->client);
+		if (rc > 0 && (items[2].revents & ZMQ_POLLIN))
 			mirror_handle(ml->station->mirror);
 		/* Always: a resize arrives as a signal, not as input. */
 		main_keys_read(ml, readable);
@@ -272,6 +296,7 @@ main(int argc, char *argv[])
 	int ch, rc;
 
 	i18n_init();
+	xmalloc_init();
 	log_init("scadatui", 0, 0);
 	endpoint = client_default_endpoint();
 	while ((ch = getopt(argc, argv, "hs:V")) != -1) {
@@ -310,14 +335,10 @@ main(int argc, char *argv[])
 		    _("not a valid ZeroMQ endpoint"), endpoint);
 		return 1;
 	}
-	if ((ml.view = view_new(&view_tags, ml.station)) == NULL) {
-		fprintf(stderr, "scadatui: %s\n", _("out of memory"));
-		station_destroy(&ml.station);
-		return 1;
-	}
+	view_show(&ml.views, &view_tags, ml.station);
 	mirror_set_handler(ml.station->mirror, main_update, &ml);
 	if (ui_init() == -1) {
-		view_free(&ml.view);
+		view_clear(&ml.views);
 		station_destroy(&ml.station);
 		return 1;
 	}
@@ -329,7 +350,7 @@ main(int argc, char *argv[])
 	if (rc == -1)
 		fprintf(stderr, "scadatui: %s\n", ml.error);
 	prompt_cancel();
-	view_free(&ml.view);
+	view_clear(&ml.views);
 	station_destroy(&ml.station);
 	return rc == 0 ? 0 : 1;
 }

@@ -1,8 +1,8 @@
 /*
- * Writes go over their own command client rather than the mirror's: the
- * mirror's client has a short timeout meant for resyncing, while a write
- * may wait on a PLC. A write is queued first and sent on the next pass
- * of the main loop, so the operator sees "writing" before we block.
+ * A write is sent and the station goes on at once; the reply, whenever
+ * it comes, says on the message line what happened. The new value
+ * itself comes back through the mirror, like every other change, so the
+ * screen never shows a value the server has not published.
  */
 #include "config.h"
 
@@ -12,23 +12,28 @@
 #include "i18n.h"
 #include "msg.h"
 #include "station.h"
-#include "value.h"
+#include "statusbar.h"
+#include "xmalloc.h"
+
+struct station_write {
+	struct station	*st;
+	char		*tag;
+	char		*shown;
+};
 
 /* Returns NULL if the endpoint is not a valid ZeroMQ address. */
 struct station *
 station_new(const char *endpoint)
 {
-	struct station *st;
+	struct station *st = xcalloc(1, sizeof *st);
 
-	if ((st = calloc(1, sizeof *st)) == NULL)
-		return NULL;
-	st->endpoint = strdup(endpoint);
-	st->mirror = mirror_new(endpoint);
-	st->cmd = client_new(endpoint, STATION_TIMEOUT_MS, STATION_RETRIES);
-	if (st->endpoint == NULL || st->mirror == NULL || st->cmd == NULL) {
+	st->endpoint = xstrdup(endpoint);
+	if ((st->client = client_new(endpoint, STATION_TIMEOUT_MS,
+	    STATION_RETRIES)) == NULL) {
 		station_destroy(&st);
 		return NULL;
 	}
+	st->mirror = mirror_new(st->client);
 	return st;
 }
 
@@ -40,78 +45,58 @@ station_destroy(struct station **stp)
 	if (st == NULL)
 		return;
 	mirror_destroy(&st->mirror);
-	client_destroy(&st->cmd);
+	client_destroy(&st->client);
 	free(st->endpoint);
-	free(st->write_tag);
-	json_decref(st->write_value);
 	free(st);
 	*stp = NULL;
 }
 
-/* Takes over value; a queued write not yet sent is replaced. */
-void
-station_write_queue(struct station *st, const char *tag, json_t *value)
-{
-	free(st->write_tag);
-	json_decref(st->write_value);
-	st->write_tag = strdup(tag);
-	st->write_value = value;
-	if (st->write_tag == NULL) {
-		json_decref(st->write_value);
-		st->write_value = NULL;
-	}
-}
-
-int
-station_write_pending(struct station *st)
-{
-	return st->write_tag != NULL;
-}
-
 /* The server's reason, without saying the tag's name twice. */
 static void
-station_refused(const char *tag, const char *shown, const char *why,
-    char *msg, size_t len)
+station_refused(const struct station_write *w, const char *why)
 {
-	size_t n = strlen(tag);
+	size_t n = strlen(w->tag);
 
-	if (strncmp(why, tag, n) == 0 && why[n] == ':')
-		snprintf(msg, len, _("Write refused: %s"), why);
+	if (strncmp(why, w->tag, n) == 0 && why[n] == ':')
+		statusbar_error(_("Write refused: %s"), why);
 	else
-		snprintf(msg, len, _("Write %s := %s refused: %s"), tag, shown,
-		    why);
+		statusbar_error(_("Write %s := %s refused: %s"), w->tag,
+		    w->shown, why);
 }
 
-/*
- * Sends the queued write and describes the outcome in msg. Returns 0 if
- * the server accepted it. The new value itself comes back through the
- * mirror, like every other change, so the screen never shows a value the
- * server has not published.
- */
-int
-station_write_run(struct station *st, char *msg, size_t len)
+static void
+station_wrote(void *arg, json_t *reply)
 {
-	char shown[64];
-	json_t *reply;
-	int rc;
+	struct station_write *w = arg;
 
-	if (st->write_tag == NULL)
-		return -1;
-	value_format_json(st->write_value, shown, sizeof shown);
-	reply = client_callf(st->cmd, "{s:s, s:s, s:O}", "op", "write",
-	    "tag", st->write_tag, "value", st->write_value);
-	if (msg_is_ok(reply)) {
-		snprintf(msg, len, "%s := %s", st->write_tag, shown);
-		rc = 0;
-	} else {
-		station_refused(st->write_tag, shown, msg_error_message(reply),
-		    msg, len);
-		rc = -1;
-	}
-	json_decref(reply);
-	free(st->write_tag);
-	st->write_tag = NULL;
-	json_decref(st->write_value);
-	st->write_value = NULL;
-	return rc;
+	w->st->writes--;
+	if (msg_is_ok(reply))
+		statusbar_info("%s := %s", w->tag, w->shown);
+	else if (msg_error_code(reply) == ERROR_UNREACHABLE)
+		statusbar_error(_("No answer from the server: whether %s := "
+		    "%s was written is not known."), w->tag, w->shown);
+	else
+		station_refused(w, msg_error_message(reply));
+	free(w->tag);
+	free(w->shown);
+	free(w);
+}
+
+/* Sends a write (the value is borrowed); shown is how it was typed. */
+void
+station_write(struct station *st, const char *tag, const char *shown,
+    json_t *value)
+{
+	struct station_write *w = xcalloc(1, sizeof *w);
+	json_t *req = json_pack("{s:s, s:s, s:O}", "op", "write", "tag", tag,
+	    "value", value);
+
+	w->st = st;
+	w->tag = xstrdup(tag);
+	w->shown = xstrdup(shown);
+	st->writes++;
+	statusbar_info(_("Writing %s := %s ..."), tag, shown);
+	client_send(st->client, req, CLIENT_WRITE_TIMEOUT_MS, STATION_RETRIES,
+	    station_wrote, w);
+	json_decref(req);
 }

@@ -1,6 +1,7 @@
 /*
- * The station's link to scadad: the live tag mirror, the command client
- * for writes, and what the server told us about itself.
+ * The station's link to scadad: one asynchronous command client, shared
+ * by the live tag mirror and the operator's writes, so no key press
+ * ever waits on the network.
  */
 #ifndef SCADATUI_STATION_H
 #define SCADATUI_STATION_H
@@ -12,20 +13,18 @@
 #include "mirror.h"
 
 #define STATION_TIMEOUT_MS	2000
-#define STATION_RETRIES		2
+#define STATION_RETRIES		3
 
 struct station {
 	char		*endpoint;
+	client_t	*client;
 	mirror_t	*mirror;
-	client_t	*cmd;
-	char		*write_tag;	/* a write waiting to be sent */
-	json_t		*write_value;
+	int		 writes;	/* in flight */
 };
 
 struct station	*station_new(const char *);
 void		 station_destroy(struct station **);
-void		 station_write_queue(struct station *, const char *, json_t *);
-int		 station_write_pending(struct station *);
-int		 station_write_run(struct station *, char *, size_t);
+void		 station_write(struct station *, const char *, const char *,
+		    json_t *);
 
 #endif

@@ -112,33 +112,41 @@ statusbar_title(WINDOW *win, struct station *st, const char *view)
 
 /*
  * The state of the link first and loudest: while it is down, nothing on
- * screen is current, and the banner says so.
+ * screen is current, and the banner says so; while a plant loads, how
+ * far it has come.
  */
 void
 statusbar_status(WINDOW *win, struct station *st, const char *keys)
 {
-	char info[256];
+	char info[256], state[64];
+	size_t loaded, total;
 	int cols = getmaxx(win), x, kw;
+	mirror_t *m = st->mirror;
 
 	ui_fill(win, 0, ui_attr(UI_STATUS));
-	if (mirror_online(st->mirror)) {
+	if (mirror_online(m)) {
 		wattrset(win, ui_attr(UI_ONLINE) | A_BOLD);
-		ui_put(win, _(" ONLINE "), ui_width(_(" ONLINE ")), UI_LEFT);
+		snprintf(state, sizeof state, "%s", _(" ONLINE "));
+	} else if (mirror_connected(m) && mirror_loading(m, &loaded, &total)) {
+		wattrset(win, ui_attr(UI_UNCERTAIN) | A_BOLD);
+		snprintf(state, sizeof state, _(" LOADING %zu%% "),
+		    total > 0 ? loaded * 100 / total : 0);
 	} else {
 		wattrset(win, ui_attr(UI_BANNER));
-		ui_put(win, _(" COMMUNICATION LOST "),
-		    ui_width(_(" COMMUNICATION LOST ")), UI_LEFT);
+		snprintf(state, sizeof state, "%s", _(" COMMUNICATION LOST "));
 	}
+	ui_put(win, state, ui_width(state), UI_LEFT);
 	wattrset(win, ui_attr(UI_STATUS));
-	if (mirror_online(st->mirror))
+	if (mirror_online(m))
 		snprintf(info, sizeof info, _("  seq %llu  %zu tags"),
-		    (unsigned long long)mirror_seq(st->mirror),
-		    mirror_count(st->mirror));
+		    (unsigned long long)mirror_seq(m), mirror_count(m));
+	else if (mirror_connected(m) && mirror_loading(m, &loaded, &total))
+		snprintf(info, sizeof info, _("  %zu of %zu tags loaded"),
+		    loaded, total);
 	else
 		snprintf(info, sizeof info, _(" %s  seq %llu  %zu tags"),
-		    mirror_status(st->mirror),
-		    (unsigned long long)mirror_seq(st->mirror),
-		    mirror_count(st->mirror));
+		    mirror_status(m), (unsigned long long)mirror_seq(m),
+		    mirror_count(m));
 	x = getcurx(win);
 	kw = ui_width(keys);
 	if (x + ui_width(info) + kw + 2 <= cols) {

@@ -1,8 +1,9 @@
 /*
- * The tag list: one row per tag of the mirror, in name order, with a
- * selection bar and setpoint writes. A value is shown as it is only when
- * it is good and the link is up; otherwise the row says what it is, in
- * words and a marker as well as in colour, so a monochrome terminal or a
+ * The tag list: one row per tag of the mirror, in the project's order,
+ * with a selection bar and setpoint writes. A value is shown as it is
+ * only when it is good and current (the link is up and the tag's page
+ * of this sync has come); otherwise the row says what it is, in words
+ * and a marker as well as in colour, so a monochrome terminal or a
  * colour-blind operator loses nothing.
  */
 #include "config.h"
@@ -16,6 +17,7 @@
 #include "statusbar.h"
 #include "value.h"
 #include "view.h"
+#include "xmalloc.h"
 
 #define VIEW_TAGS_VALUE_W	12
 #define VIEW_TAGS_TIME_W	8
@@ -33,7 +35,7 @@ struct view_tags {
 	int	 name_w;
 	int	 units_w;
 	int	 quality_w;
-	size_t	 widths_for;	/* tag count the widths were measured for */
+	size_t	 widths_for;	/* tags measured so far */
 };
 
 /* How a row looks; the same for every column of it. */
@@ -63,7 +65,7 @@ static const struct view_key view_tags_legend[] = {
 static void *
 view_tags_init(struct view_entry *ve)
 {
-	return calloc(1, sizeof(struct view_tags));
+	return xcalloc(1, sizeof(struct view_tags));
 }
 
 static void
@@ -108,11 +110,15 @@ view_tags_select(struct view_entry *ve, size_t sel)
 	free(vt->sel_name);
 	vt->sel_name = NULL;
 	if ((t = mirror_at(view_tags_mirror(ve), sel)) != NULL)
-		vt->sel_name = strdup(t->name);
+		vt->sel_name = xstrdup(t->name);
 	ve->dirty = 1;
 }
 
-/* Column widths follow the longest name and units, within limits. */
+/*
+ * Column widths follow the longest name and units, within limits. A
+ * plant loads page by page: only the tags new since the last time are
+ * measured, unless the list shrank.
+ */
 static void
 view_tags_measure(struct view_entry *ve)
 {
@@ -124,13 +130,16 @@ view_tags_measure(struct view_entry *ve)
 	size_t i;
 	int w;
 
-	vt->name_w = ui_width(_("Name"));
-	vt->units_w = ui_width(_("Units"));
-	vt->quality_w = 0;
-	for (i = 0; i < sizeof q / sizeof q[0]; i++)
-		if ((w = ui_width(q[i])) > vt->quality_w)
-			vt->quality_w = w;
-	for (i = 0; (t = mirror_at(m, i)) != NULL; i++) {
+	if (vt->widths_for > mirror_count(m) || vt->name_w == 0) {
+		vt->widths_for = 0;
+		vt->name_w = ui_width(_("Name"));
+		vt->units_w = ui_width(_("Units"));
+		vt->quality_w = 0;
+		for (i = 0; i < sizeof q / sizeof q[0]; i++)
+			if ((w = ui_width(q[i])) > vt->quality_w)
+				vt->quality_w = w;
+	}
+	for (i = vt->widths_for; (t = mirror_at(m, i)) != NULL; i++) {
 		if ((w = ui_width(t->name)) > vt->name_w)
 			vt->name_w = w;
 		if ((w = ui_width(t->units)) > vt->units_w)
@@ -156,7 +165,8 @@ view_tags_update(struct view_entry *ve, const struct mirror_tag *t)
 	if (t != NULL)
 		return;
 	view_tags_measure(ve);
-	if (vt->sel_name == NULL)
+	if (vt->sel_name == NULL || ((u = mirror_at(m, vt->sel)) != NULL &&
+	    strcmp(u->name, vt->sel_name) == 0))
 		return;
 	for (i = 0; (u = mirror_at(m, i)) != NULL; i++)
 		if (strcmp(u->name, vt->sel_name) == 0) {
@@ -170,7 +180,7 @@ view_tags_state(struct view_entry *ve, const struct mirror_tag *t)
 {
 	struct view_tags_state s = { ' ', NULL, UI_NORMAL };
 
-	if (!mirror_online(view_tags_mirror(ve))) {
+	if (!mirror_fresh(view_tags_mirror(ve), t)) {
 		s.marker = '~';
 		s.quality = _("stale");
 		s.role = UI_STALE;
@@ -242,12 +252,8 @@ view_tags_row(struct view_entry *ve, WINDOW *win, int y, size_t i,
 	attr = ui_attr(s.role);
 	if (i == vt->sel)
 		attr |= ui_attr(UI_SELECTED);
-	if (t->tv.is_string)
-		snprintf(value, sizeof value, "%s", t->tv.str);
-	else
-		value_format(t->tv.value, value_is_bool(t), value,
-		    sizeof value);
-	value_time(t->tv.ts_ms, when, sizeof when);
+	value_format(&t->tv, t->type, VALUE_OPERATOR, value, sizeof value);
+	value_time(t->tv.ts_ms, 0, when, sizeof when);
 	snprintf(mark, sizeof mark, "%c ", s.marker);
 	ui_fill(win, y, attr);
 	waddstr(win, mark);
@@ -309,7 +315,7 @@ view_tags_entered(void *arg, const char *text)
 	struct view_tags *vt = ve->data;
 	const struct mirror_tag *t;
 	json_t *v;
-	char err[256], shown[64];
+	char err[256], shown[TAGVAL_STR_MAX];
 
 	ve->dirty = 1;
 	if (text == NULL) {
@@ -317,19 +323,23 @@ view_tags_entered(void *arg, const char *text)
 		    vt->edit);
 		return;
 	}
-	if (!mirror_online(view_tags_mirror(ve))) {
+	if (!mirror_connected(view_tags_mirror(ve))) {
 		statusbar_error(_("Communication lost: %s not written."),
 		    vt->edit);
 		return;
 	}
-	t = mirror_find(view_tags_mirror(ve), vt->edit);
-	if (value_parse(t, text, &v, err, sizeof err) == -1) {
+	if ((t = mirror_find(view_tags_mirror(ve), vt->edit)) == NULL) {
+		statusbar_error(_("%s is no longer in the project; nothing "
+		    "sent."), vt->edit);
+		return;
+	}
+	if (value_parse(t->type, text, &v, err, sizeof err) == -1) {
 		statusbar_error(_("%s: %s; nothing sent."), vt->edit, err);
 		return;
 	}
-	value_format_json(v, shown, sizeof shown);
-	statusbar_info(_("Writing %s := %s ..."), vt->edit, shown);
-	station_write_queue(ve->station, vt->edit, v);
+	value_format_json(v, t->type, VALUE_OPERATOR, shown, sizeof shown);
+	station_write(ve->station, vt->edit, shown, v);
+	json_decref(v);
 }
 
 static void
@@ -366,24 +376,25 @@ view_tags_edit(struct view_entry *ve, int toggle)
 		statusbar_error(_("%s is read-only."), t->name);
 		return;
 	}
-	if (!mirror_online(view_tags_mirror(ve))) {
+	if (!mirror_fresh(view_tags_mirror(ve), t)) {
 		statusbar_error(_("Communication lost: cannot write %s."),
 		    t->name);
 		return;
 	}
 	free(vt->edit);
-	if ((vt->edit = strdup(t->name)) == NULL)
-		return;
-	if (toggle && value_is_bool(t) && t->tv.quality == QUALITY_GOOD &&
-	    !isnan(t->tv.value)) {
+	vt->edit = xstrdup(t->name);
+	if (toggle && value_type_is_bool(t->type) &&
+	    t->tv.quality == QUALITY_GOOD && !isnan(t->tv.value)) {
 		vt->toggle_to = t->tv.value == 0;
-		value_format(vt->toggle_to, 1, to, sizeof to);
+		value_number(vt->toggle_to, "bool", VALUE_OPERATOR, to,
+		    sizeof to);
 		snprintf(label, sizeof label, _("Switch %s %s? (y/n) "),
 		    t->name, to);
 		prompt_confirm(label, view_tags_confirmed, ve);
 		return;
 	}
-	value_range(t, range, sizeof range);
+	value_range(t->type, t->has_range, t->min, t->max, t->units, range,
+	    sizeof range);
 	if (range[0] != '\0')
 		snprintf(label, sizeof label, _("New value for %s [%s]: "),
 		    t->name, range);
@@ -435,7 +446,8 @@ view_tags_key(struct view_entry *ve, int key)
 		view_tags_edit(ve, 0);
 		break;
 	case ' ':
-		if ((t = view_tags_selected(ve)) != NULL && value_is_bool(t))
+		if ((t = view_tags_selected(ve)) != NULL &&
+		    value_type_is_bool(t->type))
 			view_tags_edit(ve, 1);
 		break;
 	default:
@@ -455,9 +467,10 @@ view_tags_hint(struct view_entry *ve, char *buf, size_t len)
 		buf[0] = '\0';
 		return UI_NORMAL;
 	}
-	if (!mirror_online(view_tags_mirror(ve))) {
-		snprintf(buf, len, _("%s: stale, last value received before "
-		    "communication was lost"), t->name);
+	if (!mirror_fresh(view_tags_mirror(ve), t)) {
+		snprintf(buf, len, mirror_connected(view_tags_mirror(ve)) ?
+		    _("%s: not loaded yet") : _("%s: stale, last value "
+		    "received before communication was lost"), t->name);
 		return UI_STALE;
 	}
 	if (t->tv.quality != QUALITY_GOOD) {
@@ -468,7 +481,8 @@ view_tags_hint(struct view_entry *ve, char *buf, size_t len)
 		return t->tv.quality == QUALITY_BAD ? UI_BAD : UI_UNCERTAIN;
 	}
 	if (t->writable) {
-		value_range(t, range, sizeof range);
+		value_range(t->type, t->has_range, t->min, t->max, t->units,
+		    range, sizeof range);
 		snprintf(buf, len, _("%s: writable%s%s%s; Enter to change"),
 		    t->name, range[0] != '\0' ? " [" : "", range,
 		    range[0] != '\0' ? "]" : "");
@@ -478,7 +492,8 @@ view_tags_hint(struct view_entry *ve, char *buf, size_t len)
 }
 
 const struct view view_tags = {
-	.name = N_("Tags"),
+	.name = "tags",
+	.title = N_("Tags"),
 	.keyhint = N_("Enter:write ?:help q:quit "),
 	.keys = view_tags_keys,
 	.legend = view_tags_legend,

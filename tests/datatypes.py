@@ -72,6 +72,7 @@ class Station:
         self.sock.connect(endpoint)
 
     def call(self, req):
+        req["v"] = 2
         req["rid"] = uuid.uuid4().hex
         self.sock.send_json(req)
         if not self.sock.poll(5000):

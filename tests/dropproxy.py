@@ -5,8 +5,8 @@ usage: dropproxy.py COMMAND_ENDPOINT PUB_ENDPOINT ENDPOINTS_FILE DROP_FILE
 
 Commands pass through a ROUTER/DEALER pair (hello replies are rewritten
 to name the proxy's publish port); publications pass through XSUB/XPUB.
-Whenever DROP_FILE exists, the next tag update is not forwarded and the
-file is removed. The proxy's command endpoint is written to
+Whenever DROP_FILE exists, the next publication of tag updates is not
+forwarded and the file is removed. The proxy's command endpoint is written to
 ENDPOINTS_FILE as "command ENDPOINT".
 """
 import json
@@ -47,7 +47,7 @@ while True:
         elif sock is xpub:
             xsub.send_multipart(frames)     # subscriptions upstream
         else:
-            if frames[0].startswith(b"tag/") and os.path.exists(drop_file):
+            if frames[0] == b"tags" and os.path.exists(drop_file):
                 os.unlink(drop_file)
                 print("dropped seq %d" % json.loads(frames[1])["seq"],
                       flush=True)

@@ -13,7 +13,8 @@ src=$top_srcdir
 clang -g -O1 -fsanitize=fuzzer,address,undefined \
     -I"$top_builddir" -I"$src/proto" $(pkg-config --cflags libczmq jansson) \
     "$src/tests/fuzz_decode.c" "$src/proto/msg.c" "$src/proto/tagval.c" \
-    "$src/proto/error.c" \
+    "$src/proto/error.c" "$src/proto/value.c" "$src/proto/xmalloc.c" \
+    "$src/proto/log.c" \
     $(pkg-config --libs libczmq jansson) -lm -o "$T/fuzz_decode" \
     2>"$T/build.log" || {
 	if grep -q "fuzzer" "$T/build.log"; then

@@ -1,7 +1,9 @@
 /*
  * libFuzzer target for the wire decoder: whatever arrives in a frame is
- * decoded as a request or publication body, and every tag value in it is
- * decoded as a station would. Nothing here may crash, leak or hang.
+ * decoded as a request, reply or publication body, every tag value in
+ * it (of a reply's or a publication's "tags") is decoded and shown as a
+ * station would, and every string in it is parsed as operator input for
+ * each kind of tag. Nothing here may crash, leak or hang.
  */
 #include "config.h"
 
@@ -12,6 +14,7 @@
 
 #include "msg.h"
 #include "tagval.h"
+#include "value.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -24,9 +27,9 @@ fuzz_encoders_agree(const char *name, const struct tagval *tv)
 {
 	char buf[4096], *ref = NULL;
 	json_t *o = tagval_to_json(name, tv);
-	int n = tagval_encode(name, tv, 42, buf, sizeof buf);
+	int n = tagval_encode(name, tv, buf, sizeof buf);
 
-	if (o != NULL && json_object_set_new(o, "seq", json_integer(42)) == 0)
+	if (o != NULL)
 		ref = json_dumps(o, MSG_DUMP_FLAGS);
 	if (n != -1 && (ref == NULL || strcmp(ref, buf) != 0))
 		abort();
@@ -42,8 +45,31 @@ fuzz_tagval(json_t *o)
 	char buf[64];
 
 	if (tagval_from_json(o, &name, &tv) == 0) {
-		tagval_format(&tv, buf, sizeof buf);
+		value_format(&tv, NULL, VALUE_OPERATOR, buf, sizeof buf);
+		value_format(&tv, "float32", VALUE_EXACT, buf, sizeof buf);
 		fuzz_encoders_agree(name, &tv);
+	}
+}
+
+/* Every string member as typed by an operator, for every kind of tag. */
+static void
+fuzz_input(json_t *o)
+{
+	static const char *const types[] = { NULL, "bool", "string", "int16",
+	    "float32" };
+	const char *key;
+	json_t *v, *out;
+	char err[256];
+	size_t i;
+
+	json_object_foreach(o, key, v) {
+		if (!json_is_string(v))
+			continue;
+		for (i = 0; i < sizeof types / sizeof *types; i++) {
+			if (value_parse(types[i], json_string_value(v), &out,
+			    err, sizeof err) == 0)
+				json_decref(out);
+		}
 	}
 }
 
@@ -69,6 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if ((o = msg_decode(data, len, MSG_MAX_BYTES, err, sizeof err)) == NULL)
 		return 0;
 	fuzz_tagvals(o);
+	fuzz_input(o);
 	(void)msg_is_ok(o);
 	(void)msg_error_code(o);
 	(void)msg_error_message(o);

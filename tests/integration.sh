@@ -62,8 +62,8 @@ expect_fail 3 "unknown tag" "$SCADACTL" read tank1.nosuch
 import sys, zmq
 s = zmq.Context.instance().socket(zmq.REQ)
 s.connect(sys.argv[1])
-for bad in [b"{", b"[]", b'{"op": 5}', b'{"op":"fly"}', b"\xff",
-            b'{"op":"write","tag":"tank1.level_sp"}']:
+for bad in [b"{", b"[]", b'{"v":2,"op": 5}', b'{"v":2,"op":"fly"}', b"\xff",
+            b'{"v":2,"op":"write","tag":"tank1.level_sp"}']:
     s.send(bad)
     assert s.poll(3000), "no reply to %r" % bad
     r = s.recv_json()

@@ -43,7 +43,8 @@ expect_error 1 "tags.csv:$line: tag 'tank9.bad' overlaps tag 'tank1.level_sp'" \
 cp "$T/good.csv" "$P/tags.csv"
 
 printf 'x,plc1,,holding,70000,uint16,,,,,,,,no,\n' >>"$P/tags.csv"
-expect_error 1 "tags.csv:$line: address '70000'" "$SCADAD" -n -c "$P"
+expect_error 1 "tags.csv:$line: address: 70000 out of range 0..65535" \
+    "$SCADAD" -n -c "$P"
 cp "$T/good.csv" "$P/tags.csv"
 
 expect_error 1 "$T/nowhere: No such file" \

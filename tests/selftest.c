@@ -8,31 +8,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <czmq.h>
+
+#include "client.h"
+#include "command.h"
 #include "delay.h"
 #include "driver.h"
 #include "fault.h"
+#include "image.h"
 #include "msg.h"
 #include "pdu.h"
+#include "pending.h"
 #include "plant.h"
 #include "plc.h"
 #include "project.h"
+#include "publisher.h"
 #include "replay.h"
+#include "request.h"
 #include "tagcodec.h"
-#include "tagdb.h"
 #include "tagval.h"
+#include "value.h"
+#include "xmalloc.h"
 
 static void
-selftest_tagdb(void)
+selftest_image(void)
 {
 	char err[512];
-	struct project *p = project_load(SRCDIR "/conf/demo", err, sizeof err);
+	struct project *p = project_load(SRCDIR "/conf/demo", NULL, err,
+	    sizeof err);
 
 	if (p == NULL) {
 		fprintf(stderr, "%s\n", err);
 		exit(1);
 	}
-	tagdb_selftest(p);
-	project_free(&p);
+	image_selftest(p);
+	project_unref(&p);
 }
 
 static void
@@ -46,11 +56,18 @@ static const struct {
 	void		(*fn)(void);
 } selftests[] = {
 	{ "tagval", tagval_selftest },
+	{ "value", value_selftest },
 	{ "msg", msg_selftest },
+	{ "client", client_selftest },
 	{ "tagcodec", tagcodec_selftest },
 	{ "replay", replay_selftest },
+	{ "request", request_selftest },
+	{ "pending", pending_selftest },
+	{ "command", command_selftest },
+	{ "publisher", publisher_selftest },
 	{ "project", selftest_project },
-	{ "tagdb", selftest_tagdb },
+	{ "image", selftest_image },
+	{ "driver", driver_selftest },
 	{ "driver_modbus", driver_modbus_selftest },
 	{ "plant", plant_selftest },
 	{ "pdu", pdu_selftest },
@@ -76,6 +93,9 @@ main(int argc, char **argv)
 {
 	size_t i, n = 0;
 
+	xmalloc_init();
+	/* CZMQ's own handlers would make a test ignore ^C. */
+	zsys_handler_set(NULL);
 	for (i = 0; i < sizeof selftests / sizeof *selftests; i++) {
 		if (!selftest_wanted(argc, argv, selftests[i].name))
 			continue;
