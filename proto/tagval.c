@@ -15,6 +15,7 @@
 #include "check.h"
 #include "msg.h"
 #include "tagval.h"
+#include "xmalloc.h"
 
 #define TAGVAL_REPLACEMENT	"\xef\xbf\xbd"	/* U+FFFD in UTF-8 */
 
@@ -144,8 +145,7 @@ tagval_json_string(const char *s)
 
 	if ((v = json_string(s)) != NULL || s == NULL)
 		return v;
-	if ((clean = malloc(3 * strlen(s) + 1)) == NULL)
-		return NULL;
+	clean = xmalloc(3 * strlen(s) + 1);
 	for (d = clean; *u != '\0'; ) {
 		if ((n = tagval_utf8_seq(u, &bad)) > 0) {
 			memcpy(d, u, n);
@@ -820,10 +820,10 @@ static void
 tagval_selftest_locale(void)
 {
 	struct tagval tv = { .value = 52.5, .ts_ms = 1 };
-	char *old = strdup(setlocale(LC_NUMERIC, NULL));
+	char *old = xstrdup(setlocale(LC_NUMERIC, NULL));
 	size_t i;
 
-	if (old == NULL || setlocale(LC_NUMERIC, "de_DE.UTF-8") == NULL) {
+	if (setlocale(LC_NUMERIC, "de_DE.UTF-8") == NULL) {
 		free(old);
 		return;
 	}

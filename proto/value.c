@@ -19,6 +19,7 @@
 #include "check.h"
 #include "i18n.h"
 #include "value.h"
+#include "xmalloc.h"
 
 #define VALUE_DIGITS	6	/* significant digits an operator sees */
 #define VALUE_DECIMALS	4	/* at most, for small numbers */
@@ -297,7 +298,7 @@ value_selftest_parse(const char *type, const char *text, const char *want)
 	json_t *v;
 
 	if (value_parse(type, text, &v, err, sizeof err) == -1)
-		got = strdup(err);
+		got = xstrdup(err);
 	else {
 		got = json_dumps(v, JSON_ENCODE_ANY);
 		json_decref(v);

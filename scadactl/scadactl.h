@@ -70,7 +70,7 @@ typedef struct table table_t;
 table_t	*table_new(int);
 void	 table_destroy(table_t **);
 void	 table_align(table_t *, int, int);
-int	 table_add(table_t *, ...);
+void	 table_add(table_t *, ...);
 void	 table_print(table_t *, FILE *);
 size_t	 table_width(const char *);
 void	 table_pad(FILE *, const char *, size_t);

@@ -12,6 +12,7 @@
 #include <wchar.h>
 
 #include "scadactl.h"
+#include "xmalloc.h"
 
 #define TABLE_GAP	2
 
@@ -27,17 +28,11 @@ struct table {
 table_t *
 table_new(int ncols)
 {
-	table_t *t;
+	table_t *t = xcalloc(1, sizeof *t);
 
-	if ((t = calloc(1, sizeof *t)) == NULL)
-		return NULL;
 	t->ncols = ncols;
-	t->flags = calloc(ncols, sizeof *t->flags);
-	t->width = calloc(ncols, sizeof *t->width);
-	if (t->flags == NULL || t->width == NULL) {
-		table_destroy(&t);
-		return NULL;
-	}
+	t->flags = xcalloc(ncols, sizeof *t->flags);
+	t->width = xcalloc(ncols, sizeof *t->width);
 	return t;
 }
 
@@ -74,8 +69,9 @@ table_width(const char *s)
 	int cells;
 
 	n = mbstowcs(NULL, s, 0);
-	if (n == (size_t)-1 || (w = calloc(n + 1, sizeof *w)) == NULL)
+	if (n == (size_t)-1)
 		return strlen(s);
+	w = xcalloc(n + 1, sizeof *w);
 	mbstowcs(w, s, n + 1);
 	cells = wcswidth(w, n);
 	free(w);
@@ -83,7 +79,7 @@ table_width(const char *s)
 }
 
 /* Adds one row of ncols strings (NULL is an empty cell); copies them. */
-int
+void
 table_add(table_t *t, ...)
 {
 	va_list ap;
@@ -94,10 +90,8 @@ table_add(table_t *t, ...)
 	if (t->nrows == t->cap) {
 		size_t cap = t->cap == 0 ? 16 : t->cap * 2;
 
-		row = reallocarray(t->cells, cap * t->ncols, sizeof *row);
-		if (row == NULL)
-			return -1;
-		t->cells = row;
+		t->cells = xreallocarray(t->cells, cap * t->ncols,
+		    sizeof *t->cells);
 		t->cap = cap;
 	}
 	row = &t->cells[t->nrows * t->ncols];
@@ -105,22 +99,13 @@ table_add(table_t *t, ...)
 	for (i = 0; i < t->ncols; i++) {
 		const char *s = va_arg(ap, const char *);
 
-		row[i] = strdup(s != NULL ? s : "");
+		row[i] = xstrdup(s != NULL ? s : "");
 	}
 	va_end(ap);
-	for (i = 0; i < t->ncols; i++)
-		if (row[i] == NULL)
-			break;
-	if (i < t->ncols) {
-		for (i = 0; i < t->ncols; i++)
-			free(row[i]);
-		return -1;
-	}
 	for (i = 0; i < t->ncols; i++)
 		if ((w = table_width(row[i])) > t->width[i])
 			t->width[i] = w;
 	t->nrows++;
-	return 0;
 }
 
 static void

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "xmalloc.h"
 #include "log.h"
 
 static int daemon_ready_fd = -1;
@@ -98,7 +99,7 @@ daemon_pidfile(const char *path)
 		close(fd);
 		return -1;
 	}
-	daemon_pidpath = strdup(path);
+	daemon_pidpath = xstrdup(path);
 	return 0;	/* fd stays open: it holds the lock */
 }
 

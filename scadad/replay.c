@@ -5,11 +5,12 @@
  */
 #include "config.h"
 
-#include <assert.h>
 #include <czmq.h>
 #include <string.h>
 
+#include "check.h"
 #include "replay.h"
+#include "xmalloc.h"
 
 struct replay {
 	zhashx_t	*replies;	/* rid -> reply text */
@@ -27,17 +28,11 @@ replay_free_item(void **item)
 replay_t *
 replay_new(size_t capacity)
 {
-	replay_t *r = calloc(1, sizeof *r);
+	replay_t *r = xcalloc(1, sizeof *r);
 
-	if (r == NULL)
-		return NULL;
 	r->capacity = capacity > 0 ? capacity : 1;
 	r->replies = zhashx_new();
 	r->age = zlistx_new();
-	if (r->replies == NULL || r->age == NULL) {
-		replay_destroy(&r);
-		return NULL;
-	}
 	zhashx_set_destructor(r->replies, replay_free_item);
 	zlistx_set_destructor(r->age, replay_free_item);
 	return r;
@@ -74,8 +69,8 @@ replay_store(replay_t *r, const char *rid, const char *reply)
 		zhashx_delete(r->replies, oldest);
 		zlistx_delete(r->age, zlistx_cursor(r->age));
 	}
-	zhashx_insert(r->replies, rid, strdup(reply));
-	zlistx_add_end(r->age, strdup(rid));
+	zhashx_insert(r->replies, rid, xstrdup(reply));
+	zlistx_add_end(r->age, xstrdup(rid));
 }
 
 size_t
@@ -89,16 +84,16 @@ replay_selftest(void)
 {
 	replay_t *r = replay_new(2);
 
-	assert(r != NULL);
-	assert(replay_lookup(r, "a") == NULL);
+	CHECK(r != NULL);
+	CHECK(replay_lookup(r, "a") == NULL);
 	replay_store(r, "a", "one");
 	replay_store(r, "a", "changed");	/* first reply wins */
-	assert(strcmp(replay_lookup(r, "a"), "one") == 0);
+	CHECK(strcmp(replay_lookup(r, "a"), "one") == 0);
 	replay_store(r, "b", "two");
 	replay_store(r, "c", "three");		/* evicts a */
-	assert(replay_lookup(r, "a") == NULL);
-	assert(strcmp(replay_lookup(r, "c"), "three") == 0);
-	assert(replay_size(r) == 2);
+	CHECK(replay_lookup(r, "a") == NULL);
+	CHECK(strcmp(replay_lookup(r, "c"), "three") == 0);
+	CHECK(replay_size(r) == 2);
 	replay_destroy(&r);
 	replay_destroy(&r);
 }

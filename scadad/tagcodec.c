@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "check.h"
 #include "tagcodec.h"
 
 static const struct {
@@ -277,15 +278,15 @@ tagcodec_selftest(void)
 	double back;
 
 	/* 3.14f is 0x4048f5c3; CDAB swaps the words. */
-	assert(fabs(tagcodec_decode(TAGCODEC_FLOAT32, TAGCODEC_ABCD, abcd) -
+	CHECK(fabs(tagcodec_decode(TAGCODEC_FLOAT32, TAGCODEC_ABCD, abcd) -
 	    3.14) < 1e-6);
 	cdab[0] = abcd[1];
 	cdab[1] = abcd[0];
-	assert(fabs(tagcodec_decode(TAGCODEC_FLOAT32, TAGCODEC_CDAB, cdab) -
+	CHECK(fabs(tagcodec_decode(TAGCODEC_FLOAT32, TAGCODEC_CDAB, cdab) -
 	    3.14) < 1e-6);
 	regs[0] = 0xfeff;
-	assert(tagcodec_decode(TAGCODEC_INT16, TAGCODEC_ABCD, regs) == -257);
-	assert(tagcodec_decode(TAGCODEC_INT16, TAGCODEC_BADC, regs) == -2);
+	CHECK(tagcodec_decode(TAGCODEC_INT16, TAGCODEC_ABCD, regs) == -257);
+	CHECK(tagcodec_decode(TAGCODEC_INT16, TAGCODEC_BADC, regs) == -2);
 
 	for (t = TAGCODEC_INT16; t < TAGCODEC_STRING; t++)
 		for (o = 0; o < TAGCODEC_ORDER_COUNT; o++)
@@ -297,37 +298,37 @@ tagcodec_selftest(void)
 					continue;
 				back = tagcodec_decode(t, o, regs);
 				if (t == TAGCODEC_FLOAT32)
-					assert(fabs(back - v) <=
+					CHECK(fabs(back - v) <=
 					    fabs(v) * 1e-7);
 				else if (t == TAGCODEC_FLOAT64)
-					assert(back == v);
+					CHECK(back == v);
 				else
-					assert(back == round(v));
+					CHECK(back == round(v));
 			}
-	assert(tagcodec_encode(TAGCODEC_UINT16, TAGCODEC_ABCD, -1, regs) == -1);
-	assert(tagcodec_encode(TAGCODEC_INT16, TAGCODEC_ABCD, 40000, regs) ==
+	CHECK(tagcodec_encode(TAGCODEC_UINT16, TAGCODEC_ABCD, -1, regs) == -1);
+	CHECK(tagcodec_encode(TAGCODEC_INT16, TAGCODEC_ABCD, 40000, regs) ==
 	    -1);
 	for (o = 0; o < TAGCODEC_ORDER_COUNT; o++) {
 		char text[16];
 
-		assert(tagcodec_string_encode(o, "PUMP7", 5, regs) == 0);
+		CHECK(tagcodec_string_encode(o, "PUMP7", 5, regs) == 0);
 		tagcodec_string_decode(o, regs, 5, text, sizeof text);
-		assert(strcmp(text, "PUMP7") == 0);
+		CHECK(strcmp(text, "PUMP7") == 0);
 	}
-	assert(tagcodec_string_encode(TAGCODEC_ABCD, "PU", 2, regs) == 0);
-	assert(regs[0] == 0x5055);	/* 'P' high byte first */
-	assert(tagcodec_string_encode(TAGCODEC_BADC, "PU", 2, regs) == 0);
-	assert(regs[0] == 0x5550);
-	assert(tagcodec_string_encode(TAGCODEC_ABCD, "TOOLONG", 4, regs) ==
+	CHECK(tagcodec_string_encode(TAGCODEC_ABCD, "PU", 2, regs) == 0);
+	CHECK(regs[0] == 0x5055);	/* 'P' high byte first */
+	CHECK(tagcodec_string_encode(TAGCODEC_BADC, "PU", 2, regs) == 0);
+	CHECK(regs[0] == 0x5550);
+	CHECK(tagcodec_string_encode(TAGCODEC_ABCD, "TOOLONG", 4, regs) ==
 	    -1);
 	/* An odd length: the last register's second byte is not text. */
-	assert(tagcodec_string_encode(TAGCODEC_ABCD, "PUMP7X", 5, regs) ==
+	CHECK(tagcodec_string_encode(TAGCODEC_ABCD, "PUMP7X", 5, regs) ==
 	    -1);
 	regs[0] = 0x4142;
 	regs[1] = 0x4344;
 	regs[2] = 0x4546;
 	tagcodec_string_decode(TAGCODEC_ABCD, regs, 5, text5, sizeof text5);
-	assert(strcmp(text5, "ABCDE") == 0);
-	assert(tagcodec_to_eng(&s, 5000) == 50);
-	assert(tagcodec_to_raw(&s, 55.5) == 5550);
+	CHECK(strcmp(text5, "ABCDE") == 0);
+	CHECK(tagcodec_to_eng(&s, 5000) == 50);
+	CHECK(tagcodec_to_raw(&s, 55.5) == 5550);
 }

@@ -23,6 +23,7 @@
 #include "control.h"
 #include "i18n.h"
 #include "log.h"
+#include "xmalloc.h"
 
 struct control_client {
 	int	 fd;
@@ -86,8 +87,7 @@ control_new(const char *path, struct fault *f)
 	mode_t mask;
 	int rc, saved;
 
-	if ((c = calloc(1, sizeof *c)) == NULL)
-		return NULL;
+	c = xcalloc(1, sizeof *c);
 	c->fault = f;
 	c->fd = -1;
 	if (control_address(&c->sun, path) == -1)

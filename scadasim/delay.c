@@ -6,12 +6,13 @@
  */
 #include "config.h"
 
-#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "delay.h"
+#include "xmalloc.h"
 
 struct delay {
 	struct delay_entry	*e;
@@ -22,7 +23,7 @@ struct delay {
 struct delay *
 delay_new(void)
 {
-	return calloc(1, sizeof(struct delay));
+	return xcalloc(1, sizeof(struct delay));
 }
 
 void
@@ -49,9 +50,7 @@ delay_push(struct delay *d, double due, uint64_t client, const uint8_t *adu,
 		size = d->size == 0 ? 16 : d->size * 2;
 		if (size > DELAY_MAX)
 			size = DELAY_MAX;
-		if ((e = realloc(d->e, (size_t)size * sizeof *e)) == NULL)
-			return -1;
-		d->e = e;
+		d->e = xreallocarray(d->e, (size_t)size, sizeof *d->e);
 		d->size = size;
 	}
 	for (i = 0; i < d->n; i++)
@@ -121,50 +120,50 @@ delay_selftest(void)
 	int i;
 
 	printf(" * delay: ");
-	assert((d = delay_new()) != NULL);
-	assert(delay_next(d) == -1.0);
-	assert(delay_pop(d, 100.0, &e) == 0);
+	CHECK((d = delay_new()) != NULL);
+	CHECK(delay_next(d) == -1.0);
+	CHECK(delay_pop(d, 100.0, &e) == 0);
 
 	/* Due order across clients, arrival order within one. */
-	assert(delay_push(d, 10.2, 1, req, 1) == 0);
-	assert(delay_push(d, 10.1, 2, req, 2) == 0);
-	assert(delay_push(d, 10.05, 1, req, 3) == 0);	/* delay was cut */
-	assert(delay_count(d) == 3);
-	assert(delay_next(d) == 10.1);
-	assert(delay_pop(d, 10.0, &e) == 0);
-	assert(delay_pop(d, 10.15, &e) == 1 && e.client == 2 && e.len == 2);
-	assert(delay_pop(d, 10.15, &e) == 0);
-	assert(delay_pop(d, 10.2, &e) == 1 && e.client == 1 && e.len == 1);
-	assert(delay_pop(d, 10.2, &e) == 1 && e.client == 1 && e.len == 3 &&
+	CHECK(delay_push(d, 10.2, 1, req, 1) == 0);
+	CHECK(delay_push(d, 10.1, 2, req, 2) == 0);
+	CHECK(delay_push(d, 10.05, 1, req, 3) == 0);	/* delay was cut */
+	CHECK(delay_count(d) == 3);
+	CHECK(delay_next(d) == 10.1);
+	CHECK(delay_pop(d, 10.0, &e) == 0);
+	CHECK(delay_pop(d, 10.15, &e) == 1 && e.client == 2 && e.len == 2);
+	CHECK(delay_pop(d, 10.15, &e) == 0);
+	CHECK(delay_pop(d, 10.2, &e) == 1 && e.client == 1 && e.len == 1);
+	CHECK(delay_pop(d, 10.2, &e) == 1 && e.client == 1 && e.len == 3 &&
 	    e.due == 10.2 && memcmp(e.adu, req, 3) == 0);
-	assert(delay_count(d) == 0);
+	CHECK(delay_count(d) == 0);
 
 	/* Equal due times keep their order. */
-	assert(delay_push(d, 5.0, 1, req, 1) == 0);
-	assert(delay_push(d, 5.0, 2, req, 2) == 0);
-	assert(delay_pop(d, 5.0, &e) == 1 && e.client == 1);
-	assert(delay_pop(d, 5.0, &e) == 1 && e.client == 2);
+	CHECK(delay_push(d, 5.0, 1, req, 1) == 0);
+	CHECK(delay_push(d, 5.0, 2, req, 2) == 0);
+	CHECK(delay_pop(d, 5.0, &e) == 1 && e.client == 1);
+	CHECK(delay_pop(d, 5.0, &e) == 1 && e.client == 2);
 
 	/* A client that goes takes its requests along. */
 	for (i = 0; i < 10; i++)
-		assert(delay_push(d, i, (uint64_t)(i % 3), req, 1) == 0);
+		CHECK(delay_push(d, i, (uint64_t)(i % 3), req, 1) == 0);
 	delay_forget(d, 1);
-	assert(delay_count(d) == 7);
+	CHECK(delay_count(d) == 7);
 	while (delay_pop(d, 100.0, &e) == 1)
-		assert(e.client != 1);
+		CHECK(e.client != 1);
 	delay_clear(d);
 
 	/* Full is full, and too long is refused. */
 	for (i = 0; i < DELAY_MAX; i++)
-		assert(delay_push(d, 1.0, 7, req, 3) == 0);
-	assert(delay_push(d, 1.0, 7, req, 3) == -1);
-	assert(delay_push(d, 1.0, 8, req, MODBUS_TCP_MAX_ADU_LENGTH + 1) ==
+		CHECK(delay_push(d, 1.0, 7, req, 3) == 0);
+	CHECK(delay_push(d, 1.0, 7, req, 3) == -1);
+	CHECK(delay_push(d, 1.0, 8, req, MODBUS_TCP_MAX_ADU_LENGTH + 1) ==
 	    -1);
 	delay_clear(d);
-	assert(delay_count(d) == 0 && delay_next(d) == -1.0);
+	CHECK(delay_count(d) == 0 && delay_next(d) == -1.0);
 
 	delay_destroy(&d);
-	assert(d == NULL);
+	CHECK(d == NULL);
 	delay_destroy(&d);
 	printf("OK\n");
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "i18n.h"
 #include "fault.h"
 #include "pdu.h"
@@ -287,75 +288,75 @@ fault_selftest(void)
 	printf(" * fault: ");
 	fault_init(&f);
 	fault_status(&f, buf, sizeof buf);
-	assert(strcmp(buf, "mute=off delay=0 exception=off freeze=off "
+	CHECK(strcmp(buf, "mute=off delay=0 exception=off freeze=off "
 	    "refuse=off drops=0") == 0);
-	assert(fault_exception(&f, read_hr, sizeof read_hr) == 0);
+	CHECK(fault_exception(&f, read_hr, sizeof read_hr) == 0);
 
-	assert(fault_try(&f, "mute on", "ok mute on") == FAULT_CHANGED);
-	assert(f.mute == 1);
-	assert(fault_try(&f, "  mute\toff\r\n", "ok mute off") ==
+	CHECK(fault_try(&f, "mute on", "ok mute on") == FAULT_CHANGED);
+	CHECK(f.mute == 1);
+	CHECK(fault_try(&f, "  mute\toff\r\n", "ok mute off") ==
 	    FAULT_CHANGED && f.mute == 0);
-	assert(fault_try(&f, "mute", "error: ") == FAULT_ERROR);
-	assert(fault_try(&f, "mute maybe", "error: ") == FAULT_ERROR);
-	assert(fault_try(&f, "mute on off", "error: ") == FAULT_ERROR);
+	CHECK(fault_try(&f, "mute", "error: ") == FAULT_ERROR);
+	CHECK(fault_try(&f, "mute maybe", "error: ") == FAULT_ERROR);
+	CHECK(fault_try(&f, "mute on off", "error: ") == FAULT_ERROR);
 
-	assert(fault_try(&f, "delay 200", "ok delay 200") == FAULT_CHANGED);
-	assert(f.delay_ms == 200);
-	assert(fault_try(&f, "delay -1", "error: ") == FAULT_ERROR);
-	assert(fault_try(&f, "delay 600001", "error: ") == FAULT_ERROR);
-	assert(fault_try(&f, "delay 2x", "error: ") == FAULT_ERROR);
-	assert(fault_try(&f, "delay +5", "error: ") == FAULT_ERROR);
-	assert(f.delay_ms == 200);	/* a bad command changes nothing */
-	assert(fault_try(&f, "delay 0", "ok delay 0") == FAULT_CHANGED);
+	CHECK(fault_try(&f, "delay 200", "ok delay 200") == FAULT_CHANGED);
+	CHECK(f.delay_ms == 200);
+	CHECK(fault_try(&f, "delay -1", "error: ") == FAULT_ERROR);
+	CHECK(fault_try(&f, "delay 600001", "error: ") == FAULT_ERROR);
+	CHECK(fault_try(&f, "delay 2x", "error: ") == FAULT_ERROR);
+	CHECK(fault_try(&f, "delay +5", "error: ") == FAULT_ERROR);
+	CHECK(f.delay_ms == 200);	/* a bad command changes nothing */
+	CHECK(fault_try(&f, "delay 0", "ok delay 0") == FAULT_CHANGED);
 
 	/* Everywhere, then only where the request touches the address. */
-	assert(fault_try(&f, "exception 4", "ok exception 4") ==
+	CHECK(fault_try(&f, "exception 4", "ok exception 4") ==
 	    FAULT_CHANGED);
-	assert(fault_exception(&f, read_hr, sizeof read_hr) == 4);
-	assert(fault_exception(&f, write_coil, sizeof write_coil) == 4);
-	assert(fault_try(&f, "exception 2 holding 5",
+	CHECK(fault_exception(&f, read_hr, sizeof read_hr) == 4);
+	CHECK(fault_exception(&f, write_coil, sizeof write_coil) == 4);
+	CHECK(fault_try(&f, "exception 2 holding 5",
 	    "ok exception 2 holding 5") == FAULT_CHANGED);
-	assert(fault_exception(&f, read_hr, sizeof read_hr) == 2); /* 2..5 */
-	assert(fault_exception(&f, write_coil, sizeof write_coil) == 0);
-	assert(fault_try(&f, "exception 2 holding 6", "ok") ==
+	CHECK(fault_exception(&f, read_hr, sizeof read_hr) == 2); /* 2..5 */
+	CHECK(fault_exception(&f, write_coil, sizeof write_coil) == 0);
+	CHECK(fault_try(&f, "exception 2 holding 6", "ok") ==
 	    FAULT_CHANGED);
-	assert(fault_exception(&f, read_hr, sizeof read_hr) == 0);
-	assert(fault_try(&f, "exception 6 coil 3", "ok") == FAULT_CHANGED);
-	assert(fault_exception(&f, write_coil, sizeof write_coil) == 6);
+	CHECK(fault_exception(&f, read_hr, sizeof read_hr) == 0);
+	CHECK(fault_try(&f, "exception 6 coil 3", "ok") == FAULT_CHANGED);
+	CHECK(fault_exception(&f, write_coil, sizeof write_coil) == 6);
 	fault_status(&f, buf, sizeof buf);
-	assert(strstr(buf, "exception=6:coil:3") != NULL);
-	assert(fault_try(&f, "exception 12", "error: ") == FAULT_ERROR);
-	assert(fault_try(&f, "exception 0", "error: ") == FAULT_ERROR);
-	assert(fault_try(&f, "exception 2 register 5", "error: ") ==
+	CHECK(strstr(buf, "exception=6:coil:3") != NULL);
+	CHECK(fault_try(&f, "exception 12", "error: ") == FAULT_ERROR);
+	CHECK(fault_try(&f, "exception 0", "error: ") == FAULT_ERROR);
+	CHECK(fault_try(&f, "exception 2 register 5", "error: ") ==
 	    FAULT_ERROR);
-	assert(fault_try(&f, "exception 2 coil 65536", "error: ") ==
+	CHECK(fault_try(&f, "exception 2 coil 65536", "error: ") ==
 	    FAULT_ERROR);
-	assert(fault_try(&f, "exception 2 coil", "error: ") == FAULT_ERROR);
-	assert(f.exception == 6);
-	assert(fault_try(&f, "exception off", "ok exception off") ==
+	CHECK(fault_try(&f, "exception 2 coil", "error: ") == FAULT_ERROR);
+	CHECK(f.exception == 6);
+	CHECK(fault_try(&f, "exception off", "ok exception off") ==
 	    FAULT_CHANGED);
-	assert(fault_exception(&f, write_coil, sizeof write_coil) == 0);
+	CHECK(fault_exception(&f, write_coil, sizeof write_coil) == 0);
 
-	assert(fault_try(&f, "freeze on", "ok freeze on") == FAULT_CHANGED);
-	assert(fault_try(&f, "refuse on", "ok refuse on") == FAULT_CHANGED);
-	assert(fault_try(&f, "drop", "ok drop") == FAULT_CHANGED);
-	assert(fault_try(&f, "drop", "ok drop") == FAULT_CHANGED);
-	assert(f.drops == 2);
-	assert(fault_try(&f, "drop now", "error: ") == FAULT_ERROR);
-	assert(fault_try(&f, "delay 50", "ok") == FAULT_CHANGED);
-	assert(fault_try(&f, "status", "ok mute=off delay=50 exception=off "
+	CHECK(fault_try(&f, "freeze on", "ok freeze on") == FAULT_CHANGED);
+	CHECK(fault_try(&f, "refuse on", "ok refuse on") == FAULT_CHANGED);
+	CHECK(fault_try(&f, "drop", "ok drop") == FAULT_CHANGED);
+	CHECK(fault_try(&f, "drop", "ok drop") == FAULT_CHANGED);
+	CHECK(f.drops == 2);
+	CHECK(fault_try(&f, "drop now", "error: ") == FAULT_ERROR);
+	CHECK(fault_try(&f, "delay 50", "ok") == FAULT_CHANGED);
+	CHECK(fault_try(&f, "status", "ok mute=off delay=50 exception=off "
 	    "freeze=on refuse=on drops=2") == FAULT_QUERY);
-	assert(fault_try(&f, "clear", "ok clear") == FAULT_CHANGED);
-	assert(fault_try(&f, "status", "ok mute=off delay=0 exception=off "
+	CHECK(fault_try(&f, "clear", "ok clear") == FAULT_CHANGED);
+	CHECK(fault_try(&f, "status", "ok mute=off delay=0 exception=off "
 	    "freeze=off refuse=off drops=2") == FAULT_QUERY);
-	assert(fault_try(&f, "help", "ok ") == FAULT_QUERY);
+	CHECK(fault_try(&f, "help", "ok ") == FAULT_QUERY);
 
-	assert(fault_try(&f, "", "error: ") == FAULT_ERROR);
-	assert(fault_try(&f, "reboot", "error: ") == FAULT_ERROR);
-	assert(fault_try(&f, "a b c d e f", "error: ") == FAULT_ERROR);
+	CHECK(fault_try(&f, "", "error: ") == FAULT_ERROR);
+	CHECK(fault_try(&f, "reboot", "error: ") == FAULT_ERROR);
+	CHECK(fault_try(&f, "a b c d e f", "error: ") == FAULT_ERROR);
 	memset(buf, 'x', sizeof buf - 1);
 	buf[sizeof buf - 1] = '\0';
-	assert(fault_try(&f, buf, "error: ") == FAULT_ERROR);
+	CHECK(fault_try(&f, buf, "error: ") == FAULT_ERROR);
 
 	printf("OK\n");
 }

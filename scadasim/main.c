@@ -27,6 +27,7 @@
 #include "plc.h"
 #include "rtu.h"
 #include "server.h"
+#include "xmalloc.h"
 
 #define MAIN_DEFAULT_ADDRESS	"127.0.0.1"
 #define MAIN_DEFAULT_PORT	1502
@@ -166,8 +167,7 @@ main_join(int argc, char *argv[])
 
 	for (i = 0; i < argc; i++)
 		len += strlen(argv[i]) + 1;
-	if ((s = calloc(1, len)) == NULL)
-		fatal("%s", _("out of memory"));
+	s = xcalloc(1, len);
 	for (i = 0; i < argc; i++) {
 		if (i > 0)
 			strcat(s, " ");

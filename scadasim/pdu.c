@@ -6,10 +6,10 @@
  */
 #include "config.h"
 
-#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "i18n.h"
 #include "pdu.h"
 
@@ -236,40 +236,40 @@ pdu_selftest(void)
 
 	/* The spec's example frame 11 03 00 6B 00 03 ends in 76 87. */
 	crc = pdu_crc16(read_hr, sizeof read_hr);
-	assert((crc & 0xff) == 0x76 && crc >> 8 == 0x87);
+	CHECK((crc & 0xff) == 0x76 && crc >> 8 == 0x87);
 	memcpy(frame, read_hr, sizeof read_hr);
 	frame[6] = (uint8_t)(crc & 0xff);
 	frame[7] = (uint8_t)(crc >> 8);
-	assert(pdu_crc16(frame, 8) == 0);	/* a good frame checks to 0 */
+	CHECK(pdu_crc16(frame, 8) == 0);	/* a good frame checks to 0 */
 
-	assert(pdu_ranges(read_hr + 1, 5, r) == 1);
-	assert(r[0].area == PDU_HOLDING && r[0].address == 0x6b &&
+	CHECK(pdu_ranges(read_hr + 1, 5, r) == 1);
+	CHECK(r[0].area == PDU_HOLDING && r[0].address == 0x6b &&
 	    r[0].count == 3 && !r[0].write);
-	assert(pdu_ranges(read_hr + 1, 4, r) == 0);
-	assert(pdu_ranges(wr_coils, sizeof wr_coils, r) == 1);
-	assert(r[0].area == PDU_COIL && r[0].address == 0x13 &&
+	CHECK(pdu_ranges(read_hr + 1, 4, r) == 0);
+	CHECK(pdu_ranges(wr_coils, sizeof wr_coils, r) == 1);
+	CHECK(r[0].area == PDU_COIL && r[0].address == 0x13 &&
 	    r[0].count == 10 && r[0].write);
-	assert(pdu_ranges(wr_rd, sizeof wr_rd, r) == 2);
-	assert(r[0].area == PDU_HOLDING && r[0].address == 3 &&
+	CHECK(pdu_ranges(wr_rd, sizeof wr_rd, r) == 2);
+	CHECK(r[0].area == PDU_HOLDING && r[0].address == 3 &&
 	    r[0].count == 6 && !r[0].write);
-	assert(r[1].area == PDU_HOLDING && r[1].address == 14 &&
+	CHECK(r[1].area == PDU_HOLDING && r[1].address == 14 &&
 	    r[1].count == 3 && r[1].write);
 	frame[0] = 0x05;	/* write single coil: one coil, the value */
 	frame[1] = 0x00;
 	frame[2] = 0x07;
 	frame[3] = 0xff;
 	frame[4] = 0x00;
-	assert(pdu_ranges(frame, 5, r) == 1 && r[0].area == PDU_COIL &&
+	CHECK(pdu_ranges(frame, 5, r) == 1 && r[0].area == PDU_COIL &&
 	    r[0].address == 7 && r[0].count == 1 && r[0].write);
 	frame[0] = 0x11;
-	assert(pdu_ranges(frame, 5, r) == 0);
+	CHECK(pdu_ranges(frame, 5, r) == 0);
 
-	assert(pdu_is_write(0x06) && pdu_is_write(0x10) &&
+	CHECK(pdu_is_write(0x06) && pdu_is_write(0x10) &&
 	    !pdu_is_write(0x03) && !pdu_is_write(0x17));
-	assert(pdu_area_parse("holding") == PDU_HOLDING);
-	assert(pdu_area_parse("discrete") == PDU_DISCRETE);
-	assert(pdu_area_parse("register") == -1);
-	assert(strcmp(pdu_area_name(PDU_INPUT), "input") == 0);
+	CHECK(pdu_area_parse("holding") == PDU_HOLDING);
+	CHECK(pdu_area_parse("discrete") == PDU_DISCRETE);
+	CHECK(pdu_area_parse("register") == -1);
+	CHECK(strcmp(pdu_area_name(PDU_INPUT), "input") == 0);
 
 	/* The request log line the integration tests grep for. */
 	frame[0] = 0x06;
@@ -278,30 +278,30 @@ pdu_selftest(void)
 	frame[3] = 0x00;
 	frame[4] = 0x47;
 	pdu_describe(frame, 5, buf, sizeof buf);
-	assert(strstr(buf, "(0x06), address 0, count or value 71") != NULL);
+	CHECK(strstr(buf, "(0x06), address 0, count or value 71") != NULL);
 	pdu_describe(frame, 1, buf, sizeof buf);
-	assert(strstr(buf, "(0x06)") != NULL);
+	CHECK(strstr(buf, "(0x06)") != NULL);
 
 	/* Frame lengths, known as soon as the bytes that say so arrive. */
-	assert(pdu_rtu_length(read_hr, 1) == 0);
-	assert(pdu_rtu_length(read_hr, 2) == 8);
+	CHECK(pdu_rtu_length(read_hr, 1) == 0);
+	CHECK(pdu_rtu_length(read_hr, 2) == 8);
 	frame[0] = 1;
 	frame[1] = 0x10;
 	frame[6] = 4;
-	assert(pdu_rtu_length(frame, 6) == 0);
-	assert(pdu_rtu_length(frame, 7) == 13);
+	CHECK(pdu_rtu_length(frame, 6) == 0);
+	CHECK(pdu_rtu_length(frame, 7) == 13);
 	frame[1] = 0x17;
 	frame[10] = 6;
-	assert(pdu_rtu_length(frame, 10) == 0);
-	assert(pdu_rtu_length(frame, 11) == 19);
+	CHECK(pdu_rtu_length(frame, 10) == 0);
+	CHECK(pdu_rtu_length(frame, 11) == 19);
 	frame[1] = 0x11;
-	assert(pdu_rtu_length(frame, 2) == 4);
+	CHECK(pdu_rtu_length(frame, 2) == 4);
 	frame[1] = 0x16;
-	assert(pdu_rtu_length(frame, 2) == 10);
+	CHECK(pdu_rtu_length(frame, 2) == 10);
 	frame[1] = 0x42;
-	assert(pdu_rtu_length(frame, 2) == -1);
+	CHECK(pdu_rtu_length(frame, 2) == -1);
 	frame[1] = 0x83;	/* an exception is no request */
-	assert(pdu_rtu_length(frame, 2) == -1);
+	CHECK(pdu_rtu_length(frame, 2) == -1);
 
 	printf("OK\n");
 }

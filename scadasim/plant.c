@@ -15,11 +15,11 @@
  */
 #include "config.h"
 
-#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "plant.h"
 
 static double
@@ -334,7 +334,7 @@ plant_selftest_tank2(void)
 	/* Left alone, both tanks keep cycling about their setpoints. */
 	plant_init(&p, 1, 0);
 	m = plant_mapping_new(&p);
-	assert(m != NULL);
+	CHECK(m != NULL);
 	plant_run(&p, m, 300.0);
 	lo1 = lo2 = 100.0;
 	hi1 = hi2 = 0.0;
@@ -350,11 +350,11 @@ plant_selftest_tank2(void)
 			starts++;
 		was = p.transfer;
 	}
-	assert(lo1 >= 50.0 - PLANT_LEVEL_BAND - 0.3 &&
+	CHECK(lo1 >= 50.0 - PLANT_LEVEL_BAND - 0.3 &&
 	    hi1 <= 50.0 + PLANT_LEVEL_BAND + 0.3 && hi1 - lo1 >= 2.0);
-	assert(lo2 >= 50.0 - PLANT_LEVEL_BAND - 0.3 &&
+	CHECK(lo2 >= 50.0 - PLANT_LEVEL_BAND - 0.3 &&
 	    hi2 <= 50.0 + PLANT_LEVEL_BAND + 0.3 && hi2 - lo2 >= 3.0);
-	assert(starts >= 4);		/* a period of about 10 s */
+	CHECK(starts >= 4);		/* a period of about 10 s */
 
 	/* By hand: the transfer moves 2 m3/h, 1/3 %/s of tank 1 ... */
 	plant_manual(m, 0, 0, 1, 0);
@@ -362,31 +362,31 @@ plant_selftest_tank2(void)
 	before = p.level;
 	before2 = p.level2;
 	plant_run(&p, m, 1.0);
-	assert(NEAR(before - p.level, 1.0 / 3.0, 1e-6));
-	assert(NEAR(p.level2 - before2, 5.0 / 3.0, 1e-6));
-	assert(m->tab_input_registers[PLANT_IR_TRANSFER_FLOW] == 200);
-	assert(m->tab_input_registers[PLANT_IR_DRAIN_FLOW] == 0);
+	CHECK(NEAR(before - p.level, 1.0 / 3.0, 1e-6));
+	CHECK(NEAR(p.level2 - before2, 5.0 / 3.0, 1e-6));
+	CHECK(m->tab_input_registers[PLANT_IR_TRANSFER_FLOW] == 200);
+	CHECK(m->tab_input_registers[PLANT_IR_DRAIN_FLOW] == 0);
 
 	/* ... the drain 1 m3/h, 5/6 %/s of tank 2, */
 	plant_manual(m, 0, 0, 0, 1);
 	plant_run(&p, m, 0.1);
 	before2 = p.level2;
 	plant_run(&p, m, 1.2);
-	assert(NEAR(before2 - p.level2, 1.0, 1e-6));
-	assert(m->tab_input_registers[PLANT_IR_DRAIN_FLOW] == 100);
-	assert(m->tab_input_registers[PLANT_IR_TRANSFER_FLOW] == 0);
+	CHECK(NEAR(before2 - p.level2, 1.0, 1e-6));
+	CHECK(m->tab_input_registers[PLANT_IR_DRAIN_FLOW] == 100);
+	CHECK(m->tab_input_registers[PLANT_IR_TRANSFER_FLOW] == 0);
 
 	/* ... and tank 2 overflows, switches and all, like tank 1. */
 	plant_manual(m, 1, 0, 1, 0);
 	plant_run(&p, m, 60.0);
-	assert(p.level2 == 100.0);
-	assert(m->tab_input_registers[PLANT_IR_LEVEL2] == 10000);
-	assert(m->tab_input_bits[PLANT_DI_HIGH2] == 1);
+	CHECK(p.level2 == 100.0);
+	CHECK(m->tab_input_registers[PLANT_IR_LEVEL2] == 10000);
+	CHECK(m->tab_input_bits[PLANT_DI_HIGH2] == 1);
 	plant_manual(m, 0, 0, 0, 1);
 	plant_run(&p, m, 130.0);
-	assert(p.level2 == 0.0);
-	assert(m->tab_input_bits[PLANT_DI_LOW2] == 1);
-	assert(m->tab_input_registers[PLANT_IR_DRAIN_FLOW] == 0);
+	CHECK(p.level2 == 0.0);
+	CHECK(m->tab_input_bits[PLANT_DI_LOW2] == 1);
+	CHECK(m->tab_input_registers[PLANT_IR_DRAIN_FLOW] == 0);
 
 	/* Automatic, the transfer stops when tank 1 reaches its low switch. */
 	plant_manual(m, 0, 1, 0, 0);
@@ -394,13 +394,13 @@ plant_selftest_tank2(void)
 	m->tab_registers[PLANT_HR_LEVEL2_SP] = 9500;
 	for (i = 0; i < 1000 && p.level > PLANT_LOW_SWITCH; i++) {
 		plant_run(&p, m, 0.1);
-		assert(p.level <= PLANT_LOW_SWITCH ||
+		CHECK(p.level <= PLANT_LOW_SWITCH ||
 		    m->tab_bits[PLANT_CO_TRANSFER] == 1);
 	}
-	assert(p.level <= PLANT_LOW_SWITCH);
+	CHECK(p.level <= PLANT_LOW_SWITCH);
 	plant_run(&p, m, 0.1);
-	assert(m->tab_bits[PLANT_CO_TRANSFER] == 0);
-	assert(p.level2 < 93.0);	/* it would run, but for tank 1 */
+	CHECK(m->tab_bits[PLANT_CO_TRANSFER] == 0);
+	CHECK(p.level2 < 93.0);	/* it would run, but for tank 1 */
 
 	/*
 	 * Tank 1 running dry shares what is left between its two pumps in
@@ -412,19 +412,19 @@ plant_selftest_tank2(void)
 	before = p.total;
 	before2 = p.level2;
 	plant_step(&p, 1.0);		/* would want 0.15 + 0.033 m3 */
-	assert(p.level == 0.0);
+	CHECK(p.level == 0.0);
 	gone = (p.total - before) + (p.level2 - before2) / 100.0 *
 	    PLANT_VOLUME2_M3;
-	assert(NEAR(gone, 0.05, 1e-9));
-	assert(NEAR((p.total - before) / ((p.level2 - before2) / 100.0 *
+	CHECK(NEAR(gone, 0.05, 1e-9));
+	CHECK(NEAR((p.total - before) / ((p.level2 - before2) / 100.0 *
 	    PLANT_VOLUME2_M3), PLANT_OUT_FLOW / PLANT_TRANSFER_FLOW, 1e-6));
-	assert(p.transfer_flow == 0.0 && p.out_flow == 0.0);
+	CHECK(p.transfer_flow == 0.0 && p.out_flow == 0.0);
 
 	/* The tank 2 setpoint is used clamped, and kept as written. */
 	m->tab_registers[PLANT_HR_LEVEL2_SP] = 20000;
 	plant_run(&p, m, 0.1);
-	assert(p.level2_sp == 100.0);
-	assert(m->tab_registers[PLANT_HR_LEVEL2_SP] == 20000);
+	CHECK(p.level2_sp == 100.0);
+	CHECK(m->tab_registers[PLANT_HR_LEVEL2_SP] == 20000);
 	modbus_mapping_free(m);
 }
 
@@ -441,30 +441,30 @@ plant_selftest(void)
 	/* The initial image: a demo that moves on its own. */
 	plant_init(&p, 1, 0);
 	m = plant_mapping_new(&p);
-	assert(m != NULL);
-	assert(m->nb_bits == PLANT_NCOILS);
-	assert(m->nb_input_bits == PLANT_NDISCRETES);
-	assert(m->nb_input_registers == PLANT_NINPUTS);
-	assert(m->nb_registers == PLANT_NHOLDINGS);
-	assert(m->tab_input_registers[PLANT_IR_LEVEL] == 5000);
-	assert(m->tab_input_registers[PLANT_IR_TEMP] == 200);
-	assert(m->tab_registers[PLANT_HR_LEVEL_SP] == 5000);
-	assert(m->tab_registers[PLANT_HR_TEMP_SP] == 450);
-	assert(m->tab_bits[PLANT_CO_LEVEL_AUTO] == 1);
-	assert(m->tab_bits[PLANT_CO_HEATER_AUTO] == 1);
-	assert(m->tab_bits[PLANT_CO_PUMP] == 1);
-	assert(m->tab_bits[PLANT_CO_HEATER] == 1);
-	assert(m->tab_input_registers[PLANT_IR_OUT_FLOW] == 900);
-	assert(plant_total_from_map(m) == 0.0f);
-	assert(m->tab_input_registers[PLANT_IR_LEVEL2] == 4000);
-	assert(m->tab_registers[PLANT_HR_LEVEL2_SP] == 5000);
-	assert(m->tab_bits[PLANT_CO_LEVEL2_AUTO] == 1);
-	assert(m->tab_bits[PLANT_CO_DRAIN] == 1);
-	assert(m->tab_bits[PLANT_CO_TRANSFER] == 1);	/* 40 < 50 - 2 */
-	assert(m->tab_input_registers[PLANT_IR_TRANSFER_FLOW] == 200);
-	assert(m->tab_input_registers[PLANT_IR_DRAIN_FLOW] == 100);
-	assert(m->tab_input_bits[PLANT_DI_HIGH2] == 0);
-	assert(m->tab_input_bits[PLANT_DI_LOW2] == 0);
+	CHECK(m != NULL);
+	CHECK(m->nb_bits == PLANT_NCOILS);
+	CHECK(m->nb_input_bits == PLANT_NDISCRETES);
+	CHECK(m->nb_input_registers == PLANT_NINPUTS);
+	CHECK(m->nb_registers == PLANT_NHOLDINGS);
+	CHECK(m->tab_input_registers[PLANT_IR_LEVEL] == 5000);
+	CHECK(m->tab_input_registers[PLANT_IR_TEMP] == 200);
+	CHECK(m->tab_registers[PLANT_HR_LEVEL_SP] == 5000);
+	CHECK(m->tab_registers[PLANT_HR_TEMP_SP] == 450);
+	CHECK(m->tab_bits[PLANT_CO_LEVEL_AUTO] == 1);
+	CHECK(m->tab_bits[PLANT_CO_HEATER_AUTO] == 1);
+	CHECK(m->tab_bits[PLANT_CO_PUMP] == 1);
+	CHECK(m->tab_bits[PLANT_CO_HEATER] == 1);
+	CHECK(m->tab_input_registers[PLANT_IR_OUT_FLOW] == 900);
+	CHECK(plant_total_from_map(m) == 0.0f);
+	CHECK(m->tab_input_registers[PLANT_IR_LEVEL2] == 4000);
+	CHECK(m->tab_registers[PLANT_HR_LEVEL2_SP] == 5000);
+	CHECK(m->tab_bits[PLANT_CO_LEVEL2_AUTO] == 1);
+	CHECK(m->tab_bits[PLANT_CO_DRAIN] == 1);
+	CHECK(m->tab_bits[PLANT_CO_TRANSFER] == 1);	/* 40 < 50 - 2 */
+	CHECK(m->tab_input_registers[PLANT_IR_TRANSFER_FLOW] == 200);
+	CHECK(m->tab_input_registers[PLANT_IR_DRAIN_FLOW] == 100);
+	CHECK(m->tab_input_bits[PLANT_DI_HIGH2] == 0);
+	CHECK(m->tab_input_bits[PLANT_DI_LOW2] == 0);
 
 	/* Manual, tank 2 out of the way: valve open, pump off rises 2 %/s. */
 	m->tab_bits[PLANT_CO_LEVEL2_AUTO] = 0;
@@ -474,56 +474,56 @@ plant_selftest(void)
 	m->tab_bits[PLANT_CO_VALVE] = 1;
 	m->tab_bits[PLANT_CO_PUMP] = 0;
 	plant_run(&p, m, 1.0);
-	assert(NEAR(p.level, 52.0, 1e-6));
-	assert(m->tab_input_registers[PLANT_IR_LEVEL] == 5200);
-	assert(m->tab_input_registers[PLANT_IR_IN_FLOW] == 1200);
-	assert(m->tab_input_registers[PLANT_IR_OUT_FLOW] == 0);
-	assert(m->tab_bits[PLANT_CO_VALVE] == 1);
+	CHECK(NEAR(p.level, 52.0, 1e-6));
+	CHECK(m->tab_input_registers[PLANT_IR_LEVEL] == 5200);
+	CHECK(m->tab_input_registers[PLANT_IR_IN_FLOW] == 1200);
+	CHECK(m->tab_input_registers[PLANT_IR_OUT_FLOW] == 0);
+	CHECK(m->tab_bits[PLANT_CO_VALVE] == 1);
 
 	/* Pump only falls 1.5 %/s and pumps 0.15 m3 per second. */
 	m->tab_bits[PLANT_CO_VALVE] = 0;
 	m->tab_bits[PLANT_CO_PUMP] = 1;
 	plant_run(&p, m, 2.0);
-	assert(NEAR(p.level, 49.0, 1e-6));
-	assert(m->tab_input_registers[PLANT_IR_OUT_FLOW] == 900);
-	assert(m->tab_input_registers[PLANT_IR_IN_FLOW] == 0);
-	assert(NEAR(plant_total_from_map(m), 0.3, 1e-6));
+	CHECK(NEAR(p.level, 49.0, 1e-6));
+	CHECK(m->tab_input_registers[PLANT_IR_OUT_FLOW] == 900);
+	CHECK(m->tab_input_registers[PLANT_IR_IN_FLOW] == 0);
+	CHECK(NEAR(plant_total_from_map(m), 0.3, 1e-6));
 
 	/* Both: a net 3 m3/h is 0.5 %/s. */
 	m->tab_bits[PLANT_CO_VALVE] = 1;
 	plant_run(&p, m, 2.0);
-	assert(NEAR(p.level, 50.0, 1e-6));
+	CHECK(NEAR(p.level, 50.0, 1e-6));
 
 	/* Clamps at full, with the high switch. */
 	m->tab_bits[PLANT_CO_PUMP] = 0;
 	plant_run(&p, m, 60.0);
-	assert(p.level == 100.0);
-	assert(m->tab_input_registers[PLANT_IR_LEVEL] == 10000);
-	assert(m->tab_input_bits[PLANT_DI_HIGH] == 1);
-	assert(m->tab_input_bits[PLANT_DI_LOW] == 0);
+	CHECK(p.level == 100.0);
+	CHECK(m->tab_input_registers[PLANT_IR_LEVEL] == 10000);
+	CHECK(m->tab_input_bits[PLANT_DI_HIGH] == 1);
+	CHECK(m->tab_input_bits[PLANT_DI_LOW] == 0);
 
 	/* Clamps at empty, with the low switch; a dry pump moves nothing. */
 	m->tab_bits[PLANT_CO_VALVE] = 0;
 	m->tab_bits[PLANT_CO_PUMP] = 1;
 	plant_run(&p, m, 30.0);
-	assert(p.level > 10.0 && p.level < 90.0);
-	assert(m->tab_input_bits[PLANT_DI_HIGH] == 0);
-	assert(m->tab_input_bits[PLANT_DI_LOW] == 0);
+	CHECK(p.level > 10.0 && p.level < 90.0);
+	CHECK(m->tab_input_bits[PLANT_DI_HIGH] == 0);
+	CHECK(m->tab_input_bits[PLANT_DI_LOW] == 0);
 	plant_run(&p, m, 60.0);
-	assert(p.level == 0.0);
-	assert(m->tab_input_registers[PLANT_IR_LEVEL] == 0);
-	assert(m->tab_input_registers[PLANT_IR_OUT_FLOW] == 0);
-	assert(m->tab_input_bits[PLANT_DI_LOW] == 1);
+	CHECK(p.level == 0.0);
+	CHECK(m->tab_input_registers[PLANT_IR_LEVEL] == 0);
+	CHECK(m->tab_input_registers[PLANT_IR_OUT_FLOW] == 0);
+	CHECK(m->tab_input_bits[PLANT_DI_LOW] == 1);
 	before = plant_total_from_map(m);
 	plant_run(&p, m, 5.0);
-	assert(plant_total_from_map(m) == before);
+	CHECK(plant_total_from_map(m) == before);
 
 	/* Automatic level control converges on a setpoint it was given. */
 	m->tab_registers[PLANT_HR_LEVEL_SP] = 3000;
 	m->tab_bits[PLANT_CO_LEVEL_AUTO] = 1;
 	m->tab_bits[PLANT_CO_PUMP] = 0;
 	plant_run(&p, m, 90.0);
-	assert(m->tab_bits[PLANT_CO_PUMP] == 1);
+	CHECK(m->tab_bits[PLANT_CO_PUMP] == 1);
 	lo = 100.0;
 	hi = 0.0;
 	for (i = 0; i < 600; i++) {
@@ -533,37 +533,37 @@ plant_selftest(void)
 		if (p.level > hi)
 			hi = p.level;
 	}
-	assert(lo >= 30.0 - PLANT_LEVEL_BAND - 0.2);
-	assert(hi <= 30.0 + PLANT_LEVEL_BAND + 0.2);
-	assert(hi - lo >= PLANT_LEVEL_BAND);	/* it does cycle */
+	CHECK(lo >= 30.0 - PLANT_LEVEL_BAND - 0.2);
+	CHECK(hi <= 30.0 + PLANT_LEVEL_BAND + 0.2);
+	CHECK(hi - lo >= PLANT_LEVEL_BAND);	/* it does cycle */
 
 	/* ... and overrides a client that opens the valve above the band. */
 	m->tab_registers[PLANT_HR_LEVEL_SP] = 1000;
 	plant_run(&p, m, 0.1);
 	m->tab_bits[PLANT_CO_VALVE] = 1;
 	plant_run(&p, m, 0.1);
-	assert(m->tab_bits[PLANT_CO_VALVE] == 0);
+	CHECK(m->tab_bits[PLANT_CO_VALVE] == 0);
 
 	/* An out-of-range setpoint stays as written but is used clamped. */
 	m->tab_registers[PLANT_HR_LEVEL_SP] = 65535;
 	plant_run(&p, m, 160.0);
-	assert(m->tab_registers[PLANT_HR_LEVEL_SP] == 65535);
-	assert(p.level_sp == 100.0);
-	assert(p.level > 97.0);
+	CHECK(m->tab_registers[PLANT_HR_LEVEL_SP] == 65535);
+	CHECK(p.level_sp == 100.0);
+	CHECK(p.level > 97.0);
 	m->tab_registers[PLANT_HR_TEMP_SP] = 0x8000;	/* -3276.8 degC */
 	plant_read_map(&p, m);
-	assert(p.temp_sp == 0.0);
+	CHECK(p.temp_sp == 0.0);
 
 	/* Heater by hand: five time constants take it to within 1 %. */
 	m->tab_bits[PLANT_CO_HEATER_AUTO] = 0;
 	m->tab_bits[PLANT_CO_HEATER] = 1;
 	plant_run(&p, m, 5 * PLANT_TEMP_TAU);
-	assert(p.temp > PLANT_HEATER_MAX - 0.01 * (PLANT_HEATER_MAX -
+	CHECK(p.temp > PLANT_HEATER_MAX - 0.01 * (PLANT_HEATER_MAX -
 	    PLANT_AMBIENT) && p.temp < PLANT_HEATER_MAX);
 	before = p.temp;
 	m->tab_bits[PLANT_CO_HEATER] = 0;
 	plant_run(&p, m, PLANT_TEMP_TAU);
-	assert(NEAR(p.temp - PLANT_AMBIENT, (before - PLANT_AMBIENT) *
+	CHECK(NEAR(p.temp - PLANT_AMBIENT, (before - PLANT_AMBIENT) *
 	    exp(-1.0), 1e-6));
 
 	/* The thermostat holds the temperature setpoint. */
@@ -579,17 +579,17 @@ plant_selftest(void)
 		if (p.temp > hi)
 			hi = p.temp;
 	}
-	assert(lo >= 60.0 - PLANT_TEMP_BAND - 0.25);
-	assert(hi <= 60.0 + PLANT_TEMP_BAND + 0.25);
-	assert(hi - lo >= 2 * PLANT_TEMP_BAND);
-	assert(m->tab_input_registers[PLANT_IR_TEMP] >= 593 &&
+	CHECK(lo >= 60.0 - PLANT_TEMP_BAND - 0.25);
+	CHECK(hi <= 60.0 + PLANT_TEMP_BAND + 0.25);
+	CHECK(hi - lo >= 2 * PLANT_TEMP_BAND);
+	CHECK(m->tab_input_registers[PLANT_IR_TEMP] >= 593 &&
 	    m->tab_input_registers[PLANT_IR_TEMP] <= 607);
 
 	/* The float is ABCD: 1.5f is 0x3fc00000. */
 	p.total = 1.5;
 	plant_write_map(&p, m);
-	assert(m->tab_registers[PLANT_HR_TOTAL_HI] == 0x3fc0);
-	assert(m->tab_registers[PLANT_HR_TOTAL_LO] == 0x0000);
+	CHECK(m->tab_registers[PLANT_HR_TOTAL_HI] == 0x3fc0);
+	CHECK(m->tab_registers[PLANT_HR_TOTAL_LO] == 0x0000);
 	modbus_mapping_free(m);
 
 	/* Noise stays within its band and repeats for a seed. */
@@ -600,23 +600,23 @@ plant_selftest(void)
 	for (i = 0; i < 1000; i++) {
 		plant_step(&p, 0.1);
 		plant_step(&q, 0.1);
-		assert(p.temp_meas == q.temp_meas);
-		assert(fabs(p.temp_meas - p.temp) <= PLANT_TEMP_NOISE);
+		CHECK(p.temp_meas == q.temp_meas);
+		CHECK(fabs(p.temp_meas - p.temp) <= PLANT_TEMP_NOISE);
 		if (p.temp_meas - p.temp < lo)
 			lo = p.temp_meas - p.temp;
 		if (p.temp_meas - p.temp > hi)
 			hi = p.temp_meas - p.temp;
 	}
-	assert(lo < -0.05 && hi > 0.05);
+	CHECK(lo < -0.05 && hi > 0.05);
 	plant_init(&p, 42, 0);
 	plant_step(&p, 0.1);
-	assert(p.temp_meas == p.temp);
+	CHECK(p.temp_meas == p.temp);
 
 	/* A step of nothing (or a clock gone backwards) changes nothing. */
 	memcpy(&q, &p, sizeof q);
 	plant_step(&p, 0.0);
 	plant_step(&p, -1.0);
-	assert(memcmp(&p, &q, sizeof p) == 0);
+	CHECK(memcmp(&p, &q, sizeof p) == 0);
 
 	plant_selftest_tank2();
 	printf("OK\n");

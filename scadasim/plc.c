@@ -17,7 +17,6 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <modbus-rtu.h>
@@ -26,11 +25,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "i18n.h"
 #include "log.h"
 #include "pdu.h"
 #include "plant.h"
 #include "plc.h"
+#include "xmalloc.h"
 
 struct plc_unit {
 	int			 id;
@@ -109,8 +110,7 @@ plc_new(const int *ids, int n, int scratch, uint32_t seed, int noise,
 		errno = EINVAL;
 		return NULL;
 	}
-	if ((plc = calloc(1, sizeof *plc)) == NULL)
-		return NULL;
+	plc = xcalloc(1, sizeof *plc);
 	plc->fault = f;
 	plc->sink[0] = plc->sink[1] = -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, plc->sink) == -1 ||
@@ -372,125 +372,125 @@ plc_selftest(void)
 
 	printf(" * plc: ");
 	fault_init(&f);
-	assert(plc_new(ids, 0, 0, 1, 0, &f) == NULL);
-	assert(plc_new(ids, 2, PLC_SCRATCH_MAX + 1, 1, 0, &f) == NULL);
+	CHECK(plc_new(ids, 0, 0, 1, 0, &f) == NULL);
+	CHECK(plc_new(ids, 2, PLC_SCRATCH_MAX + 1, 1, 0, &f) == NULL);
 	plc = plc_new(ids, 2, 10, 1, 0, &f);
-	assert(plc != NULL);
+	CHECK(plc != NULL);
 	tcp = modbus_new_tcp("127.0.0.1", 0);
 	rtu = modbus_new_rtu("/dev/null", 19200, 'E', 8, 1);
-	assert(tcp != NULL && rtu != NULL);
+	CHECK(tcp != NULL && rtu != NULL);
 	/* libmodbus sleeps this long before an "illegal value" reply. */
-	assert(modbus_set_response_timeout(tcp, 0, 1) == 0);
+	CHECK(modbus_set_response_timeout(tcp, 0, 1) == 0);
 
 	/* A read: transaction id, unit and function echoed, the data. */
 	plc_pdu(pdu, 0x03, 0, 5);
 	n = plc_tcp(plc, tcp, 1, pdu, 5, rsp);
-	assert(n == 9 + 10);
-	assert(rsp[0] == 0x12 && rsp[1] == 0x34 && rsp[6] == 1 &&
+	CHECK(n == 9 + 10);
+	CHECK(rsp[0] == 0x12 && rsp[1] == 0x34 && rsp[6] == 1 &&
 	    rsp[7] == 0x03 && rsp[8] == 10);
-	assert(plc_word(rsp) == 5000);			/* level setpoint */
-	assert((rsp[17] << 8 | rsp[18]) == 5000);	/* tank 2 setpoint */
+	CHECK(plc_word(rsp) == 5000);			/* level setpoint */
+	CHECK((rsp[17] << 8 | rsp[18]) == 5000);	/* tank 2 setpoint */
 
 	/* Units are separate PLCs. */
 	plc_pdu(pdu, 0x06, 0, 1234);
 	n = plc_tcp(plc, tcp, 3, pdu, 5, rsp);
-	assert(n == 12 && rsp[6] == 3 && rsp[7] == 0x06);
+	CHECK(n == 12 && rsp[6] == 3 && rsp[7] == 0x06);
 	plc_pdu(pdu, 0x03, 0, 1);
-	assert(plc_tcp(plc, tcp, 3, pdu, 5, rsp) == 11 &&
+	CHECK(plc_tcp(plc, tcp, 3, pdu, 5, rsp) == 11 &&
 	    plc_word(rsp) == 1234);
-	assert(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 11 &&
+	CHECK(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 11 &&
 	    plc_word(rsp) == 5000);
 	/* 0 and 255 reach the first unit over TCP. */
-	assert(plc_tcp(plc, tcp, 255, pdu, 5, rsp) == 11 &&
+	CHECK(plc_tcp(plc, tcp, 255, pdu, 5, rsp) == 11 &&
 	    plc_word(rsp) == 5000 && rsp[6] == 255);
-	assert(plc_tcp(plc, tcp, 0, pdu, 5, rsp) == 11 &&
+	CHECK(plc_tcp(plc, tcp, 0, pdu, 5, rsp) == 11 &&
 	    plc_word(rsp) == 5000);
 
 	/* Nobody behind unit 2: the gateway says so. */
 	n = plc_tcp(plc, tcp, 2, pdu, 5, rsp);
-	assert(n == 9 && rsp[7] == 0x83 && rsp[8] == 0x0b);
+	CHECK(n == 9 && rsp[7] == 0x83 && rsp[8] == 0x0b);
 
 	/* Over TCP a write to unit 0 is no broadcast: the first unit
 	 * carries it out and answers. */
 	plc_pdu(pdu, 0x06, 4, 777);
-	assert(plc_tcp(plc, tcp, 0, pdu, 5, rsp) == 12);
+	CHECK(plc_tcp(plc, tcp, 0, pdu, 5, rsp) == 12);
 	plc_pdu(pdu, 0x03, 4, 1);
-	assert(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 11 &&
+	CHECK(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 11 &&
 	    plc_word(rsp) == 777);
-	assert(plc_tcp(plc, tcp, 3, pdu, 5, rsp) == 11 &&
+	CHECK(plc_tcp(plc, tcp, 3, pdu, 5, rsp) == 11 &&
 	    plc_word(rsp) != 777);
 
 	/* Scratch: plain memory, inputs mirror holdings, discretes coils. */
 	memcpy(pdu, "\x10\x03\xe8\x00\x03\x06\x00\x01\xff\xff\x80\x00", 12);
-	assert(plc_tcp(plc, tcp, 1, pdu, 12, rsp) == 12);
+	CHECK(plc_tcp(plc, tcp, 1, pdu, 12, rsp) == 12);
 	plc_pdu(pdu, 0x04, 1000, 3);
-	assert(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 15);
-	assert(memcmp(rsp + 9, "\x00\x01\xff\xff\x80\x00", 6) == 0);
+	CHECK(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 15);
+	CHECK(memcmp(rsp + 9, "\x00\x01\xff\xff\x80\x00", 6) == 0);
 	plc_pdu(pdu, 0x03, 1000, 3);
-	assert(plc_tcp(plc, tcp, 3, pdu, 5, rsp) == 15);
-	assert(memcmp(rsp + 9, "\x00\x00\x00\x00\x00\x00", 6) == 0);
+	CHECK(plc_tcp(plc, tcp, 3, pdu, 5, rsp) == 15);
+	CHECK(memcmp(rsp + 9, "\x00\x00\x00\x00\x00\x00", 6) == 0);
 	plc_pdu(pdu, 0x05, 1009, 0xff00);
-	assert(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 12);
+	CHECK(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 12);
 	plc_pdu(pdu, 0x02, 1002, 8);
-	assert(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 10 && rsp[9] == 0x80);
+	CHECK(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 10 && rsp[9] == 0x80);
 	/* ... ten of them, and nothing between the plant and 1000. */
 	plc_pdu(pdu, 0x03, 1001, 10);
 	n = plc_tcp(plc, tcp, 1, pdu, 5, rsp);
-	assert(n == 9 && rsp[7] == 0x83 && rsp[8] == 0x02);
+	CHECK(n == 9 && rsp[7] == 0x83 && rsp[8] == 0x02);
 	plc_pdu(pdu, 0x03, 100, 1);
 	n = plc_tcp(plc, tcp, 1, pdu, 5, rsp);
-	assert(n == 9 && rsp[7] == 0x83 && rsp[8] == 0x02);
+	CHECK(n == 9 && rsp[7] == 0x83 && rsp[8] == 0x02);
 	plc_pdu(pdu, 0x01, 0, 0);	/* zero coils: illegal value */
 	n = plc_tcp(plc, tcp, 1, pdu, 5, rsp);
-	assert(n == 9 && rsp[7] == 0x81 && rsp[8] == 0x03);
+	CHECK(n == 9 && rsp[7] == 0x81 && rsp[8] == 0x03);
 
 	/* The exception fault, everywhere and at one address. */
-	assert(fault_command(&f, "exception 4", line, sizeof line) ==
+	CHECK(fault_command(&f, "exception 4", line, sizeof line) ==
 	    FAULT_CHANGED);
 	plc_pdu(pdu, 0x03, 0, 1);
 	n = plc_tcp(plc, tcp, 1, pdu, 5, rsp);
-	assert(n == 9 && rsp[7] == 0x83 && rsp[8] == 0x04);
-	assert(fault_command(&f, "exception 6 holding 1002", line,
+	CHECK(n == 9 && rsp[7] == 0x83 && rsp[8] == 0x04);
+	CHECK(fault_command(&f, "exception 6 holding 1002", line,
 	    sizeof line) == FAULT_CHANGED);
-	assert(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 11);
+	CHECK(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 11);
 	plc_pdu(pdu, 0x03, 1000, 3);
 	n = plc_tcp(plc, tcp, 1, pdu, 5, rsp);
-	assert(n == 9 && rsp[7] == 0x83 && rsp[8] == 0x06);
+	CHECK(n == 9 && rsp[7] == 0x83 && rsp[8] == 0x06);
 	/* ... which a write to there gets as its answer. */
 	plc_pdu(pdu, 0x06, 1002, 42);
 	n = plc_tcp(plc, tcp, 0, pdu, 5, rsp);
-	assert(n == 9 && rsp[7] == 0x86 && rsp[8] == 0x06);
+	CHECK(n == 9 && rsp[7] == 0x86 && rsp[8] == 0x06);
 	fault_init(&f);
 	plc_pdu(pdu, 0x03, 1002, 1);
-	assert(plc_tcp(plc, tcp, 3, pdu, 5, rsp) == 11 &&
+	CHECK(plc_tcp(plc, tcp, 3, pdu, 5, rsp) == 11 &&
 	    plc_word(rsp) == 0);
 
 	/* RTU: the CRC, silence for other units and for broadcasts. */
 	plc_pdu(pdu, 0x03, 0, 1);
 	n = plc_rtu(plc, rtu, 3, pdu, 5, rsp);
-	assert(n == 7 && rsp[0] == 3 && rsp[1] == 0x03 && rsp[2] == 2 &&
+	CHECK(n == 7 && rsp[0] == 3 && rsp[1] == 0x03 && rsp[2] == 2 &&
 	    (rsp[3] << 8 | rsp[4]) == 1234 && pdu_crc16(rsp, n) == 0);
-	assert(plc_rtu(plc, rtu, 2, pdu, 5, rsp) == 0);
-	assert(plc_rtu(plc, rtu, 0, pdu, 5, rsp) == 0);
+	CHECK(plc_rtu(plc, rtu, 2, pdu, 5, rsp) == 0);
+	CHECK(plc_rtu(plc, rtu, 0, pdu, 5, rsp) == 0);
 	plc_pdu(pdu, 0x06, 0, 4321);
-	assert(plc_rtu(plc, rtu, 0, pdu, 5, rsp) == 0);
+	CHECK(plc_rtu(plc, rtu, 0, pdu, 5, rsp) == 0);
 	plc_pdu(pdu, 0x03, 0, 1);
-	assert(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 11 &&
+	CHECK(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 11 &&
 	    plc_word(rsp) == 4321);
 	n = plc_rtu(plc, rtu, 1, pdu, 5, rsp);
-	assert(n == 7 && (rsp[3] << 8 | rsp[4]) == 4321);
+	CHECK(n == 7 && (rsp[3] << 8 | rsp[4]) == 4321);
 
 	/* Frozen plants stand still; the step after moves them again. */
 	plc_pdu(pdu, 0x04, 0, 1);
-	assert(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 11);
+	CHECK(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 11);
 	level = plc_word(rsp);
 	f.freeze = 1;
 	plc_step(plc, 1.0);
-	assert(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 11 &&
+	CHECK(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 11 &&
 	    plc_word(rsp) == level);
 	f.freeze = 0;
 	plc_step(plc, 1.0);
-	assert(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 11 &&
+	CHECK(plc_tcp(plc, tcp, 1, pdu, 5, rsp) == 11 &&
 	    plc_word(rsp) != level);
 
 	modbus_set_socket(tcp, -1);
@@ -498,7 +498,7 @@ plc_selftest(void)
 	modbus_free(tcp);
 	modbus_free(rtu);
 	plc_destroy(&plc);
-	assert(plc == NULL);
+	CHECK(plc == NULL);
 	plc_destroy(&plc);
 	printf("OK\n");
 }

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "pdu.h"
 #include "rtu.h"
+#include "xmalloc.h"
 
 #define RTU_GAP			0.02	/* s of silence that ends a frame */
 #define RTU_HANGUP_POLL		0.1	/* s between looks at a hung-up line */
@@ -74,15 +75,13 @@ rtu_new(struct plc *plc, struct fault *f)
 	struct rtu *r;
 	int slave = -1, saved;
 
-	if ((r = calloc(1, sizeof *r)) == NULL)
-		return NULL;
+	r = xcalloc(1, sizeof *r);
 	r->master = -1;
 	r->plc = plc;
 	r->fault = f;
 	r->drops = f->drops;
 	r->hungup = 1;
-	if ((r->delay = delay_new()) == NULL)
-		goto fail;
+	r->delay = delay_new();
 	if ((r->master = posix_openpt(O_RDWR | O_NOCTTY)) == -1)
 		goto fail;
 	if (grantpt(r->master) == -1 || unlockpt(r->master) == -1 ||

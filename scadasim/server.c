@@ -30,6 +30,7 @@
 #include "log.h"
 #include "pdu.h"
 #include "server.h"
+#include "xmalloc.h"
 
 #define SERVER_BACKLOG		16
 #define SERVER_BYTE_TIMEOUT_US	200000	/* within one request */
@@ -67,14 +68,12 @@ server_new(const char *address, int port, struct plc *plc, struct fault *f)
 	socklen_t len = sizeof sin;
 	int saved;
 
-	if ((s = calloc(1, sizeof *s)) == NULL)
-		return NULL;
+	s = xcalloc(1, sizeof *s);
 	s->listen_fd = -1;
 	s->plc = plc;
 	s->fault = f;
 	s->drops = f->drops;
-	if ((s->delay = delay_new()) == NULL)
-		goto fail;
+	s->delay = delay_new();
 	if ((s->ctx = modbus_new_tcp(address, port)) == NULL)
 		goto fail;
 	/*
