@@ -13,9 +13,12 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "i18n.h"
 #include "log.h"
 #include "mirror.h"
@@ -675,4 +678,208 @@ const char *
 mirror_project(mirror_t *m)
 {
 	return m->project != NULL ? m->project : "";
+}
+
+/*
+ * The selftest plays the server: a ROUTER that answers the mirror's
+ * requests as scripted, and a PUB whose publications it sequences.
+ */
+struct mirror_selftest {
+	zsock_t		*router;
+	zsock_t		*pub;
+	client_t	*client;
+	mirror_t	*m;
+	int		 notes;		/* handler calls */
+};
+
+static void
+mirror_selftest_note(void *arg, const struct mirror_tag *t)
+{
+	((struct mirror_selftest *)arg)->notes++;
+}
+
+/* Lets the mirror work for a while: replies and publications in. */
+static void
+mirror_selftest_pump(struct mirror_selftest *st, int ms)
+{
+	long long end = zclock_mono() + ms;
+	zpoller_t *p;
+	zsock_t *sub;
+
+	while (zclock_mono() < end) {
+		p = zpoller_new(client_sock(st->client), NULL);
+		if ((sub = mirror_sock(st->m)) != NULL)
+			zpoller_add(p, sub);
+		zpoller_wait(p, 5);
+		zpoller_destroy(&p);
+		client_handle(st->client);
+		mirror_handle(st->m);
+		client_tick(st->client);
+		mirror_tick(st->m);
+	}
+}
+
+/* The next request the mirror sent: its op, and the frames to answer. */
+static char *
+mirror_selftest_request(struct mirror_selftest *st, zmsg_t **m, char **rid)
+{
+	zpoller_t *p = zpoller_new(st->router, NULL);
+	zframe_t *f;
+	json_t *o;
+	char *op;
+
+	for (*m = NULL; *m == NULL; ) {
+		if (zpoller_wait(p, 5) == st->router)
+			*m = zmsg_recv(st->router);
+		else
+			mirror_selftest_pump(st, 1);
+	}
+	zpoller_destroy(&p);
+	f = zmsg_last(*m);
+	o = json_loadb((const char *)zframe_data(f), zframe_size(f), 0, NULL);
+	op = xstrdup(json_string_value(json_object_get(o, "op")));
+	*rid = xstrdup(json_string_value(json_object_get(o, "rid")));
+	json_decref(o);
+	zmsg_remove(*m, f);
+	zframe_destroy(&f);
+	return op;
+}
+
+/* Answers the next request, which must be op, with the JSON body. */
+static void
+mirror_selftest_answer(struct mirror_selftest *st, const char *op,
+    const char *fmt, ...)
+{
+	char *got, *rid, *body, *text;
+	va_list ap;
+	zmsg_t *m;
+
+	got = mirror_selftest_request(st, &m, &rid);
+	if (strcmp(got, op) != 0)
+		fprintf(stderr, "mirror_selftest: %s, status %s\n", got,
+		    mirror_status(st->m));
+	CHECK_STR(got, op);
+	va_start(ap, fmt);
+	CHECK(vasprintf(&body, fmt, ap) != -1);
+	va_end(ap);
+	text = xasprintf("{\"ok\":true,\"rid\":\"%s\",%s}", rid, body);
+	zmsg_addstr(m, text);
+	zmsg_send(&m, st->router);
+	free(got);
+	free(rid);
+	free(body);
+	free(text);
+	mirror_selftest_pump(st, 20);
+}
+
+static void
+mirror_selftest_publish(struct mirror_selftest *st, const char *topic,
+    const char *fmt, ...)
+{
+	char *body;
+	va_list ap;
+
+	va_start(ap, fmt);
+	CHECK(vasprintf(&body, fmt, ap) != -1);
+	va_end(ap);
+	zstr_sendm(st->pub, topic);
+	zstr_send(st->pub, body);
+	free(body);
+	mirror_selftest_pump(st, 20);
+}
+
+#define MIRROR_SELFTEST_INSTANCE	"\"instance\":\"I1\",\"gen\":1"
+
+static double
+mirror_selftest_value(struct mirror_selftest *st, const char *name)
+{
+	const struct mirror_tag *t = mirror_find(st->m, name);
+
+	CHECK(t != NULL && mirror_fresh(st->m, t));
+	return t->tv.value;
+}
+
+static void
+mirror_selftest_sync(struct mirror_selftest *st)
+{
+	char *pub = zsock_last_endpoint(st->pub);
+
+	mirror_selftest_answer(st, "hello", "\"version\":2,\"server\":\"t\","
+	    "\"project\":\"p\"," MIRROR_SELFTEST_INSTANCE ",\"pub_port\":%s,"
+	    "\"seq\":10,\"heartbeat_ms\":1000", strrchr(pub, ':') + 1);
+	zstr_free(&pub);
+	/* The SUB socket is not read before the first page has come. */
+	CHECK(mirror_sock(st->m) == NULL);
+	mirror_selftest_answer(st, "snapshot", "\"seq\":10,"
+	    MIRROR_SELFTEST_INSTANCE ",\"total\":3,\"next\":2,\"tags\":["
+	    "{\"id\":0,\"name\":\"a\",\"value\":1,\"quality\":\"good\","
+	    "\"ts\":1,\"type\":\"uint16\"},{\"id\":1,\"name\":\"b\","
+	    "\"value\":2,\"quality\":\"good\",\"ts\":1,\"type\":\"uint16\"}]");
+	CHECK(mirror_connected(st->m) && !mirror_online(st->m));
+	CHECK(mirror_selftest_value(st, "a") == 1);
+}
+
+void
+mirror_selftest(void)
+{
+	struct mirror_selftest st = { 0 };
+	size_t loaded, total;
+	long long t0;
+
+	st.router = zsock_new_router("tcp://127.0.0.1:*");
+	st.pub = zsock_new_pub("tcp://127.0.0.1:*");
+	CHECK(st.router != NULL && st.pub != NULL);
+	st.client = client_new(zsock_last_endpoint(st.router), 500, 1);
+	st.m = mirror_new(st.client);
+	mirror_set_handler(st.m, mirror_selftest_note, &st);
+	mirror_selftest_sync(&st);
+	CHECK(mirror_count(st.m) == 2);
+	/* Connected, while the last page is still out: publications apply. */
+	t0 = zclock_mono();
+	do {		/* until the subscription is live */
+		mirror_selftest_publish(&st, MSG_TOPIC_HEARTBEAT, "{\"seq\":10,"
+		    MIRROR_SELFTEST_INSTANCE "}");
+	} while (st.m->last_heard < t0);
+	mirror_selftest_publish(&st, MSG_TOPIC_TAGS, "{\"seq\":11,"
+	    MIRROR_SELFTEST_INSTANCE ",\"tags\":[{\"name\":\"a\",\"value\":5,"
+	    "\"quality\":\"good\",\"ts\":2},{\"name\":\"c\",\"value\":7,"
+	    "\"quality\":\"good\",\"ts\":2}]}");
+	CHECK(mirror_selftest_value(&st, "a") == 5);
+	CHECK(mirror_find(st.m, "c") == NULL);	/* not browsed yet: kept */
+	/* A topic of a later version takes its number and nothing else. */
+	mirror_selftest_publish(&st, "alarm", "{\"seq\":12,"
+	    MIRROR_SELFTEST_INSTANCE "}");
+	CHECK(mirror_seq(st.m) == 12 && mirror_connected(st.m));
+	/* c's page is older than its update: the update wins. */
+	mirror_selftest_answer(&st, "snapshot", "\"seq\":10,"
+	    MIRROR_SELFTEST_INSTANCE ",\"total\":3,\"tags\":[{\"id\":2,"
+	    "\"name\":\"c\",\"value\":6,\"quality\":\"good\",\"ts\":1,"
+	    "\"type\":\"uint16\"}]");
+	if (!mirror_online(st.m) || mirror_count(st.m) != 3)
+		fprintf(stderr, "mirror_selftest: %s, %zu tags\n",
+		    mirror_status(st.m), mirror_count(st.m));
+	CHECK(mirror_online(st.m) && mirror_count(st.m) == 3);
+	CHECK(mirror_selftest_value(&st, "c") == 7);
+	CHECK(!mirror_loading(st.m, &loaded, &total) && loaded == 3 &&
+	    total == 3);
+	/* A hole in the sequence: offline, and a new hello. */
+	mirror_selftest_publish(&st, MSG_TOPIC_TAGS, "{\"seq\":14,"
+	    MIRROR_SELFTEST_INSTANCE ",\"tags\":[]}");
+	CHECK(!mirror_connected(st.m));
+	CHECK_STR(mirror_status(st.m), "updates lost");
+	CHECK(!mirror_fresh(st.m, mirror_find(st.m, "a")));
+	mirror_selftest_sync(&st);
+	/* The same list: c stays, stale until its page comes again. */
+	CHECK(mirror_count(st.m) == 3 &&
+	    !mirror_fresh(st.m, mirror_find(st.m, "c")));
+	/* Another instance: the server restarted. */
+	mirror_selftest_publish(&st, MSG_TOPIC_HEARTBEAT, "{\"seq\":10,"
+	    "\"instance\":\"I2\",\"gen\":1}");
+	CHECK(!mirror_connected(st.m) && st.notes > 0);
+	CHECK_STR(mirror_status(st.m), "server restarted");
+	mirror_destroy(&st.m);
+	mirror_destroy(&st.m);
+	client_destroy(&st.client);
+	zsock_destroy(&st.router);
+	zsock_destroy(&st.pub);
 }

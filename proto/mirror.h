@@ -64,5 +64,6 @@ uint64_t	 mirror_gen(mirror_t *);
 unsigned	 mirror_resyncs(mirror_t *);
 const char	*mirror_server(mirror_t *);
 const char	*mirror_project(mirror_t *);
+void		 mirror_selftest(void);
 
 #endif

@@ -16,6 +16,7 @@
 #include "driver.h"
 #include "fault.h"
 #include "image.h"
+#include "mirror.h"
 #include "msg.h"
 #include "pdu.h"
 #include "pending.h"
@@ -59,6 +60,7 @@ static const struct {
 	{ "value", value_selftest },
 	{ "msg", msg_selftest },
 	{ "client", client_selftest },
+	{ "mirror", mirror_selftest },
 	{ "tagcodec", tagcodec_selftest },
 	{ "replay", replay_selftest },
 	{ "request", request_selftest },
