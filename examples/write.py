@@ -1,32 +1,42 @@
 #!/usr/bin/python3
-"""Write a setpoint, retrying safely with the same request id.
+"""Write a value to a tag: a number, on/off for a switch, text for a string.
 
 usage: write.py TAG VALUE [COMMAND_ENDPOINT]
-Exits 0 on success, 1 with the server's error otherwise.
+Prints the value read back from the PLC and exits 0, or prints the
+server's error and exits 1. A write may take some seconds when a PLC
+is slow to answer; it is retried with the same request id, so the
+server applies it once. Protocol: scada-proto(7).
 """
-import os
 import sys
-import uuid
 
-import zmq
+import scada
 
-tag, value = sys.argv[1], float(sys.argv[2])
-endpoint = (sys.argv[3] if len(sys.argv) > 3
-            else os.environ.get("SCADA_SERVER", "tcp://127.0.0.1:7700"))
-request = {"op": "write", "tag": tag, "value": value,
-           "rid": uuid.uuid4().hex}
-ctx = zmq.Context.instance()
-for attempt in range(3):
-    # Lazy Pirate: a REQ socket that timed out is closed and reopened;
-    # the same rid makes the server apply the write only once.
-    req = ctx.socket(zmq.REQ)
-    req.setsockopt(zmq.LINGER, 0)
-    req.connect(endpoint)
-    req.send_json(request)
-    if req.poll(2000):
-        reply = req.recv_json()
-        if reply["ok"]:
-            sys.exit(0)
-        sys.exit("write.py: %s: %s" % (reply["error"], reply["message"]))
-    req.close()
-sys.exit("write.py: no reply from %s" % endpoint)
+tag, text = sys.argv[1], sys.argv[2]
+client = scada.Client(scada.endpoint(sys.argv, 3))
+try:
+    meta = client.call("browse", pattern=tag)["tags"]
+    if len(meta) != 1:
+        sys.exit("write.py: unknown tag: %s" % tag)
+    kind = meta[0]["type"]
+    if kind == "string":
+        value = text
+    elif kind == "bool":
+        words = {"on": True, "true": True, "1": True,
+                 "off": False, "false": False, "0": False}
+        if text.lower() not in words:
+            sys.exit("write.py: %s needs on or off, not %r" % (tag, text))
+        value = words[text.lower()]
+    else:
+        value = float(text)
+        if value.is_integer():
+            value = int(value)      # an integer travels as one
+    # The server answers a write within 4 x timeout_ms x (retries + 1)
+    # + 1 s of the PLC's settings; 4 s a try, 4 tries, is room enough.
+    reply = client.call("write", timeout=4.0, attempts=4, tag=tag,
+                        value=value)
+except scada.Error as e:
+    sys.exit("write.py: %s" % e)
+except ValueError:
+    sys.exit("write.py: %s needs a number, not %r" % (tag, text))
+for t in reply["tags"]:
+    print(t["name"], t["value"], t["quality"])
