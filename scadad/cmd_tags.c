@@ -399,6 +399,7 @@ cmd_write_send(struct cmd_env *env, struct request **rp,
 {
 	struct cmd_write *w = xcalloc(1, sizeof *w);
 	long long deadline = 0, d;
+	char why[256];
 	uint64_t token;
 	size_t i;
 
@@ -417,9 +418,9 @@ cmd_write_send(struct cmd_env *env, struct request **rp,
 		    "devices; try again shortly");
 	}
 	for (i = 0; i < n; i++)
-		if (devices_write(env->devices, tags[i], vals[i], token) == -1)
-			cmd_tags_wrote(env, token, ERROR_INTERNAL,
-			    "cannot reach the device's driver");
+		if (devices_write(env->devices, tags[i], vals[i], token, why,
+		    sizeof why) == -1)
+			cmd_tags_wrote(env, token, ERROR_BUSY, why);
 	return NULL;
 }
 

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include "xmalloc.h"
 
 #define DEVICES_STATUS_MS	1000	/* an actor reports at least this often */
+#define DEVICES_WRITES_MAX	100	/* waiting for one device at a time */
 
 struct devices_one {
 	devices_t		*owner;
@@ -25,6 +27,7 @@ struct devices_one {
 	long long		 heard;		/* monotonic ms */
 	long long		 quiet_ms;	/* silence that means trouble */
 	int			 quiet;
+	int			 writes;	/* sent, not yet done */
 };
 
 struct devices {
@@ -83,6 +86,8 @@ devices_on_wrote(struct devices_one *o, zmsg_t *m)
 	char *token = zmsg_popstr(m), *rc = zmsg_popstr(m);
 	char *message = zmsg_popstr(m);
 
+	if (o->writes > 0)
+		o->writes--;
 	if (token != NULL && rc != NULL)
 		o->owner->ev.wrote(o->owner->ev.arg, strtoull(token, NULL, 10),
 		    (enum error_code)atoi(rc), message != NULL ? message : "");
@@ -171,16 +176,31 @@ devices_destroy(devices_t **dsp)
 	*dsp = NULL;
 }
 
-/* The value is borrowed; the token comes back with the result. */
+/*
+ * The value is borrowed; the token comes back with the result. Returns
+ * -1 with the reason in why if the device cannot take the write now.
+ */
 int
 devices_write(devices_t *ds, const struct project_tag *t, json_t *value,
-    uint64_t token)
+    uint64_t token, char *why, size_t len)
 {
 	size_t i = t->device->ord;
+	struct devices_one *o;
 
-	if (i >= ds->n || ds->dev[i].conf != t->device)
+	if (i >= ds->n || ds->dev[i].conf != t->device) {
+		snprintf(why, len, "%s: not a device of this project",
+		    t->device->name);
 		return -1;
-	return driver_write(ds->dev[i].actor, token, t->id, value);
+	}
+	o = &ds->dev[i];
+	if (o->writes >= DEVICES_WRITES_MAX ||
+	    driver_write(o->actor, token, t->id, value) == -1) {
+		snprintf(why, len, "%s: device %s has %d writes waiting; try "
+		    "again shortly", t->name, o->conf->name, o->writes);
+		return -1;
+	}
+	o->writes++;
+	return 0;
 }
 
 /*

@@ -29,7 +29,7 @@ devices_t	*devices_new(struct project *, zloop_t *,
 		    const struct devices_events *);
 void		 devices_destroy(devices_t **);
 int		 devices_write(devices_t *, const struct project_tag *,
-		    json_t *, uint64_t);
+		    json_t *, uint64_t, char *, size_t);
 long long	 devices_write_ms(const struct project_tag *);
 json_t		*devices_status(devices_t *);
 void		 devices_check(devices_t *, long long);

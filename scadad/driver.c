@@ -512,12 +512,20 @@ driver_start(struct project *p, const struct device_conf *d)
 		driver_actor_free(&a);
 		return NULL;
 	}
-	if ((actor = zactor_new(driver_actor, a)) == NULL)
+	if ((actor = zactor_new(driver_actor, a)) == NULL) {
 		driver_actor_free(&a);
+		return NULL;
+	}
+	/*
+	 * The server never waits for a driver: a driver busy with a slow
+	 * PLC whose pipe is full makes a send fail, not block, so the
+	 * loop cannot deadlock with an actor waiting to send it updates.
+	 */
+	zsock_set_sndtimeo(zactor_sock(actor), 0);
 	return actor;
 }
 
-/* The value is borrowed. */
+/* The value is borrowed. Returns -1 if the actor cannot take it now. */
 int
 driver_write(zactor_t *actor, uint64_t token, uint32_t id, json_t *value)
 {

@@ -56,8 +56,9 @@ server_bad_request(struct server *s, zmsg_t *envelope, json_t *reply)
 /*
  * Receives one message frame by frame, keeping at most MSG_MAX_FRAMES
  * frames of at most MSG_MAX_BYTES in all; the rest of a bigger one is
- * read and dropped at once. Returns the frames, or NULL if there were
- * none; *dropped counts the bytes let go.
+ * read and dropped at once, a one-byte frame in its place so that the
+ * envelope before it still finds its end. Returns the frames, or NULL
+ * if there were none; *dropped counts the bytes let go.
  */
 static zmsg_t *
 server_recv(struct server *s, size_t *dropped)
@@ -82,8 +83,11 @@ server_recv(struct server *s, size_t *dropped)
 		    total <= MSG_MAX_BYTES + 4096) {
 			f = zframe_new(zmq_msg_data(&part), zmq_msg_size(&part));
 			zmsg_append(m, &f);
-		} else
-			*dropped += zmq_msg_size(&part);
+		} else {
+			if (*dropped == 0)
+				zmsg_addstr(m, "-");
+			*dropped += zmq_msg_size(&part) + (*dropped == 0);
+		}
 		zmq_msg_close(&part);
 	} while (more);
 	if (frames == 0)
