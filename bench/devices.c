@@ -54,6 +54,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "util.h"
+#include "xmalloc.h"
 
 #define DEVICES_MAX		1000
 #define DEVICES_TAGS		MODBUS_MAX_READ_REGISTERS
@@ -91,7 +92,7 @@ struct devices_seen {
 
 /* Running actors for devices 0..k-1, and poll items for their pipes. */
 struct devices_fleet {
-	const struct project	*p;
+	struct project		*p;
 	size_t			 k;
 	zactor_t		*a[DEVICES_MAX];
 	zmq_pollitem_t		 items[DEVICES_MAX];
@@ -197,18 +198,18 @@ devices_fleet_stop(struct devices_fleet **fp)
 
 /* Starts the actors of devices 0..k-1; *start_ms is what that took. */
 static struct devices_fleet *
-devices_fleet_start(const struct project *p, size_t k, double *start_ms)
+devices_fleet_start(struct project *p, size_t k, double *start_ms)
 {
-	struct devices_fleet *f = calloc(1, sizeof *f);
+	struct devices_fleet *f = xcalloc(1, sizeof *f);
+	const struct device_conf *d;
 	long long t0 = util_now_us();
 
-	if (f == NULL)
-		return NULL;
 	f->p = p;
 	for (f->k = 0; f->k < k; f->k++) {
-		if ((f->a[f->k] = driver_start(p, f->k)) == NULL) {
+		d = driver_conf_device(p, f->k);
+		if ((f->a[f->k] = driver_start(p, d)) == NULL) {
 			fprintf(stderr, "devices: cannot start %s\n",
-			    p->devices[f->k].name);
+			    d->name);
 			devices_fleet_stop(&f);
 			return NULL;
 		}
@@ -232,8 +233,8 @@ devices_update_good(const struct project *p, zframe_t *frame)
 	for (i = 0; i < n; i++) {
 		/* The frame's bytes need not be aligned for the struct. */
 		memcpy(&u, zframe_data(frame) + i * sizeof u, sizeof u);
-		if (u.tag < p->ntags && p->tags[u.tag].space != PROJECT_SYSTEM &&
-		    u.tv.quality == QUALITY_GOOD)
+		if (u.tv.quality == QUALITY_GOOD &&
+		    drvbench_polled(p, u.id) != NULL)
 			return 1;
 	}
 	return 0;
@@ -467,8 +468,8 @@ devices_scan(const struct devices_opts *o, struct devices_fleet *f)
  * scan for a while and times one scan of all with the PLCs in step.
  */
 static int
-devices_driver(const struct devices_opts *o, const struct project *p,
-    size_t k, double *scan, double *first, double *start)
+devices_driver(const struct devices_opts *o, struct project *p, size_t k,
+    double *scan, double *first, double *start)
 {
 	struct devices_fleet *f;
 	long long t0 = util_now_us(), last;
@@ -512,7 +513,7 @@ devices_two_statuses(struct devices_fleet *f)
  * first STATUS to its last: the mean, and the lowest.
  */
 static int
-devices_steady(const struct project *p, size_t k, double seconds,
+devices_steady(struct project *p, size_t k, double seconds,
     struct devices_steady *r)
 {
 	struct devices_fleet *f;
@@ -533,7 +534,7 @@ devices_steady(const struct project *p, size_t k, double seconds,
 		s = &f->s[d];
 		if (s->statuses < 2 || s->last_us <= s->first_us) {
 			fprintf(stderr, "devices: %s sent %d statuses\n",
-			    p->devices[d].name, s->statuses);
+			    driver_conf_device(p, d)->name, s->statuses);
 			goto out;
 		}
 		rate = (s->last_req - s->first_req) * 1e6 /
@@ -685,7 +686,7 @@ out:
 }
 
 static int
-devices_round(const struct devices_opts *o, const struct project *p, int i,
+devices_round(const struct devices_opts *o, struct project *p, int i,
     struct devices_round *r)
 {
 	if (devices_driver(o, p, o->n, &r->scan_all, &r->first_all,
@@ -822,8 +823,8 @@ main(int argc, char **argv)
 	devices_report(&o, r, &all, &one);
 	rc = 0;
 out:
-	project_free(&ps);
-	project_free(&pp);
+	project_unref(&ps);
+	project_unref(&pp);
 	zsys_shutdown();
 	return rc;
 }

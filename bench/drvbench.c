@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver_conf.h"
 #include "drvbench.h"
 #include "i18n.h"
 
@@ -28,29 +29,26 @@ drvbench_create(const char *dir, const char *name)
 	return f;
 }
 
+/* A project of its own, not a newer generation of another one. */
 struct project *
 drvbench_load(const char *dir)
 {
 	struct project *p;
 	char err[512];
 
-	if ((p = project_load(dir, err, sizeof err)) == NULL)
+	if ((p = project_load(dir, NULL, err, sizeof err)) == NULL)
 		fprintf(stderr, "%s\n", err);
 	return p;
 }
 
-/* The indices of a device's polled tags, as driver.c lists them. */
-size_t *
-drvbench_tags(const struct project *p, size_t device, size_t *n)
+/*
+ * The tag of an id in an actor's UPDATE if the driver polls it, or NULL:
+ * the actor sends its device's status tags (sys.DEVICE.*) there too.
+ */
+const struct project_tag *
+drvbench_polled(const struct project *p, uint32_t id)
 {
-	size_t i, *tags = calloc(p->ntags + 1, sizeof *tags);
+	const struct project_tag *t = project_tag_by_id(p, id);
 
-	*n = 0;
-	if (tags == NULL)
-		return NULL;
-	for (i = 0; i < p->ntags; i++)
-		if (p->tags[i].device == device &&
-		    p->tags[i].space != PROJECT_SYSTEM)
-			tags[(*n)++] = i;
-	return tags;
+	return t != NULL && driver_conf_io(t)->space != IO_SYSTEM ? t : NULL;
 }

@@ -2,12 +2,13 @@
 #ifndef SCADA_BENCH_DRVBENCH_H
 #define SCADA_BENCH_DRVBENCH_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "project.h"
 
 FILE		*drvbench_create(const char *, const char *);
 struct project	*drvbench_load(const char *);
-size_t		*drvbench_tags(const struct project *, size_t, size_t *);
+const struct project_tag *drvbench_polled(const struct project *, uint32_t);
 
 #endif

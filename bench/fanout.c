@@ -1,14 +1,21 @@
 /*
  * Fan-out: tag updates delivered per second to 1, 10 and 100 subscribers.
  *
- * The project side is scadad's own publishing code (publisher_tag, which
- * encodes each tagval to JSON and sends [topic][body] on a PUB socket).
- * Baseline A sends the very same bytes, encoded beforehand, through a
- * bare libzmq PUB socket with the same high-water marks. Baseline B
- * publishes the same topics and bodies through a Mosquitto broker at
- * QoS 0. Subscribers run in one thread of this process; the rate is
- * deliveries received divided by the time from the first send to the
- * last delivery, so anything dropped is not counted as delivered.
+ * The project side is scadad's own publisher (publisher_tag() for each
+ * update of a batch, then publisher_flush(), as the server does with
+ * each message of a driver, which holds up to DRIVER_BATCH updates: a
+ * scan that changes many tags). Measured in the same run against:
+ *  - v1: the version-1 publisher, one message per update
+ *    ([tag/NAME][body] encoded by tagval_encode(), two zmq_send()s);
+ *  - zmq: a bare libzmq PUB sending the very same batch frames, encoded
+ *    beforehand, with the same high-water mark;
+ *  - mosquitto: a Mosquitto broker at QoS 0 carrying one update per
+ *    message, as most MQTT gateways publish;
+ *  - mosquitto-batch: the same broker fed the same batch frames.
+ * Subscribers run in one thread of this process and count the updates
+ * they get (the tag objects in a batch); the rate is updates received
+ * divided by the time from the first send to the last delivery, so
+ * anything dropped is not counted as delivered.
  */
 #include "config.h"
 
@@ -26,11 +33,13 @@
 #include "i18n.h"
 #include "log.h"
 #include "msg.h"
+#include "driver.h"
 #include "publisher.h"
 #include "tagval.h"
 #include "util.h"
+#include "xmalloc.h"
 
-#define FANOUT_HWM		100000	/* as scadad's publisher sets it */
+#define FANOUT_V1_HWM		100000	/* what the version-1 publisher set */
 #define FANOUT_IDLE_US		2000000	/* no delivery this long: done */
 #define FANOUT_WARM_US		15000000
 #define FANOUT_FLUSH_US		120000000
@@ -39,25 +48,39 @@
 
 enum fanout_kind {
 	FANOUT_SCADA,
+	FANOUT_V1,
 	FANOUT_ZMQ,
 	FANOUT_MQTT,
+	FANOUT_MQTT_BATCH,
 	FANOUT_NKINDS
 };
 
 static const char *const fanout_kind_names[] = {
-	"scada", "zmq", "mosquitto"
+	"scada", "v1", "zmq", "mosquitto", "mosquitto-batch"
 };
 
-/* The updates, as tagvals and as the bytes scadad puts on the wire. */
+/* One message as it goes on the wire. */
+struct fanout_frame {
+	char		*topic;
+	char		*body;
+	size_t		 blen;
+};
+
+/*
+ * The updates: as tagvals for the publishers, one message each as the
+ * version-1 publisher sent them, and in batches as scadad sends them.
+ */
 struct fanout_data {
-	long		  n;
-	int		  ntags;
-	char		(*names)[FANOUT_NAME_MAX];
-	struct tagval	 *tv;
-	char		**topic;
-	char		**body;
-	size_t		 *blen;
-	size_t		  bytes;
+	long			  n;
+	int			  ntags;
+	int			  batch;
+	char			(*names)[FANOUT_NAME_MAX];
+	struct tagval		 *tv;
+	struct fanout_frame	 *single;	/* n of them */
+	struct fanout_frame	 *batches;	/* nbatches of them */
+	long			  nbatches;
+	size_t			  single_bytes;
+	size_t			  batch_bytes;
 };
 
 /* One measurement: shared by the publisher and the subscriber thread. */
@@ -65,15 +88,16 @@ struct fanout_run {
 	enum fanout_kind	 kind;
 	const char		*endpoint;	/* zmq */
 	int			 mqtt_port;
+	const char		*mqtt_topic;	/* to subscribe to */
 	int			 nsubs;
-	long			 expect;	/* per subscriber */
+	long			 expect;	/* updates, per subscriber */
 	void			*zctx;
 	atomic_int		 ready;		/* every subscriber warm */
 	atomic_int		 go;		/* t0 is set */
 	atomic_int		 failed;
 	long long		 t0;
 	long long		 t_last;
-	long			 received;
+	long			 received;	/* updates */
 };
 
 struct fanout_result {
@@ -100,57 +124,138 @@ fanout_tagval(long i, struct tagval *tv)
 	tv->ts_ms = 1763800000000LL + i / 10;
 }
 
-static int
-fanout_data_build(struct fanout_data *d, long n, int ntags)
+/* What the version-1 publisher sent for one update. */
+static void
+fanout_single(struct fanout_data *d, long i)
 {
-	json_t *o;
+	char body[PUBLISHER_TAG_MAX + 32];
+	int n;
+
+	n = tagval_encode(d->names[i % d->ntags], &d->tv[i], body,
+	    sizeof body - 32);
+	/* Version 1 had the sequence number in the tag's own object. */
+	n += snprintf(body + n - 1, 32, ",\"seq\":%ld}", i + 1) - 1;
+	d->single[i].topic = xasprintf("tag/%s", d->names[i % d->ntags]);
+	d->single[i].body = xstrdup(body);
+	d->single[i].blen = (size_t)n;
+	d->single_bytes += (size_t)n + strlen(d->single[i].topic);
+}
+
+/* A batch as publisher_flush() sends it; the body is taken. */
+static void
+fanout_batch_add(struct fanout_data *d, char *body, size_t len)
+{
+	struct fanout_frame *f;
+
+	d->batches = xreallocarray(d->batches, (size_t)d->nbatches + 1,
+	    sizeof *d->batches);
+	f = &d->batches[d->nbatches++];
+	f->topic = xstrdup(MSG_TOPIC_TAGS);
+	f->body = body;
+	f->blen = len;
+	d->batch_bytes += len + strlen(MSG_TOPIC_TAGS);
+}
+
+/*
+ * The very bytes publisher_flush() sends for the updates, split where
+ * the publisher splits them: after each driver message of d->batch
+ * updates, and where one more would not fit PUBLISHER_BATCH_MAX.
+ */
+static void
+fanout_batches(struct fanout_data *d)
+{
+	char *body = NULL, one[PUBLISHER_TAG_MAX];
+	size_t len = 0, used = 0, add;
+	FILE *fp = NULL;
+	long i, inbatch = 0;
+
+	for (i = 0; i <= d->n; i++) {
+		add = 0;
+		if (i < d->n)
+			add = (size_t)tagval_encode(d->names[i % d->ntags],
+			    &d->tv[i], one, sizeof one) + (inbatch > 0);
+		if (fp != NULL && (i == d->n || i % d->batch == 0 ||
+		    used + add > PUBLISHER_BATCH_MAX)) {
+			fprintf(fp, "]}");
+			fclose(fp);
+			fanout_batch_add(d, body, len);
+			fp = NULL;
+			inbatch = 0;
+			add -= add > 0 && i < d->n;	/* no comma now */
+		}
+		if (i == d->n)
+			break;
+		if (fp == NULL) {
+			fp = open_memstream(&body, &len);
+			fprintf(fp, "{\"seq\":%ld,\"gen\":1,\"instance\":"
+			    "\"8BB3BD83D61D465086AC3AC867C23673\",\"tags\":[",
+			    d->nbatches + 1);
+			used = 0;
+		}
+		fprintf(fp, "%s%s", inbatch++ > 0 ? "," : "", one);
+		used += add;
+	}
+}
+
+static void
+fanout_data_build(struct fanout_data *d, long n, int ntags, int batch)
+{
 	long i;
 
 	d->n = n;
 	d->ntags = ntags;
-	d->names = calloc((size_t)ntags, sizeof *d->names);
-	d->tv = calloc((size_t)n, sizeof *d->tv);
-	d->topic = calloc((size_t)n, sizeof *d->topic);
-	d->body = calloc((size_t)n, sizeof *d->body);
-	d->blen = calloc((size_t)n, sizeof *d->blen);
-	if (d->names == NULL || d->tv == NULL || d->topic == NULL ||
-	    d->body == NULL || d->blen == NULL)
-		return -1;
+	d->batch = batch;
+	d->names = xcalloc((size_t)ntags, sizeof *d->names);
+	d->tv = xcalloc((size_t)n, sizeof *d->tv);
+	d->single = xcalloc((size_t)n, sizeof *d->single);
 	for (i = 0; i < ntags; i++)
 		snprintf(d->names[i], sizeof d->names[i],
 		    "area%02ld.ai%03ld.pv", i / 100, i % 100);
 	for (i = 0; i < n; i++) {
-		const char *name = d->names[i % ntags];
-
 		fanout_tagval(i, &d->tv[i]);
-		/* Exactly what publisher_tag() encodes: seq starts at 1. */
-		o = tagval_to_json(name, &d->tv[i]);
-		json_object_set_new(o, "seq", json_integer(i + 1));
-		d->body[i] = msg_encode(o);
-		json_decref(o);
-		d->topic[i] = zsys_sprintf("%s%s", MSG_TOPIC_TAG, name);
-		if (d->body[i] == NULL || d->topic[i] == NULL)
-			return -1;
-		d->blen[i] = strlen(d->body[i]);
-		d->bytes += d->blen[i] + strlen(d->topic[i]);
+		fanout_single(d, i);
 	}
-	return 0;
+	fanout_batches(d);
+}
+
+static void
+fanout_frames_free(struct fanout_frame *f, long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].topic);
+		free(f[i].body);
+	}
+	free(f);
 }
 
 static void
 fanout_data_free(struct fanout_data *d)
 {
-	long i;
-
-	for (i = 0; i < d->n; i++) {
-		free(d->body[i]);
-		zstr_free(&d->topic[i]);
-	}
+	fanout_frames_free(d->single, d->n);
+	fanout_frames_free(d->batches, d->nbatches);
 	free(d->names);
 	free(d->tv);
-	free(d->topic);
-	free(d->body);
-	free(d->blen);
+}
+
+/* The updates in one message: the tag objects of a batch, or one. */
+static long
+fanout_updates(const char *topic, size_t tlen, const char *body, size_t blen)
+{
+	static const char key[] = "{\"name\":";
+	const char *p = body, *end = body + blen;
+	long n = 0;
+
+	if (tlen == 4 && memcmp(topic, "tags", 4) == 0) {
+		while ((p = memmem(p, (size_t)(end - p), key,
+		    sizeof key - 1)) != NULL) {
+			n++;
+			p += sizeof key - 1;
+		}
+		return n;
+	}
+	return tlen > 4 && memcmp(topic, "tag/", 4) == 0;
 }
 
 static int
@@ -165,6 +270,21 @@ fanout_done(struct fanout_run *r, long total)
 	now = util_now_us();
 	since = r->received > 0 && r->t_last > r->t0 ? r->t_last : r->t0;
 	return now - since > FANOUT_IDLE_US;
+}
+
+static void
+fanout_delivered(struct fanout_run *r, long n, long *count, int *warm,
+    int *nwarm)
+{
+	if (n > 0) {
+		*count += n;
+		r->received += n;
+		r->t_last = util_now_us();
+	} else if (!*warm) {
+		*warm = 1;
+		if (++*nwarm == r->nsubs)
+			atomic_store(&r->ready, 1);
+	}
 }
 
 /* Drains one SUB socket without blocking. */
@@ -183,16 +303,9 @@ fanout_zmq_drain(struct fanout_run *r, void *s, long *count, int *warm,
 		}
 		zmq_msg_init(&body);
 		zmq_msg_recv(&body, s, 0);
-		if (zmq_msg_size(&topic) > 0 &&
-		    *(char *)zmq_msg_data(&topic) == 't') {
-			(*count)++;
-			r->received++;
-			r->t_last = util_now_us();
-		} else if (!*warm) {
-			*warm = 1;
-			if (++*nwarm == r->nsubs)
-				atomic_store(&r->ready, 1);
-		}
+		fanout_delivered(r, fanout_updates(zmq_msg_data(&topic),
+		    zmq_msg_size(&topic), zmq_msg_data(&body),
+		    zmq_msg_size(&body)), count, warm, nwarm);
 		zmq_msg_close(&body);
 		zmq_msg_close(&topic);
 	}
@@ -202,22 +315,18 @@ static void *
 fanout_zmq_subs(void *arg)
 {
 	struct fanout_run *r = arg;
-	zmq_pollitem_t *items = calloc((size_t)r->nsubs, sizeof *items);
-	long *count = calloc((size_t)r->nsubs, sizeof *count);
-	int *warm = calloc((size_t)r->nsubs, sizeof *warm);
-	int hwm = FANOUT_HWM, zero = 0, i, nwarm = 0;
+	zmq_pollitem_t *items = xcalloc((size_t)r->nsubs, sizeof *items);
+	long *count = xcalloc((size_t)r->nsubs, sizeof *count);
+	int *warm = xcalloc((size_t)r->nsubs, sizeof *warm);
+	int hwm = r->kind == FANOUT_V1 ? FANOUT_V1_HWM : PUBLISHER_HWM;
+	int zero = 0, i, nwarm = 0;
 
-	if (items == NULL || count == NULL || warm == NULL) {
-		atomic_store(&r->failed, 1);
-		goto out;
-	}
 	for (i = 0; i < r->nsubs; i++) {
 		items[i].socket = zmq_socket(r->zctx, ZMQ_SUB);
 		items[i].events = ZMQ_POLLIN;
 		zmq_setsockopt(items[i].socket, ZMQ_RCVHWM, &hwm, sizeof hwm);
 		zmq_setsockopt(items[i].socket, ZMQ_LINGER, &zero, sizeof zero);
-		zmq_setsockopt(items[i].socket, ZMQ_SUBSCRIBE, "tag/", 4);
-		zmq_setsockopt(items[i].socket, ZMQ_SUBSCRIBE, "hb", 2);
+		zmq_setsockopt(items[i].socket, ZMQ_SUBSCRIBE, "", 0);
 		if (zmq_connect(items[i].socket, r->endpoint) == -1) {
 			atomic_store(&r->failed, 1);
 			goto out;
@@ -233,7 +342,7 @@ fanout_zmq_subs(void *arg)
 				    &warm[i], &nwarm);
 	}
 out:
-	for (i = 0; items != NULL && i < r->nsubs; i++)
+	for (i = 0; i < r->nsubs; i++)
 		if (items[i].socket != NULL)
 			zmq_close(items[i].socket);
 	free(items);
@@ -245,10 +354,12 @@ out:
 static void
 fanout_mqtt_on_connect(struct mosquitto *m, void *arg, int rc)
 {
+	struct fanout_mqtt_sub *s = arg;
+
 	if (rc != 0)
 		return;
-	/* In this order: once "hb" flows, so does "tag/#". */
-	mosquitto_subscribe(m, NULL, "tag/#", 0);
+	/* In this order: once "hb" flows, so do the updates. */
+	mosquitto_subscribe(m, NULL, s->run->mqtt_topic, 0);
 	mosquitto_subscribe(m, NULL, "hb", 0);
 }
 
@@ -257,19 +368,11 @@ fanout_mqtt_on_message(struct mosquitto *m, void *arg,
     const struct mosquitto_message *msg)
 {
 	struct fanout_mqtt_sub *s = arg;
-	struct fanout_run *r = s->run;
 
-	if (msg->topic[0] == 't') {
-		s->count++;
-		r->received++;
-		r->t_last = util_now_us();
-	} else if (!s->warm) {
-		s->warm = 1;
-		if (++*s->nwarm == r->nsubs)
-			atomic_store(&r->ready, 1);
-	}
+	fanout_delivered(s->run, fanout_updates(msg->topic, strlen(msg->topic),
+	    msg->payload, (size_t)msg->payloadlen), &s->count, &s->warm,
+	    s->nwarm);
 }
-
 static struct mosquitto *
 fanout_mqtt_client(const char *id, void *arg, int port)
 {
@@ -338,16 +441,12 @@ static void *
 fanout_mqtt_subs(void *arg)
 {
 	struct fanout_run *r = arg;
-	struct mosquitto **m = calloc((size_t)r->nsubs, sizeof *m);
-	struct fanout_mqtt_sub *s = calloc((size_t)r->nsubs, sizeof *s);
-	struct pollfd *pfd = calloc((size_t)r->nsubs, sizeof *pfd);
+	struct mosquitto **m = xcalloc((size_t)r->nsubs, sizeof *m);
+	struct fanout_mqtt_sub *s = xcalloc((size_t)r->nsubs, sizeof *s);
+	struct pollfd *pfd = xcalloc((size_t)r->nsubs, sizeof *pfd);
 	char id[64];
 	int i, nwarm = 0;
 
-	if (m == NULL || s == NULL || pfd == NULL) {
-		atomic_store(&r->failed, 1);
-		goto out;
-	}
 	for (i = 0; i < r->nsubs; i++) {
 		s[i].run = r;
 		s[i].nwarm = &nwarm;
@@ -360,7 +459,7 @@ fanout_mqtt_subs(void *arg)
 	}
 	fanout_mqtt_loop(r, m, pfd);
 out:
-	for (i = 0; m != NULL && i < r->nsubs; i++)
+	for (i = 0; i < r->nsubs; i++)
 		if (m[i] != NULL)
 			mosquitto_destroy(m[i]);
 	free(m);
@@ -408,10 +507,10 @@ fanout_mqtt_beat(void *arg)
 static int
 fanout_start(struct fanout_run *r, pthread_t *th)
 {
-	void *(*fn)(void *) = r->kind == FANOUT_MQTT ? fanout_mqtt_subs :
-	    fanout_zmq_subs;
+	int mqtt = r->kind == FANOUT_MQTT || r->kind == FANOUT_MQTT_BATCH;
+	void *(*fn)(void *) = mqtt ? fanout_mqtt_subs : fanout_zmq_subs;
 
-	if (r->kind != FANOUT_MQTT && (r->zctx = zmq_ctx_new()) == NULL)
+	if (!mqtt && (r->zctx = zmq_ctx_new()) == NULL)
 		return -1;
 	if (pthread_create(th, NULL, fn, r) != 0) {
 		if (r->zctx != NULL)
@@ -433,6 +532,20 @@ fanout_finish(struct fanout_run *r, pthread_t th, struct fanout_result *res)
 	    (double)r->received * 1e6 / (double)(r->t_last - r->t0) : 0;
 }
 
+/* scadad's publisher, a batch at a time as the server sends them. */
+static void
+fanout_send_scada(const struct fanout_data *d, publisher_t *p)
+{
+	long i;
+
+	for (i = 0; i < d->n; i++) {
+		publisher_tag(p, d->names[i % d->ntags], &d->tv[i]);
+		if ((i + 1) % d->batch == 0)
+			publisher_flush(p);
+	}
+	publisher_flush(p);
+}
+
 static int
 fanout_scada(const struct fanout_data *d, int nsubs, struct fanout_result *res)
 {
@@ -441,7 +554,6 @@ fanout_scada(const struct fanout_data *d, int nsubs, struct fanout_result *res)
 	publisher_t *p;
 	pthread_t th;
 	char err[256];
-	long i;
 
 	if ((p = publisher_new("tcp://127.0.0.1:*", err, sizeof err)) == NULL) {
 		fprintf(stderr, "fanout: %s\n", err);
@@ -455,8 +567,7 @@ fanout_scada(const struct fanout_data *d, int nsubs, struct fanout_result *res)
 	if (fanout_warm(&r, fanout_scada_beat, p) == 0) {
 		r.t0 = util_now_us();
 		atomic_store(&r.go, 1);
-		for (i = 0; i < d->n; i++)
-			publisher_tag(p, d->names[i % d->ntags], &d->tv[i]);
+		fanout_send_scada(d, p);
 	} else
 		atomic_store(&r.failed, 1);
 	fanout_finish(&r, th, res);
@@ -465,10 +576,10 @@ fanout_scada(const struct fanout_data *d, int nsubs, struct fanout_result *res)
 }
 
 static void *
-fanout_zmq_pub(void *ctx, char *endpoint, size_t len)
+fanout_zmq_pub(void *ctx, int hwm, char *endpoint, size_t len)
 {
 	void *pub = zmq_socket(ctx, ZMQ_PUB);
-	int hwm = FANOUT_HWM, linger = 200;
+	int linger = 200;
 
 	if (pub == NULL)
 		return NULL;
@@ -482,19 +593,52 @@ fanout_zmq_pub(void *ctx, char *endpoint, size_t len)
 	return pub;
 }
 
-static int
-fanout_zmq(const struct fanout_data *d, int nsubs, struct fanout_result *res)
+/*
+ * The version-1 publisher encoded each update as it went, into a
+ * message of its own; the bare zmq baseline sends the batches, encoded
+ * beforehand.
+ */
+static void
+fanout_send_zmq(const struct fanout_data *d, enum fanout_kind kind, void *pub)
 {
-	struct fanout_run r = { .kind = FANOUT_ZMQ, .nsubs = nsubs,
+	char topic[FANOUT_NAME_MAX + 8], body[PUBLISHER_TAG_MAX + 32];
+	const struct fanout_frame *f;
+	long i;
+	int n, tn;
+
+	if (kind == FANOUT_ZMQ) {
+		for (i = 0; i < d->nbatches; i++) {
+			f = &d->batches[i];
+			zmq_send(pub, f->topic, strlen(f->topic), ZMQ_SNDMORE);
+			zmq_send(pub, f->body, f->blen, 0);
+		}
+		return;
+	}
+	for (i = 0; i < d->n; i++) {
+		tn = snprintf(topic, sizeof topic, "tag/%s",
+		    d->names[i % d->ntags]);
+		n = tagval_encode(d->names[i % d->ntags], &d->tv[i], body,
+		    sizeof body - 32);
+		n += snprintf(body + n - 1, 32, ",\"seq\":%ld}", i + 1) - 1;
+		zmq_send(pub, topic, (size_t)tn, ZMQ_SNDMORE);
+		zmq_send(pub, body, (size_t)n, 0);
+	}
+}
+
+static int
+fanout_zmq(const struct fanout_data *d, enum fanout_kind kind, int nsubs,
+    struct fanout_result *res)
+{
+	struct fanout_run r = { .kind = kind, .nsubs = nsubs,
 	    .expect = d->n };
 	void *ctx, *pub;
 	char endpoint[256];
 	pthread_t th;
-	long i;
 
 	if ((ctx = zmq_ctx_new()) == NULL)
 		return -1;
-	if ((pub = fanout_zmq_pub(ctx, endpoint, sizeof endpoint)) == NULL) {
+	if ((pub = fanout_zmq_pub(ctx, kind == FANOUT_V1 ? FANOUT_V1_HWM :
+	    PUBLISHER_HWM, endpoint, sizeof endpoint)) == NULL) {
 		zmq_ctx_term(ctx);
 		return -1;
 	}
@@ -503,11 +647,7 @@ fanout_zmq(const struct fanout_data *d, int nsubs, struct fanout_result *res)
 		if (fanout_warm(&r, fanout_zmq_beat, pub) == 0) {
 			r.t0 = util_now_us();
 			atomic_store(&r.go, 1);
-			for (i = 0; i < d->n; i++) {
-				zmq_send(pub, d->topic[i], strlen(d->topic[i]),
-				    ZMQ_SNDMORE);
-				zmq_send(pub, d->body[i], d->blen[i], 0);
-			}
+			fanout_send_zmq(d, kind, pub);
 		} else
 			atomic_store(&r.failed, 1);
 		fanout_finish(&r, th, res);
@@ -572,16 +712,19 @@ fanout_mqtt_flush(struct mosquitto *m)
 }
 
 static int
-fanout_mqtt(const struct fanout_data *d, int port, int nsubs,
-    struct fanout_result *res)
+fanout_mqtt(const struct fanout_data *d, enum fanout_kind kind, int port,
+    int nsubs, struct fanout_result *res)
 {
-	struct fanout_run r = { .kind = FANOUT_MQTT, .nsubs = nsubs,
+	struct fanout_run r = { .kind = kind, .nsubs = nsubs,
 	    .expect = d->n, .mqtt_port = port };
+	const struct fanout_frame *f = kind == FANOUT_MQTT ? d->single :
+	    d->batches;
+	long i, n = kind == FANOUT_MQTT ? d->n : d->nbatches, failed = 0;
 	struct mosquitto *m;
 	int connected = 0;
 	pthread_t th;
-	long i, failed = 0;
 
+	r.mqtt_topic = kind == FANOUT_MQTT ? "tag/#" : MSG_TOPIC_TAGS;
 	if ((m = fanout_mqtt_publisher(port, &connected)) == NULL) {
 		fprintf(stderr, _("fanout: cannot connect to mosquitto on "
 		    "port %d\n"), port);
@@ -594,9 +737,9 @@ fanout_mqtt(const struct fanout_data *d, int port, int nsubs,
 	if (fanout_warm(&r, fanout_mqtt_beat, m) == 0) {
 		r.t0 = util_now_us();
 		atomic_store(&r.go, 1);
-		for (i = 0; i < d->n; i++)
-			if (mosquitto_publish(m, NULL, d->topic[i],
-			    (int)d->blen[i], d->body[i], 0, false) != 0)
+		for (i = 0; i < n; i++)
+			if (mosquitto_publish(m, NULL, f[i].topic,
+			    (int)f[i].blen, f[i].body, 0, false) != 0)
 				failed++;
 		fanout_mqtt_flush(m);
 		if (failed > 0)
@@ -631,10 +774,10 @@ fanout_measure(enum fanout_kind kind, const struct fanout_data *d,
 		memset(&res[i], 0, sizeof res[i]);
 		if (kind == FANOUT_SCADA)
 			rc = fanout_scada(d, nsubs, &res[i]);
-		else if (kind == FANOUT_ZMQ)
-			rc = fanout_zmq(d, nsubs, &res[i]);
+		else if (kind == FANOUT_V1 || kind == FANOUT_ZMQ)
+			rc = fanout_zmq(d, kind, nsubs, &res[i]);
 		else
-			rc = fanout_mqtt(d, mqtt_port, nsubs, &res[i]);
+			rc = fanout_mqtt(d, kind, mqtt_port, nsubs, &res[i]);
 		if (rc == -1)
 			fprintf(stderr, _("fanout: %s with %d subscribers "
 			    "failed\n"), fanout_kind_names[kind], nsubs);
@@ -643,27 +786,37 @@ fanout_measure(enum fanout_kind kind, const struct fanout_data *d,
 	*out = res[reps / 2];
 }
 
+static double
+fanout_ratio(const struct fanout_result *a, const struct fanout_result *b)
+{
+	return b->rate > 0 ? a->rate / b->rate : 0;
+}
+
+/* A fixed format, read by bench/run.sh: not translated. */
 static void
-fanout_report(int nsubs, const struct fanout_result *res, int have_mqtt)
+fanout_report(int nsubs, const struct fanout_result *res, const int *ran)
 {
 	const struct fanout_result *s = &res[FANOUT_SCADA];
-	const struct fanout_result *z = &res[FANOUT_ZMQ];
-	const struct fanout_result *q = &res[FANOUT_MQTT];
+	int k;
 
-	/* A fixed format, read by bench/run.sh: not translated. */
-	printf("fanout subs=%d: scada %.0f msg/s, zmq %.0f msg/s "
-	    "(ratio %.2f)", nsubs, s->rate, z->rate,
-	    z->rate > 0 ? s->rate / z->rate : 0);
-	if (have_mqtt)
-		printf(", mosquitto %.0f msg/s (scada/mosquitto %.1fx)",
-		    q->rate, q->rate > 0 ? s->rate / q->rate : 0);
-	printf("; received scada %ld/%ld (dropped %ld), zmq %ld/%ld "
-	    "(dropped %ld)", s->received, s->expected,
-	    s->expected - s->received, z->received, z->expected,
-	    z->expected - z->received);
-	if (have_mqtt)
-		printf(", mosquitto %ld/%ld (dropped %ld)", q->received,
-		    q->expected, q->expected - q->received);
+	printf("fanout subs=%d: scada %.0f upd/s", nsubs, s->rate);
+	if (ran[FANOUT_V1])
+		printf(", %.1fx v1 (%.0f)", fanout_ratio(s, &res[FANOUT_V1]),
+		    res[FANOUT_V1].rate);
+	if (ran[FANOUT_ZMQ])
+		printf(", %.2f of zmq (%.0f)", fanout_ratio(s,
+		    &res[FANOUT_ZMQ]), res[FANOUT_ZMQ].rate);
+	if (ran[FANOUT_MQTT])
+		printf(", %.1fx mosquitto (%.0f)", fanout_ratio(s,
+		    &res[FANOUT_MQTT]), res[FANOUT_MQTT].rate);
+	if (ran[FANOUT_MQTT_BATCH])
+		printf(", %.1fx mosquitto-batch (%.0f)", fanout_ratio(s,
+		    &res[FANOUT_MQTT_BATCH]), res[FANOUT_MQTT_BATCH].rate);
+	printf("; dropped");
+	for (k = 0; k < FANOUT_NKINDS; k++)
+		if (ran[k])
+			printf(" %s %ld", fanout_kind_names[k],
+			    res[k].expected - res[k].received);
 	printf("\n");
 	fflush(stdout);
 }
@@ -671,10 +824,25 @@ fanout_report(int nsubs, const struct fanout_result *res, int have_mqtt)
 static void
 fanout_usage(void)
 {
-	fprintf(stderr, "%s", _("usage: fanout [-k kinds] [-M repetitions] "
-	    "[-m mqtt-port] [-n updates] [-r repetitions]\n"
-	    "              [-s subscribers] [-t tags]\n"));
+	fprintf(stderr, "%s", _("usage: fanout [-b batch] [-k kinds] "
+	    "[-M repetitions] [-m mqtt-port] [-n updates]\n"
+	    "              [-r repetitions] [-s subscribers] [-t tags]\n"));
 	exit(2);
+}
+
+static int
+fanout_wanted(const char *kinds, enum fanout_kind k, int mqtt_port)
+{
+	char list[256], *w, *last;
+
+	if (mqtt_port == 0 && (k == FANOUT_MQTT || k == FANOUT_MQTT_BATCH))
+		return 0;
+	snprintf(list, sizeof list, "%s", kinds);
+	for (w = strtok_r(list, ",", &last); w != NULL;
+	    w = strtok_r(NULL, ",", &last))
+		if (strcmp(w, fanout_kind_names[k]) == 0)
+			return 1;
+	return 0;
 }
 
 int
@@ -682,16 +850,21 @@ main(int argc, char **argv)
 {
 	struct fanout_data d = { 0 };
 	struct fanout_result res[FANOUT_NKINDS];
-	int subs[8] = { 1, 10, 100 }, nsubcounts = 3;
-	const char *kinds = "scada,zmq,mosquitto";
+	int subs[8] = { 1, 10 }, nsubcounts = 2, ran[FANOUT_NKINDS];
+	const char *kinds = "scada,v1,zmq,mosquitto,mosquitto-batch";
 	int ch, mqtt_port = 0, reps = 1, ntags = 1000, custom = 0, i, k;
-	int mqtt_reps = 0;
-	long n = 100000;
+	int mqtt_reps = 0, batch = DRIVER_BATCH;
+	long n = 400000;
 
 	i18n_init();
+	xmalloc_init();
 	log_init("fanout", 0, 0);
-	while ((ch = getopt(argc, argv, "k:M:m:n:r:s:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:k:M:m:n:r:s:t:")) != -1) {
 		switch (ch) {
+		case 'b':
+			batch = (int)util_number(optarg, 1, 10000,
+			    _("batch size"));
+			break;
 		case 'M':
 			mqtt_reps = (int)util_number(optarg, 1, 15,
 			    _("repetitions"));
@@ -733,21 +906,22 @@ main(int argc, char **argv)
 		fanout_usage();
 	util_raise_nofile(8192);
 	mosquitto_lib_init();
-	if (fanout_data_build(&d, n, ntags) == -1) {
-		fprintf(stderr, "%s", _("fanout: out of memory\n"));
-		return 1;
-	}
-	printf("fanout: %ld updates over %d tags, %.0f bytes each on "
-	    "average (topic + body)\n", n, ntags, (double)d.bytes / n);
+	fanout_data_build(&d, n, ntags, batch);
+	printf("fanout: %ld updates over %d tags; one a message: %.0f bytes "
+	    "each (topic + body); in batches of %d: %.0f bytes a batch, %.1f "
+	    "an update\n", n, ntags, (double)d.single_bytes / n, batch,
+	    (double)d.batch_bytes / d.nbatches, (double)d.batch_bytes / n);
 	for (k = 0; k < nsubcounts; k++) {
 		memset(res, 0, sizeof res);
-		for (i = 0; i < FANOUT_NKINDS; i++)
-			if ((i != FANOUT_MQTT || mqtt_port != 0) &&
-			    strstr(kinds, fanout_kind_names[i]) != NULL)
+		for (i = 0; i < FANOUT_NKINDS; i++) {
+			ran[i] = fanout_wanted(kinds, i, mqtt_port);
+			if (ran[i])
 				fanout_measure(i, &d, mqtt_port, subs[k],
-				    i == FANOUT_MQTT && mqtt_reps > 0 ?
-				    mqtt_reps : reps, &res[i]);
-		fanout_report(subs[k], res, mqtt_port != 0);
+				    (i == FANOUT_MQTT || i == FANOUT_MQTT_BATCH)
+				    && mqtt_reps > 0 ? mqtt_reps : reps,
+				    &res[i]);
+		}
+		fanout_report(subs[k], res, ran);
 	}
 	fanout_data_free(&d);
 	mosquitto_lib_cleanup();

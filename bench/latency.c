@@ -56,12 +56,16 @@ latency_on_update(void *arg, const struct mirror_tag *t)
 	zstr_sendx(pipe, "UPDATE", value, when, NULL);
 }
 
-/* Station B: a mirror in a thread of its own, as in an operator station. */
+/*
+ * Station B: a mirror in a thread of its own, waiting on its pipe, its
+ * command client and its SUB socket together, as scadatui does.
+ */
 static void
 latency_station(zsock_t *pipe, void *arg)
 {
-	mirror_t *m = mirror_new(arg);
-	zmq_pollitem_t items[2];
+	client_t *c = client_new(arg, 0, 0);
+	mirror_t *m = c != NULL ? mirror_new(c) : NULL;
+	zmq_pollitem_t items[3];
 	long long next_tick = 0, now;
 	int n, online = 0;
 
@@ -72,7 +76,9 @@ latency_station(zsock_t *pipe, void *arg)
 	for (;;) {
 		items[0] = (zmq_pollitem_t){ zsock_resolve(pipe), 0,
 		    ZMQ_POLLIN, 0 };
-		n = 1;
+		items[1] = (zmq_pollitem_t){ zsock_resolve(client_sock(c)), 0,
+		    ZMQ_POLLIN, 0 };
+		n = 2;
 		if (mirror_sock(m) != NULL)
 			items[n++] = (zmq_pollitem_t){
 			    zsock_resolve(mirror_sock(m)), 0, ZMQ_POLLIN, 0 };
@@ -80,9 +86,12 @@ latency_station(zsock_t *pipe, void *arg)
 			break;
 		if (items[0].revents & ZMQ_POLLIN)
 			break;		/* $TERM */
-		if (n > 1 && (items[1].revents & ZMQ_POLLIN))
+		if (items[1].revents & ZMQ_POLLIN)
+			client_handle(c);
+		if (n > 2 && (items[2].revents & ZMQ_POLLIN))
 			mirror_handle(m);
 		if ((now = util_now_us()) >= next_tick) {
+			client_tick(c);
 			mirror_tick(m);
 			next_tick = now + LATENCY_TICK_US;
 		}
@@ -92,6 +101,7 @@ latency_station(zsock_t *pipe, void *arg)
 		}
 	}
 	mirror_destroy(&m);
+	client_destroy(&c);
 }
 
 static void

@@ -6,10 +6,12 @@
  *
  * The driver side is the object scadad runs (driver_modbus_tcp from
  * libscadad.a: block planning, libmodbus reads, decoding every tag into
- * its tagval), called as its actor calls it, on a project loaded by
- * project_load(). The clock handed to scan() advances by a poll period
- * per call, so every block is due at every call. The driver's own request
- * counter gives the requests per scan.
+ * its tagval and emitting it), called as its actor calls it, on a
+ * project loaded by project_load(). What it emits is kept, a few bytes a
+ * tag, for the check. The clock handed to scan() advances by a poll
+ * period per call, so every block is due at every call, and every scan
+ * must emit every tag. The driver's own request counter gives the
+ * requests per scan.
  *
  * A third side is the whole actor thread (driver_start()), which also
  * compares every tag with what it last sent and reports its status: its
@@ -34,6 +36,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "util.h"
+#include "xmalloc.h"
 
 #define REGISTERS_BLOCK		MODBUS_MAX_READ_REGISTERS
 #define REGISTERS_POLL_MS	10	/* in the file: the lowest allowed */
@@ -44,13 +47,24 @@
 #define REGISTERS_TARGET	0.90
 #define REGISTERS_MAX_ROUNDS	100
 
+/*
+ * What the driver emitted of a tag: only what the check looks at, so
+ * keeping it costs the driver side little next to the actor's compare.
+ */
+struct registers_value {
+	double		 value;
+	enum quality	 quality;
+	unsigned long	 scan;		/* the last scan that emitted it */
+};
+
 struct registers_driver {
 	struct project		*project;
-	size_t			*tags;
 	struct driver_stats	 stats;
 	struct driver_device	 dev;
 	void			*impl;
-	struct tagval		*out;
+	struct registers_value	*out;	/* by position in dev.tags */
+	size_t			 emitted;	/* values, in this scan */
+	unsigned long		 scans;
 	long long		 now;	/* the clock scan() is given */
 };
 
@@ -95,15 +109,23 @@ registers_project(const char *dir, int port, int n)
 	return fclose(f) == EOF ? -1 : 0;
 }
 
-/* Every block due at every scan, in the driver and in its actor. */
+/*
+ * Every block due at every scan, in the driver and in its actor. A
+ * loaded project is never to change, but this one is ours alone and no
+ * driver has seen it yet; the loader would refuse 1 ms in the file.
+ */
 static void
 registers_fast(struct project *p)
 {
+	struct device_conf *d = (struct device_conf *)driver_conf_device(p, 0);
+	struct tag_io *io;
 	size_t i;
 
-	p->devices[0].poll_ms = REGISTERS_FAST_MS;
-	for (i = 0; i < p->ntags; i++)
-		p->tags[i].poll_ms = REGISTERS_FAST_MS;
+	d->poll_ms = REGISTERS_FAST_MS;
+	for (i = 0; i < d->ntags; i++) {
+		io = d->tags[i]->io;
+		io->poll_ms = REGISTERS_FAST_MS;
+	}
 }
 
 /* No write ever waits here, so a scan is never cut short. */
@@ -113,22 +135,37 @@ registers_never(void *arg)
 	return 0;
 }
 
+/* What the driver read, as it read it: kept for the check, counted. */
+static void
+registers_emit(void *arg, size_t pos, const struct tagval *tv)
+{
+	struct registers_driver *d = arg;
+
+	d->out[pos].value = tv->value;
+	d->out[pos].quality = tv->quality;
+	d->out[pos].scan = d->scans;
+	d->emitted++;
+}
+
 static int
 registers_driver_open(struct registers_driver *d, const char *dir)
 {
+	const struct device_conf *conf;
 	char err[TAGVAL_REASON_MAX];
 
 	if ((d->project = drvbench_load(dir)) == NULL)
 		return -1;
 	registers_fast(d->project);
-	if ((d->tags = drvbench_tags(d->project, 0, &d->dev.ntags)) == NULL ||
-	    (d->out = calloc(d->dev.ntags + 1, sizeof *d->out)) == NULL)
-		return -1;
-	d->dev.project = d->project;
-	d->dev.conf = &d->project->devices[0];
-	d->dev.tags = d->tags;
+	/* The polled tags in id order, as driver_start() gives them. */
+	conf = driver_conf_device(d->project, 0);
+	d->out = xcalloc(conf->ntags + 1, sizeof *d->out);
+	d->dev.conf = conf;
+	d->dev.tags = conf->tags;
+	d->dev.ntags = conf->ntags;
 	d->dev.stats = &d->stats;
 	d->dev.interrupted = registers_never;
+	d->dev.emit = registers_emit;
+	d->dev.arg = d;
 	if ((d->impl = driver_modbus_tcp.open(&d->dev)) == NULL)
 		return -1;
 	if (driver_modbus_tcp.connect(d->impl, err, sizeof err) == -1) {
@@ -145,8 +182,7 @@ registers_driver_close(struct registers_driver *d)
 	if (d->impl != NULL)
 		driver_modbus_tcp.close(&d->impl);
 	free(d->out);
-	free(d->tags);
-	project_free(&d->project);
+	project_unref(&d->project);
 }
 
 static int
@@ -159,9 +195,17 @@ registers_driver_run(struct registers_driver *d, int scans,
 	int i;
 
 	for (i = 0; i < scans; i++) {
-		if (driver_modbus_tcp.scan(d->impl, d->out, d->now, &next, err,
+		d->scans++;
+		d->emitted = 0;
+		if (driver_modbus_tcp.scan(d->impl, d->now, &next, err,
 		    sizeof err) == -1) {
 			fprintf(stderr, "registers: driver scan: %s\n", err);
+			return -1;
+		}
+		/* Else the rate would count tags the driver never decoded. */
+		if (d->emitted != d->dev.ntags) {
+			fprintf(stderr, "registers: driver scan emitted %zu "
+			    "values for %zu tags\n", d->emitted, d->dev.ntags);
 			return -1;
 		}
 		d->now += REGISTERS_FAST_MS;
@@ -172,21 +216,33 @@ registers_driver_run(struct registers_driver *d, int scans,
 	return 0;
 }
 
-/* Every tag good, with the value bigplc holds at its address. */
+/*
+ * Every tag emitted by the last scan, good, with the value bigplc holds
+ * at its address.
+ */
 static int
 registers_driver_check(const struct registers_driver *d)
 {
+	const struct registers_value *v;
 	const struct project_tag *t;
+	int address;
 	size_t i;
 
 	for (i = 0; i < d->dev.ntags; i++) {
-		t = &d->project->tags[d->tags[i]];
-		if (d->out[i].quality != QUALITY_GOOD ||
-		    d->out[i].value != util_holding_value(t->address)) {
+		t = d->dev.tags[i];
+		address = driver_conf_io(t)->address;
+		v = &d->out[i];
+		if (v->scan != d->scans) {
+			fprintf(stderr, "registers: driver did not read %s in "
+			    "its last scan\n", t->name);
+			return -1;
+		}
+		if (v->quality != QUALITY_GOOD ||
+		    v->value != util_holding_value(address)) {
 			fprintf(stderr, "registers: driver read %s as %g (%s), "
-			    "want %u\n", t->name, d->out[i].value,
-			    tagval_quality_name(d->out[i].quality),
-			    util_holding_value(t->address));
+			    "want %u\n", t->name, v->value,
+			    tagval_quality_name(v->quality),
+			    util_holding_value(address));
 			return -1;
 		}
 	}
@@ -198,6 +254,7 @@ static int
 registers_actor_update(const struct project *p, zframe_t *f)
 {
 	const struct project_tag *t;
+	const struct tag_io *io;
 	struct driver_update u;
 	size_t i, n;
 	int good = 0;
@@ -206,12 +263,11 @@ registers_actor_update(const struct project *p, zframe_t *f)
 	for (i = 0; i < n; i++) {
 		/* The frame's bytes need not be aligned for the struct. */
 		memcpy(&u, zframe_data(f) + i * sizeof u, sizeof u);
-		if (u.tag >= p->ntags)
+		if ((t = drvbench_polled(p, u.id)) == NULL)
 			continue;
-		t = &p->tags[u.tag];
-		good += t->space != PROJECT_SYSTEM &&
-		    u.tv.quality == QUALITY_GOOD &&
-		    u.tv.value == util_holding_value(t->address);
+		io = driver_conf_io(t);
+		good += u.tv.quality == QUALITY_GOOD &&
+		    u.tv.value == util_holding_value(io->address);
 	}
 	return good;
 }
@@ -249,14 +305,15 @@ registers_actor_receive(const struct project *p, zactor_t *a,
 
 /*
  * The actor scanning back to back: the rate between two of its STATUS
- * messages, once it has read every tag and reported once.
+ * messages, once it has read every tag and reported once. Its first scan
+ * sends every tag, in UPDATEs of up to DRIVER_BATCH each.
  */
 static int
-registers_actor_run(const struct project *p, size_t ntags, double requests,
+registers_actor_run(struct project *p, size_t ntags, double requests,
     struct registers_result *r)
 {
 	struct registers_heard h = { 0 };
-	zactor_t *a = driver_start(p, 0);
+	zactor_t *a = driver_start(p, driver_conf_device(p, 0));
 	zpoller_t *poller = a != NULL ? zpoller_new(a, NULL) : NULL;
 	long long deadline = util_now_us() + REGISTERS_WAIT_US;
 	int rc = -1;
@@ -283,8 +340,8 @@ static int
 registers_bare_open(struct registers_bare *b, int port, int n)
 {
 	b->n = n;
-	if ((b->regs = calloc((size_t)n + 1, sizeof *b->regs)) == NULL ||
-	    (b->ctx = modbus_new_tcp("127.0.0.1", port)) == NULL)
+	b->regs = xcalloc((size_t)n + 1, sizeof *b->regs);
+	if ((b->ctx = modbus_new_tcp("127.0.0.1", port)) == NULL)
 		return -1;
 	modbus_set_response_timeout(b->ctx, REGISTERS_TIMEOUT_S, 0);
 	if (modbus_connect(b->ctx) == -1) {

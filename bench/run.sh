@@ -185,7 +185,7 @@ big_project() {
 }
 
 bench_tags() {
-	ntags=100000 devices=4 reps=5
+	ntags=100000 devices=4 reps=3
 	[ "$QUICK" = 1 ] && ntags=10000 reps=3
 	start_bigplc
 
@@ -213,7 +213,7 @@ bench_tags() {
 		d=$((d + 1))
 	done
 	run tags "$BIN/bigtags" -c "$SERVER" -n "$ntags" -p "$SCADAD_PID" \
-	    -z "$rss0" -r "$reps"
+	    -z "$rss0" -r "$reps" -t "$SCADATUI"
 	stop "$SCADAD_PID"
 	stop "$PLC_PID"
 }

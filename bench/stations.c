@@ -1,7 +1,7 @@
 /*
- * A thousand stations on one scadad. Each station is a real mirror_t,
- * the station image scadatui keeps: hello, browse, snapshot, a SUB
- * socket on tag/, hb and sys/, resync on any gap. After some seconds of
+ * A thousand stations on one scadad. Each station is a real mirror_t
+ * with its own command client, the station image scadatui keeps: hello,
+ * the snapshot in pages, a SUB socket on every topic, resync on any gap. After some seconds of
  * live updates every mirror must be online and at the server's latest
  * sequence number; we count those that are not, and the server's memory
  * per station from its resident set before and after.
@@ -25,9 +25,11 @@
 #include "log.h"
 #include "mirror.h"
 #include "msg.h"
+#include "publisher.h"
 #include "util.h"
+#include "xmalloc.h"
 
-#define STATIONS_HWM		100000	/* as scadad sets them */
+#define STATIONS_HWM		100000	/* as scadad sets its ROUTER's */
 #define STATIONS_TICK_US	100000
 #define STATIONS_WRITE_US	20000
 #define STATIONS_ONLINE_S	120
@@ -43,9 +45,10 @@ struct stations_opts {
 };
 
 struct stations_fleet {
+	client_t	**c;
 	mirror_t	**m;
 	zmq_pollitem_t	 *items;
-	int		 *owner;	/* items[i] belongs to m[owner[i]] */
+	int		 *owner;	/* items[i]: m[owner[i]], or a client */
 	int		  n;
 	long long	  next_tick;
 };
@@ -58,7 +61,10 @@ stations_on_signal(int signo)
 	stations_stop = 1;
 }
 
-/* One round: drain every readable mirror, tick them all now and then. */
+/*
+ * One round: take every reply and publication there is, tick them all
+ * now and then. Owner -1 - i marks station i's command client.
+ */
 static void
 stations_pump(struct stations_fleet *f, int timeout_ms)
 {
@@ -66,6 +72,9 @@ stations_pump(struct stations_fleet *f, int timeout_ms)
 	int i, k = 0;
 
 	for (i = 0; i < f->n; i++) {
+		f->items[k] = (zmq_pollitem_t){
+		    zsock_resolve(client_sock(f->c[i])), 0, ZMQ_POLLIN, 0 };
+		f->owner[k++] = -1 - i;
 		if (mirror_sock(f->m[i]) == NULL)
 			continue;
 		f->items[k] = (zmq_pollitem_t){
@@ -73,12 +82,19 @@ stations_pump(struct stations_fleet *f, int timeout_ms)
 		f->owner[k++] = i;
 	}
 	if (zmq_poll(f->items, k, timeout_ms) > 0)
-		for (i = 0; i < k; i++)
-			if (f->items[i].revents & ZMQ_POLLIN)
+		for (i = 0; i < k; i++) {
+			if (!(f->items[i].revents & ZMQ_POLLIN))
+				continue;
+			if (f->owner[i] < 0)
+				client_handle(f->c[-1 - f->owner[i]]);
+			else
 				mirror_handle(f->m[f->owner[i]]);
+		}
 	if ((now = util_now_us()) >= f->next_tick) {
-		for (i = 0; i < f->n; i++)
+		for (i = 0; i < f->n; i++) {
+			client_tick(f->c[i]);
 			mirror_tick(f->m[i]);
+		}
 		f->next_tick = now + STATIONS_TICK_US;
 	}
 }
@@ -136,17 +152,18 @@ stations_fleet_new(struct stations_fleet *f, const char *endpoint, int n)
 	int i;
 
 	f->n = n;
-	f->m = calloc((size_t)n, sizeof *f->m);
-	f->items = calloc((size_t)n, sizeof *f->items);
-	f->owner = calloc((size_t)n, sizeof *f->owner);
-	if (f->m == NULL || f->items == NULL || f->owner == NULL)
-		return -1;
-	for (i = 0; i < n; i++)
-		if ((f->m[i] = mirror_new(endpoint)) == NULL) {
+	f->c = xcalloc((size_t)n, sizeof *f->c);
+	f->m = xcalloc((size_t)n, sizeof *f->m);
+	f->items = xcalloc(2 * (size_t)n, sizeof *f->items);
+	f->owner = xcalloc(2 * (size_t)n, sizeof *f->owner);
+	for (i = 0; i < n; i++) {
+		if ((f->c[i] = client_new(endpoint, 0, 0)) == NULL) {
 			fprintf(stderr, _("stations: cannot create station "
 			    "%d of %d\n"), i + 1, n);
 			return -1;
 		}
+		f->m[i] = mirror_new(f->c[i]);
+	}
 	return 0;
 }
 
@@ -155,9 +172,12 @@ stations_fleet_free(struct stations_fleet *f)
 {
 	int i;
 
-	for (i = 0; f->m != NULL && i < f->n; i++)
+	for (i = 0; f->m != NULL && i < f->n; i++) {
 		mirror_destroy(&f->m[i]);
+		client_destroy(&f->c[i]);
+	}
 	free(f->m);
+	free(f->c);
 	free(f->items);
 	free(f->owner);
 }
@@ -242,7 +262,7 @@ stations_bare_server(const struct stations_opts *o)
 		goto out;
 	zsock_set_sndhwm(router, STATIONS_HWM);
 	zsock_set_rcvhwm(router, STATIONS_HWM);
-	zsock_set_sndhwm(pub, STATIONS_HWM);
+	zsock_set_sndhwm(pub, PUBLISHER_HWM);
 	zsock_set_linger(router, 200);
 	zsock_set_linger(pub, 200);
 	if (zsock_bind(router, "tcp://127.0.0.1:*") == -1 ||
@@ -283,28 +303,24 @@ out:
 static int
 stations_bare_peers(const struct stations_opts *o, double *per_station_kb)
 {
-	zsock_t **req = calloc((size_t)o->n, sizeof *req);
-	zsock_t **sub = calloc((size_t)o->n, sizeof *sub);
-	zmq_pollitem_t *items = calloc((size_t)o->n, sizeof *items);
-	int *beat = calloc((size_t)o->n, sizeof *beat);
+	zsock_t **req = xcalloc((size_t)o->n, sizeof *req);
+	zsock_t **sub = xcalloc((size_t)o->n, sizeof *sub);
+	zmq_pollitem_t *items = xcalloc((size_t)o->n, sizeof *items);
+	int *beat = xcalloc((size_t)o->n, sizeof *beat);
 	long before = util_rss_kb(o->pid), after;
 	long long deadline;
 	int i, got = 0, rc = -1;
 	char *s;
 
-	if (req == NULL || sub == NULL || items == NULL || beat == NULL)
-		goto out;
 	for (i = 0; i < o->n; i++) {
 		req[i] = zsock_new_req(o->endpoint);
 		sub[i] = zsock_new(ZMQ_SUB);
 		if (req[i] == NULL || sub[i] == NULL)
 			goto out;
-		zsock_set_rcvhwm(sub[i], STATIONS_HWM);
-		zsock_set_subscribe(sub[i], MSG_TOPIC_TAG);
-		zsock_set_subscribe(sub[i], MSG_TOPIC_HEARTBEAT);
-		zsock_set_subscribe(sub[i], MSG_TOPIC_SYSTEM);
+		zsock_set_rcvhwm(sub[i], 1000);
+		zsock_set_subscribe(sub[i], "");
 		zsock_connect(sub[i], "%s", o->pub_endpoint);
-		zstr_send(req[i], "{\"op\":\"hello\",\"version\":1}");
+		zstr_send(req[i], "{\"v\":2,\"op\":\"hello\"}");
 		if ((s = zstr_recv(req[i])) == NULL)
 			goto out;
 		zstr_free(&s);
@@ -405,6 +421,7 @@ main(int argc, char **argv)
 	int mode = 0, rc;
 
 	i18n_init();
+	xmalloc_init();
 	log_init("stations", 0, 0);
 	stations_parse(argc, argv, &o, &mode);
 	/* Two sockets a station, each with its own descriptors. */

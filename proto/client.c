@@ -232,14 +232,20 @@ client_reply(client_t *c, zframe_t *f)
 	json_decref(reply);
 }
 
-/* Takes every reply waiting on the socket, without blocking. */
+/*
+ * Takes the replies waiting on the socket, without blocking, for at
+ * most CLIENT_SLICE_MS: a station's keys are never kept waiting by a
+ * heap of big replies; the rest stays for the next call.
+ */
 void
 client_handle(client_t *c)
 {
+	long long end = zclock_mono() + CLIENT_SLICE_MS;
 	zframe_t *f;
 	zmsg_t *m;
 
-	while (c->dealer != NULL && (zsock_events(c->dealer) & ZMQ_POLLIN)) {
+	while (c->dealer != NULL && (zsock_events(c->dealer) & ZMQ_POLLIN) &&
+	    zclock_mono() < end) {
 		if ((m = zmsg_recv(c->dealer)) == NULL)
 			break;
 		/* [body], or [empty][body] from a server behind a proxy */

@@ -43,7 +43,11 @@ struct mirror {
 	client_t		*client;
 	zsock_t			*sub;
 	enum mirror_state	 state;
-	uint64_t		 req;		/* hello or page in flight */
+	uint64_t		 req;		/* the hello in flight */
+	uint64_t		 pages[MIRROR_DEPTH];	/* pages in flight */
+	int			 npages;
+	json_int_t		 cursor;	/* of the next page to ask for */
+	int			 last_page;	/* the end is known */
 	char			*server;
 	char			*project;
 	char			*pub_endpoint;
@@ -70,6 +74,7 @@ struct mirror {
 };
 
 static void	mirror_hello(mirror_t *);
+static void	mirror_cancel(mirror_t *);
 
 static long long
 mirror_clock(void)
@@ -118,7 +123,7 @@ mirror_destroy(mirror_t **mp)
 
 	if (m == NULL)
 		return;
-	client_cancel(m->client, m->req);
+	mirror_cancel(m);
 	for (i = 0; i < m->ntags; i++)
 		mirror_tag_free(m->tags[i]);
 	free(m->tags);
@@ -148,12 +153,21 @@ mirror_notify(mirror_t *m, const struct mirror_tag *t)
 		m->fn(m->arg, t);
 }
 
+/* Whatever the mirror asked for and has not had. */
+static void
+mirror_cancel(mirror_t *m)
+{
+	client_cancel(m->client, m->req);
+	m->req = 0;
+	while (m->npages > 0)
+		client_cancel(m->client, m->pages[--m->npages]);
+}
+
 static void
 mirror_go_offline(mirror_t *m, const char *why, long long retry_ms)
 {
 	snprintf(m->status, sizeof m->status, "%s", why);
-	client_cancel(m->client, m->req);
-	m->req = 0;
+	mirror_cancel(m);
 	m->state = MIRROR_OFFLINE;
 	m->next_try = mirror_clock() + retry_ms;
 	zhashx_purge(m->early);
@@ -228,15 +242,28 @@ mirror_subscribe(mirror_t *m, json_t *hello)
 
 static void	mirror_page_reply(void *, json_t *);
 
+/*
+ * Pages are asked for at fixed cursors, MIRROR_PAGE ids apart, several
+ * at a time, so the server builds one while the wire carries another
+ * and the station decodes a third. A page of MIRROR_PAGE tags from
+ * cursor k spans at least the ids up to the next cursor, so pages
+ * overlap where ids have holes but never leave a gap; a tag in two
+ * pages takes the newer value, as ever.
+ */
 static void
-mirror_ask_page(mirror_t *m, json_int_t cursor)
+mirror_ask_pages(mirror_t *m)
 {
-	json_t *req = json_pack("{s:s, s:I, s:i, s:b}", "op", "snapshot",
-	    "cursor", cursor, "limit", MIRROR_PAGE, "meta", m->want_meta);
+	json_t *req;
 
-	m->req = client_send(m->client, req, MIRROR_PAGE_MS, 1,
-	    mirror_page_reply, m);
-	json_decref(req);
+	while (!m->last_page && m->npages < MIRROR_DEPTH) {
+		req = json_pack("{s:s, s:I, s:i, s:b}", "op", "snapshot",
+		    "cursor", m->cursor, "limit", MIRROR_PAGE, "meta",
+		    m->want_meta);
+		m->pages[m->npages++] = client_send(m->client, req,
+		    MIRROR_PAGE_MS, 1, mirror_page_reply, m);
+		json_decref(req);
+		m->cursor += MIRROR_PAGE;
+	}
 }
 
 /* A new tag list: what we hold stays, stale, until its page comes. */
@@ -252,7 +279,9 @@ mirror_start_sync(mirror_t *m)
 	}
 	m->loaded = 0;
 	m->state = MIRROR_FIRST;
-	mirror_ask_page(m, 0);
+	m->cursor = 0;
+	m->last_page = 0;
+	mirror_ask_pages(m);
 }
 
 static void
@@ -426,7 +455,8 @@ mirror_page_reply(void *arg, json_t *reply)
 	struct mirror_tag **page;
 	size_t i;
 
-	m->req = 0;
+	/* Replies come in the order asked: this is the oldest. */
+	memmove(m->pages, m->pages + 1, (size_t)--m->npages * sizeof *m->pages);
 	if (!msg_is_ok(reply) || !json_is_array(list)) {
 		mirror_fail(m, reply);
 		return;
@@ -450,14 +480,19 @@ mirror_page_reply(void *arg, json_t *reply)
 	page = xcalloc(json_array_size(list) + 1, sizeof *page);
 	json_array_foreach(list, i, o)
 		page[i] = mirror_page_tag(m, o, seq);
-	if (json_is_integer(next))
-		mirror_ask_page(m, json_integer_value(next));
+	/* Nothing beyond this page: those asked for ahead are empty. */
+	if (!json_is_integer(next)) {
+		m->last_page = 1;
+		while (m->npages > 0)
+			client_cancel(m->client, m->pages[--m->npages]);
+	}
+	mirror_ask_pages(m);
 	mirror_notify(m, NULL);
 	for (i = 0; i < json_array_size(list); i++)
 		if (page[i] != NULL)
 			mirror_notify(m, page[i]);
 	free(page);
-	if (!json_is_integer(next))
+	if (m->last_page && m->npages == 0)
 		mirror_online_now(m);
 }
 
@@ -547,10 +582,14 @@ mirror_discard(mirror_t *m)
 	}
 }
 
-/* Drains whatever the SUB socket holds, without blocking. */
+/*
+ * Applies what the SUB socket holds, without blocking, for at most
+ * CLIENT_SLICE_MS; the rest stays for the next call.
+ */
 void
 mirror_handle(mirror_t *m)
 {
+	long long end = zclock_mono() + CLIENT_SLICE_MS;
 	json_t *o;
 	char *topic;
 
@@ -559,7 +598,8 @@ mirror_handle(mirror_t *m)
 		mirror_tick(m);
 		return;
 	}
-	while (m->sub != NULL && (zsock_events(m->sub) & ZMQ_POLLIN)) {
+	while (m->sub != NULL && (zsock_events(m->sub) & ZMQ_POLLIN) &&
+	    zclock_mono() < end) {
 		o = msg_recv_publication(m->sub, &topic);
 		if (o != NULL && mirror_dispatch(m, topic, o) == -1) {
 			json_decref(o);
@@ -719,7 +759,10 @@ mirror_selftest_pump(struct mirror_selftest *st, int ms)
 	}
 }
 
-/* The next request the mirror sent: its op, and the frames to answer. */
+/*
+ * The next request the mirror sent: its op (with the cursor of a
+ * snapshot, "snapshot@1000"), and the frames to answer.
+ */
 static char *
 mirror_selftest_request(struct mirror_selftest *st, zmsg_t **m, char **rid)
 {
@@ -737,7 +780,12 @@ mirror_selftest_request(struct mirror_selftest *st, zmsg_t **m, char **rid)
 	zpoller_destroy(&p);
 	f = zmsg_last(*m);
 	o = json_loadb((const char *)zframe_data(f), zframe_size(f), 0, NULL);
-	op = xstrdup(json_string_value(json_object_get(o, "op")));
+	if (json_object_get(o, "cursor") != NULL)
+		op = xasprintf("%s@%lld", json_string_value(json_object_get(o,
+		    "op")), (long long)json_integer_value(json_object_get(o,
+		    "cursor")));
+	else
+		op = xstrdup(json_string_value(json_object_get(o, "op")));
 	*rid = xstrdup(json_string_value(json_object_get(o, "rid")));
 	json_decref(o);
 	zmsg_remove(*m, f);
@@ -745,7 +793,11 @@ mirror_selftest_request(struct mirror_selftest *st, zmsg_t **m, char **rid)
 	return op;
 }
 
-/* Answers the next request, which must be op, with the JSON body. */
+/*
+ * Answers the request op with the JSON body. Requests of a sync given
+ * up on (pages still out when the mirror went offline) are dropped
+ * unanswered, as a server would answer a client no longer listening.
+ */
 static void
 mirror_selftest_answer(struct mirror_selftest *st, const char *op,
     const char *fmt, ...)
@@ -754,7 +806,14 @@ mirror_selftest_answer(struct mirror_selftest *st, const char *op,
 	va_list ap;
 	zmsg_t *m;
 
-	got = mirror_selftest_request(st, &m, &rid);
+	for (;;) {
+		got = mirror_selftest_request(st, &m, &rid);
+		if (strcmp(got, op) == 0 || strncmp(got, "snapshot@", 9) != 0)
+			break;
+		free(got);
+		free(rid);
+		zmsg_destroy(&m);
+	}
 	if (strcmp(got, op) != 0)
 		fprintf(stderr, "mirror_selftest: %s, status %s\n", got,
 		    mirror_status(st->m));
@@ -810,7 +869,7 @@ mirror_selftest_sync(struct mirror_selftest *st)
 	zstr_free(&pub);
 	/* The SUB socket is not read before the first page has come. */
 	CHECK(mirror_sock(st->m) == NULL);
-	mirror_selftest_answer(st, "snapshot", "\"seq\":10,"
+	mirror_selftest_answer(st, "snapshot@0", "\"seq\":10,"
 	    MIRROR_SELFTEST_INSTANCE ",\"total\":3,\"next\":2,\"tags\":["
 	    "{\"id\":0,\"name\":\"a\",\"value\":1,\"quality\":\"good\","
 	    "\"ts\":1,\"type\":\"uint16\"},{\"id\":1,\"name\":\"b\","
@@ -851,7 +910,7 @@ mirror_selftest(void)
 	    MIRROR_SELFTEST_INSTANCE "}");
 	CHECK(mirror_seq(st.m) == 12 && mirror_connected(st.m));
 	/* c's page is older than its update: the update wins. */
-	mirror_selftest_answer(&st, "snapshot", "\"seq\":10,"
+	mirror_selftest_answer(&st, "snapshot@1000", "\"seq\":10,"
 	    MIRROR_SELFTEST_INSTANCE ",\"total\":3,\"tags\":[{\"id\":2,"
 	    "\"name\":\"c\",\"value\":6,\"quality\":\"good\",\"ts\":1,"
 	    "\"type\":\"uint16\"}]");

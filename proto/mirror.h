@@ -20,6 +20,7 @@
 #define MIRROR_HELLO_MS		1000
 #define MIRROR_PAGE_MS		10000	/* a page of a live server */
 #define MIRROR_PAGE		1000	/* tags a page */
+#define MIRROR_DEPTH		3	/* pages asked for at a time */
 
 struct mirror_tag {
 	uint32_t	 id;

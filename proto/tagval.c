@@ -218,17 +218,37 @@ tagval_put(struct tagval_out *o, const void *s, size_t n)
 
 #define tagval_put_lit(o, lit)	tagval_put((o), (lit), sizeof (lit) - 1)
 
+/* "00" to "99": two digits a division, the hot loop of every number. */
+static const char tagval_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* Writes u's digits to end at d; returns where they start. */
+static char *
+tagval_digits(char *d, unsigned long long u)
+{
+	while (u >= 100) {
+		d -= 2;
+		memcpy(d, &tagval_pairs[u % 100 * 2], 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		d -= 2;
+		memcpy(d, &tagval_pairs[u * 2], 2);
+	} else
+		*--d = (char)('0' + u);
+	return d;
+}
+
 static void
 tagval_put_int(struct tagval_out *o, long long v)
 {
-	char tmp[24], *d = tmp + sizeof tmp;
+	char tmp[24], *d;
 	unsigned long long u = v < 0 ? -(unsigned long long)v :
 	    (unsigned long long)v;
 
-	do {
-		*--d = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
+	d = tagval_digits(tmp + sizeof tmp, u);
 	if (v < 0)
 		*--d = '-';
 	tagval_put(o, d, (size_t)(tmp + sizeof tmp - d));
@@ -292,12 +312,22 @@ tagval_put_real_fast(struct tagval_out *o, double v)
 	char dig[15], out[40], *d = out;
 	double a = fabs(v), x, frac;
 	unsigned long long r;
+	uint64_t bits;
 	int e, i, last;
 
 	if (!(a >= 1e-4 && a < 1e15))
 		return -1;
-	for (e = 14; a < p10[e + 4]; e--)
-		;
+	/* log10(2) is about 1233 / 4096: e from the binary exponent. */
+	memcpy(&bits, &a, sizeof bits);
+	e = ((int)((bits >> 52) & 0x7ff) - 1023) * 1233 >> 12;
+	if (e < -4)
+		e = -4;
+	if (e > 14)
+		e = 14;
+	while (e < 14 && a >= p10[e + 5])
+		e++;
+	while (e > -4 && a < p10[e + 4])
+		e--;
 	x = a * p10[14 - e + 4];
 	r = (unsigned long long)x;
 	frac = x - (double)r;		/* exact */
@@ -308,10 +338,7 @@ tagval_put_real_fast(struct tagval_out *o, double v)
 		if (++e == 15)
 			return -1;	/* that takes an exponent */
 	}
-	for (i = 14; i >= 0; i--) {
-		dig[i] = (char)('0' + r % 10);
-		r /= 10;
-	}
+	tagval_digits(dig + sizeof dig, r);	/* always 15 digits */
 	for (last = 14; last > e && dig[last] == '0'; last--)
 		;
 	if (v < 0)
@@ -321,23 +348,89 @@ tagval_put_real_fast(struct tagval_out *o, double v)
 		*d++ = '.';
 		for (i = e + 1; i < 0; i++)
 			*d++ = '0';
+		memcpy(d, dig, (size_t)last + 1);
+		d += last + 1;
+	} else {
+		memcpy(d, dig, (size_t)e + 1);
+		d += e + 1;
+		*d++ = '.';
+		if (last == e)
+			*d++ = '0';	/* jansson's ".0" */
+		else {
+			memcpy(d, dig + e + 1, (size_t)(last - e));
+			d += last - e;
+		}
 	}
-	for (i = 0; i <= last; i++) {
-		*d++ = dig[i];
-		if (i == e)
-			*d++ = '.';
-	}
-	if (last == e)
-		*d++ = '0';		/* jansson's ".0" */
 	tagval_put(o, out, (size_t)(d - out));
+	return 0;
+}
+
+/*
+ * Most plant values are scaled integers: a level of 52.37 %, a flow of
+ * 12.5 m3/h. When v is the double nearest k / 10^4 for an integer k
+ * (the division is correctly rounded, so that is the test), v lies
+ * within half an ulp of that decimal, far less than "%.15g" resolves
+ * below 1e10, and k's digits with the point put back are the very text
+ * printf writes. Returns -1 for any other value.
+ */
+static int
+tagval_put_real_decimal(struct tagval_out *o, double v)
+{
+	char tmp[32], *end = tmp + sizeof tmp, *d;
+	double a = fabs(v);
+	unsigned long long k;
+	int frac = 4;
+
+	if (!(a >= 1e-4 && a < 1e10))
+		return -1;
+	k = (unsigned long long)(a * 1e4 + 0.5);
+	if ((double)k / 1e4 != a)
+		return -1;
+	while (k % 10 == 0) {		/* not all: v is no integer */
+		k /= 10;
+		frac--;
+	}
+	d = tagval_digits(end, k);
+	while (end - d <= frac)
+		*--d = '0';		/* 0.05: the integer part's 0 */
+	memmove(d - 1, d, (size_t)(end - d - frac));
+	d--;
+	end[-frac - 1] = '.';
+	if (v < 0)
+		*--d = '-';
+	tagval_put(o, d, (size_t)(end - d));
 	return 0;
 }
 
 static void
 tagval_put_real(struct tagval_out *o, double v)
 {
-	if (tagval_put_real_fast(o, v) == -1)
+	if (tagval_put_real_decimal(o, v) == -1 &&
+	    tagval_put_real_fast(o, v) == -1)
 		tagval_put_real_printf(o, v);
+}
+
+/*
+ * The updates of one scan share their time: its text is kept, per
+ * thread, and written again as long as it is the same.
+ */
+static void
+tagval_put_ts(struct tagval_out *o, long long ts)
+{
+	static __thread long long last = -1;
+	static __thread char text[24];
+	static __thread size_t len;
+	struct tagval_out t;
+
+	if (ts != last || len == 0) {
+		t.p = text;
+		t.end = text + sizeof text - 1;
+		t.full = 0;
+		tagval_put_int(&t, ts);
+		len = (size_t)(t.p - text);
+		last = ts;
+	}
+	tagval_put(o, text, len);
 }
 
 static void
@@ -376,6 +469,20 @@ tagval_put_escape(struct tagval_out *o, unsigned char c)
 	}
 }
 
+/* Bytes a JSON string takes as they are: printable ASCII, no " or \. */
+#define TAGVAL_PLAIN(c)	((c) >= 0x20 && (c) < 0x80 && (c) != '"' && \
+			    (c) != '\\')
+#define TAGVAL_PLAIN4(c)	TAGVAL_PLAIN(c), TAGVAL_PLAIN((c) + 1), \
+			    TAGVAL_PLAIN((c) + 2), TAGVAL_PLAIN((c) + 3)
+#define TAGVAL_PLAIN16(c)	TAGVAL_PLAIN4(c), TAGVAL_PLAIN4((c) + 4), \
+			    TAGVAL_PLAIN4((c) + 8), TAGVAL_PLAIN4((c) + 12)
+
+static const unsigned char tagval_plain[256] = {
+	TAGVAL_PLAIN16(0), TAGVAL_PLAIN16(16), TAGVAL_PLAIN16(32),
+	TAGVAL_PLAIN16(48), TAGVAL_PLAIN16(64), TAGVAL_PLAIN16(80),
+	TAGVAL_PLAIN16(96), TAGVAL_PLAIN16(112),
+};
+
 /* A JSON string as jansson dumps it, invalid UTF-8 replaced. */
 static void
 tagval_put_string(struct tagval_out *o, const char *s)
@@ -385,8 +492,7 @@ tagval_put_string(struct tagval_out *o, const char *s)
 
 	tagval_put_lit(o, "\"");
 	for (;;) {
-		for (n = 0; u[n] >= 0x20 && u[n] < 0x80 && u[n] != '"' &&
-		    u[n] != '\\'; n++)
+		for (n = 0; tagval_plain[u[n]]; n++)
 			;
 		tagval_put(o, u, n);
 		u += n;
@@ -456,7 +562,7 @@ tagval_encode(const char *name, const struct tagval *tv, char *buf,
 	tagval_put_lit(&o, ",\"quality\":\"");
 	tagval_put(&o, q, strlen(q));
 	tagval_put_lit(&o, "\",\"ts\":");
-	tagval_put_int(&o, tv->ts_ms);
+	tagval_put_ts(&o, tv->ts_ms);
 	if (tv->quality != QUALITY_GOOD && tv->reason[0] != '\0') {
 		tagval_put_lit(&o, ",\"reason\":");
 		tagval_put_string(&o, tv->reason);
@@ -648,6 +754,9 @@ static const double tagval_selftest_values[] = {
 	9200000000000001024.0, -9.2e18, -9199999999999998976.0,
 	9223372036854775807.0, -9223372036854775808.0, 1e19, 1e21, 1e22,
 	1e100, -1e-100, 4.35, 65535, -32768, 4294967295.0,
+	/* the decimal fast path: scaled integers, and next to its edges */
+	0.05, -12.5, 0.0001, -0.0123, 1234.5678, 9999999999.9999,
+	9999999999.99999, 1e10 - 0.5, 0.00015, 0.123456789,
 	3.4028234663852886e38,
 	NAN, -NAN, INFINITY, -INFINITY,
 };

@@ -76,9 +76,12 @@ cmd_read(struct cmd_env *env, struct request **rp)
 	    (json_int_t)publisher_seq(env->pub), "tags", list);
 }
 
-/* What a station needs to show a tag. */
+/*
+ * What a station needs to show a tag; with where, also where it lives
+ * in its device (browse says so, a snapshot's metadata does not).
+ */
 static json_t *
-cmd_meta(const struct project_tag *t, json_t *o)
+cmd_meta(const struct project_tag *t, json_t *o, int where)
 {
 	json_object_set_new(o, "id", json_integer(t->id));
 	json_object_set_new(o, "name", json_string(t->name));
@@ -94,7 +97,8 @@ cmd_meta(const struct project_tag *t, json_t *o)
 		json_object_set_new(o, "min", json_real(t->min));
 		json_object_set_new(o, "max", json_real(t->max));
 	}
-	driver_conf_meta(t, o);
+	if (where)
+		driver_conf_meta(t, o);
 	return o;
 }
 
@@ -177,7 +181,7 @@ cmd_page(struct cmd_env *env, const struct cmd_page *pg)
 			continue;
 		o = pg->values ? image_json(env->image, t) : json_object();
 		if (pg->meta)
-			cmd_meta(t, o);
+			cmd_meta(t, o, !pg->values);
 		json_array_append_new(list, o);
 		n++;
 	}

@@ -126,6 +126,8 @@ driver_modbus_plan(struct driver_modbus *m)
 			b->count = end - b->start;
 		b->n++;
 	}
+	/* Room was made for a block a tag: keep what the plan needs. */
+	m->blocks = xreallocarray(m->blocks, m->nblocks + 1, sizeof *m->blocks);
 	log_debug("device %s: %zu tags in %zu blocks", m->dev->conf->name, n,
 	    m->nblocks);
 	return 0;

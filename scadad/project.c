@@ -366,6 +366,8 @@ project_assign_ids(struct project_loader *l)
 		    p->tags[i].name) : NULL;
 		p->tags[i].id = old != NULL ? old->id : next++;
 	}
+	/* The table grew by doubling; it stops growing now. */
+	p->tags = xreallocarray(p->tags, p->ntags + 1, sizeof *p->tags);
 	p->nids = next;
 	p->by_id = xcalloc((size_t)next + 1, sizeof *p->by_id);
 	for (i = 0; i < p->ntags; i++)
@@ -392,7 +394,10 @@ project_new(const char *path)
 	copy = xstrdup(p->path);
 	p->dir = xstrdup(dirname(copy));
 	free(copy);
+	/* Keys are the tags' own names, not copies. */
 	p->by_name = zhashx_new();
+	zhashx_set_key_duplicator(p->by_name, NULL);
+	zhashx_set_key_destructor(p->by_name, NULL);
 	p->atoms = zhashx_new();
 	zhashx_set_destructor(p->atoms, (zhashx_destructor_fn *)zstr_free);
 	return p;

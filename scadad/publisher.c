@@ -63,8 +63,7 @@ publisher_new(const char *endpoint, char *err, size_t errlen)
 	snprintf(p->instance, sizeof p->instance, "%s", zuuid_str(uuid));
 	zuuid_destroy(&uuid);
 	p->gen = 1;
-	p->batch = xmalloc(PUBLISHER_HEAD_MAX + PUBLISHER_BATCH_MAX +
-	    PUBLISHER_TAG_MAX + 2);
+	p->batch = xmalloc(PUBLISHER_HEAD_MAX + PUBLISHER_BATCH_MAX + 2);
 	if ((p->pub = zsock_new(ZMQ_PUB)) == NULL) {
 		snprintf(err, errlen, "cannot create PUB socket");
 		publisher_destroy(&p);
@@ -208,25 +207,34 @@ publisher_flush(publisher_t *p)
 	p->nbatch = 0;
 }
 
+/* Encodes one update into the batch; -1 if it does not fit there. */
+static int
+publisher_add(publisher_t *p, const char *name, const struct tagval *tv)
+{
+	char *at = p->batch + PUBLISHER_HEAD_MAX + p->used;
+	size_t comma = p->nbatch > 0, room = PUBLISHER_BATCH_MAX - p->used;
+	int n;
+
+	if (room <= comma + 1 || (n = tagval_encode(name, tv, at + comma,
+	    room - comma)) == -1)
+		return -1;
+	if (comma)
+		*at = ',';
+	p->used += (size_t)n + comma;
+	p->nbatch++;
+	return 0;
+}
+
 /* Adds one update to the batch; a full batch goes out first. */
 void
 publisher_tag(publisher_t *p, const char *name, const struct tagval *tv)
 {
-	char *at;
-	int n;
-
-	if (p->used + PUBLISHER_TAG_MAX > PUBLISHER_BATCH_MAX)
-		publisher_flush(p);
-	at = p->batch + PUBLISHER_HEAD_MAX + p->used;
-	if (p->nbatch > 0)
-		*at++ = ',';
-	if ((n = tagval_encode(name, tv, at, PUBLISHER_TAG_MAX)) == -1) {
-		/* Names and texts are bounded so that this cannot be. */
-		log_warnx("tag %s: value too long to publish", name);
+	if (publisher_add(p, name, tv) == 0)
 		return;
-	}
-	p->used += (size_t)n + (p->nbatch > 0);
-	p->nbatch++;
+	publisher_flush(p);
+	/* Names and texts are bounded so that one always fits alone. */
+	if (publisher_add(p, name, tv) == -1)
+		log_warnx("tag %s: value too long to publish", name);
 }
 
 /* Body members every publication has; the body is borrowed. */

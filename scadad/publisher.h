@@ -11,13 +11,16 @@
 #include "tagval.h"
 
 /*
- * A batch is sent when the next update would take it past this; one
- * tag's value is at most PUBLISHER_TAG_MAX. A station that stops reading
- * holds at most PUBLISHER_HWM publications at the server.
+ * A batch is sent when the next update would take it past
+ * PUBLISHER_BATCH_MAX bytes of tag values; one tag's value is at most
+ * PUBLISHER_TAG_MAX (names and texts are bounded). A station that stops
+ * reading holds at most PUBLISHER_HWM publications at the server, so at
+ * most 64 MiB and the socket's buffers; beyond, it loses publications
+ * and resyncs.
  */
-#define PUBLISHER_BATCH_MAX	(32 * 1024)
+#define PUBLISHER_BATCH_MAX	(16 * 1024)
 #define PUBLISHER_TAG_MAX	4096
-#define PUBLISHER_HWM		1000
+#define PUBLISHER_HWM		4000
 
 typedef struct publisher publisher_t;
 
