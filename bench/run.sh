@@ -159,20 +159,13 @@ rss_of() {
 # big_project DIR PORT TAGS DEVICES: TAGS input registers spread over
 # DEVICES devices, all served by one bigplc.
 big_project() {
-	mkdir -p "$1"
-	{
-		printf '[project]\nname = Big plant\ntags = tags.csv\n'
-		printf '[server]\ncommand = tcp://127.0.0.1:*\n'
-		printf 'publish = tcp://127.0.0.1:*\nheartbeat_ms = 1000\n'
-		d=1
-		while [ "$d" -le "$4" ]; do
-			printf '[device plc%d]\nprotocol = tcp\n' "$d"
-			printf 'host = 127.0.0.1\nport = %d\nunit = %d\n' \
-			    "$2" "$d"
-			printf 'poll_ms = 1000\ntimeout_ms = 2000\n'
-			d=$((d + 1))
-		done
-	} >"$1/project.ini"
+	project_ini "$1" "Big plant"
+	d=1
+	while [ "$d" -le "$4" ]; do
+		project_device "$1" "plc$d" host=127.0.0.1 port="$2" unit="$d" \
+		    poll_ms=1000 timeout_ms=2000
+		d=$((d + 1))
+	done
 	awk -v n="$3" -v devs="$4" 'BEGIN {
 		print "name,device,area,space,address,type,units,raw_min," \
 		    "raw_max,eng_min,eng_max,writable,description"

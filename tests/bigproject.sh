@@ -1,22 +1,13 @@
 #!/bin/sh
-# A plant of 100,000 tags: the snapshot (8 MB) and browse (20 MB)
-# replies outgrow the 4 MiB request limit, yet a station comes online
-# and follows the plant. The PLC is absent: bad tags carry a reason,
-# which makes the replies larger still.
+# A plant of 100,000 tags, whose snapshot and tag list come in pages:
+# the mirror stations use loads them all and comes online, and a browse
+# of a tenth of the plant pages through the whole. The PLCs are absent:
+# every tag is bad with its reason, which makes the pages larger still.
 . "$top_srcdir/tests/lib.sh"
 
-mkdir -p "$T/project"
-cat >"$T/project/project.ini" <<EOI
-[project]
-name = big
-tags = tags.csv
-[server]
-command = tcp://127.0.0.1:*
-publish = tcp://127.0.0.1:*
-EOI
+project_ini "$T/project" big
 for d in 0 1 2 3; do
-	printf '[device plc%d]\nhost = 127.0.0.1\nport = %d\n' "$d" \
-	    "$(free_port)" >>"$T/project/project.ini"
+	project_device "$T/project" "plc$d" host=127.0.0.1 port="$(free_port)"
 done
 awk 'BEGIN {
 	print "name,device,space,address,type,units,raw_min,raw_max,eng_min,eng_max,description"

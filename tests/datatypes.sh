@@ -6,19 +6,8 @@
 
 # project_for PORT BASE: a project with the generated tag table.
 project_for() {
-	mkdir -p "$T/p$1"
-	cat >"$T/p$1/project.ini" <<EOI
-[project]
-name = types
-tags = tags.csv
-[server]
-command = tcp://127.0.0.1:*
-publish = tcp://127.0.0.1:*
-[device plc]
-host = 127.0.0.1
-port = $1
-poll_ms = 100
-EOI
+	project_ini "$T/p$1" types
+	project_device "$T/p$1" plc host=127.0.0.1 port="$1" poll_ms=100
 	{
 		echo "name,device,space,address,type,byte_order,writable,bit,length,raw_min,raw_max,eng_min,eng_max,clamp"
 		"$PY" "$top_srcdir/tests/datatypes.py" tags "$2"

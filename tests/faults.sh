@@ -19,27 +19,11 @@ wait_for 10 test -s "$T/b.port" || fail "scadasim b did not start"
 A_PID=$(echo $PIDS | awk '{ print $1 }')
 A_PORT=$(cat "$T/a.port")
 
-mkdir -p "$T/project"
-cat >"$T/project/project.ini" <<EOI
-[project]
-name = faults
-tags = tags.csv
-[server]
-command = tcp://127.0.0.1:*
-publish = tcp://127.0.0.1:*
-[device plca]
-host = 127.0.0.1
-port = $A_PORT
-poll_ms = 100
-timeout_ms = 300
-retries = 0
-backoff_max_ms = 1000
-[device plcb]
-host = 127.0.0.1
-port = $(cat "$T/b.port")
-poll_ms = 100
-timeout_ms = 300
-EOI
+project_ini "$T/project" faults
+project_device "$T/project" plca host=127.0.0.1 port="$A_PORT" poll_ms=100 \
+    timeout_ms=300 retries=0 backoff_max_ms=1000
+project_device "$T/project" plcb host=127.0.0.1 port="$(cat "$T/b.port")" \
+    poll_ms=100 timeout_ms=300
 cat >"$T/project/tags.csv" <<EOI
 name,device,space,address,type,raw_min,raw_max,eng_min,eng_max,writable
 a.level,plca,input,0,uint16,0,10000,0,100,no

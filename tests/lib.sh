@@ -130,6 +130,26 @@ start_sim() {
 	SIM_PORT=$PORT
 }
 
+# project_ini DIR NAME: a project named NAME in DIR, served on ephemeral
+# ports, its tags in DIR/tags.csv; project_device adds its devices.
+project_ini() {
+	mkdir -p "$1"
+	printf '[project]\nname = %s\ntags = tags.csv\n[server]\n%s\n%s\n' \
+	    "$2" 'command = tcp://127.0.0.1:*' 'publish = tcp://127.0.0.1:*' \
+	    >"$1/project.ini"
+}
+
+# project_device DIR NAME KEY=VALUE...: a [device NAME] section.
+project_device() {
+	pd_dir=$1 pd_name=$2
+	shift 2
+	printf '[device %s]\n' "$pd_name" >>"$pd_dir/project.ini"
+	for pd_kv in "$@"; do
+		printf '%s = %s\n' "${pd_kv%%=*}" "${pd_kv#*=}" \
+		    >>"$pd_dir/project.ini"
+	done
+}
+
 # make_project [DIR [POLL_MS]]: the demo project in DIR (default
 # $T/project), pointed at our simulator and at ephemeral ports, polled
 # every POLL_MS (default 200).

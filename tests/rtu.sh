@@ -7,27 +7,11 @@ spawn sim "$SCADASIM" -p 0 -P "$T/sim.port" -r "$T/pty" -n -u 1,2
 wait_for 10 test -s "$T/pty" || fail "scadasim did not open a pty"
 wait_for 10 test -s "$T/sim.port" || fail "scadasim did not listen"
 
-mkdir -p "$T/project"
-cat >"$T/project/project.ini" <<EOI
-[project]
-name = rtu
-tags = tags.csv
-[server]
-command = tcp://127.0.0.1:*
-publish = tcp://127.0.0.1:*
-[device bus]
-protocol = rtu
-serial = $(cat "$T/pty")
-baud = 19200
-parity = even
-unit = 1
-poll_ms = 200
-timeout_ms = 500
-[device gateway]
-host = 127.0.0.1
-port = $(cat "$T/sim.port")
-poll_ms = 200
-EOI
+project_ini "$T/project" rtu
+project_device "$T/project" bus protocol=rtu serial="$(cat "$T/pty")" \
+    baud=19200 parity=even unit=1 poll_ms=200 timeout_ms=500
+project_device "$T/project" gateway host=127.0.0.1 \
+    port="$(cat "$T/sim.port")" poll_ms=200
 cat >"$T/project/tags.csv" <<EOI
 name,device,unit,space,address,type,raw_min,raw_max,eng_min,eng_max,writable
 rtu.level,bus,,input,0,uint16,0,10000,0,100,no
