@@ -617,8 +617,10 @@ mirror_tick(mirror_t *m)
 {
 	long long now = mirror_clock();
 
+	/* Silence is nothing to read: what waits unread is no silence. */
 	if ((m->state == MIRROR_LOADING || m->state == MIRROR_ONLINE) &&
-	    now - m->last_heard > m->silence_ms)
+	    now - m->last_heard > m->silence_ms && (m->sub == NULL ||
+	    !(zsock_events(m->sub) & ZMQ_POLLIN)))
 		mirror_go_offline(m, _("communication lost: no heartbeat"),
 		    MIRROR_RETRY_MS / 4);
 	if (m->state == MIRROR_OFFLINE && now >= m->next_try)

@@ -159,8 +159,7 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'V':
-			printf("%s (%s) %s\n", CTL_NAME, PACKAGE_NAME,
-			    PACKAGE_VERSION);
+			printf("%s %s\n", CTL_NAME, PACKAGE_VERSION);
 			return 0;
 		case ':':
 			ctl_warnx(_("option -%c needs a value"), optopt);
