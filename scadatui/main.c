@@ -274,8 +274,10 @@ main_loop(struct main_loop *ml)
 		if (rc > 0 && (items[0].revents & ZMQ_POLLERR))
 			break;		/* the terminal is gone */
 		readable = rc > 0 && (items[0].revents & ZMQ_POLLIN);
-		if (rc > 0 && (items[1].revents & ZMQ_POLLIN))
+		if (rc > 0 && (items[1].revents & ZMQ_POLLIN)) {
 			client_handle(ml->station->client);
+			ml->dirty = 1;	/* a write's answer, perhaps */
+		}
 		if (rc > 0 && (items[2].revents & ZMQ_POLLIN))
 			mirror_handle(ml->station->mirror);
 		/* Always: a resize arrives as a signal, not as input. */

@@ -10,7 +10,7 @@ export LC_ALL=C.UTF-8 TERM=xterm
 TMUX_SOCK=$T/tmux.sock
 tm() { "${TMUX_BIN:-tmux}" -S "$TMUX_SOCK" "$@"; }
 
-start_sim
+start_sim -c "$T/sim.ctl"
 make_project
 fixed_ports
 start_scadad
@@ -36,6 +36,28 @@ SCADATUI=$SCADATUI "$EXPECT" -f "$top_srcdir/tests/tui.exp" ||
 wait_for 5 sh -c "tmux -S '$TMUX_SOCK' capture-pane -p |
     grep -q '^..tank1.level_sp  *42 '" ||
     fail "setpoint 42 not on the second station: $(row tank1.level_sp)"
+
+# A write the PLC does not answer keeps the station waiting for its
+# reply, never the operator: help opens and closes meanwhile, and the
+# answer, when it comes, says the write failed.
+"$SCADASIM" -C "$T/sim.ctl" mute on >/dev/null || fail "cannot mute the PLC"
+tm send-keys g j Enter
+wait_for 3 on_screen "New value for tank1.level_sp" || fail "no write prompt"
+tm send-keys 30 Enter
+wait_for 2 on_screen "Writing tank1.level_sp := 30 \.\.\." ||
+    fail "no 'Writing' message: $(cat "$T/screen")"
+tm send-keys '?'
+wait_for 1 on_screen "Station keys" ||
+    fail "help did not open while the write waited"
+on_screen "Writing tank1.level_sp" || fail "the write was no longer waiting"
+tm send-keys x
+wait_for 1 sh -c "! tmux -S '$TMUX_SOCK' capture-pane -p | grep -q 'Station keys'" ||
+    fail "help did not close while the write waited"
+wait_for 15 on_screen "refused" || fail "the write's failure never came: $(cat "$T/screen")"
+"$SCADASIM" -C "$T/sim.ctl" mute off >/dev/null || fail "cannot unmute"
+wait_for 15 sh -c "tmux -S '$TMUX_SOCK' capture-pane -p |
+    grep -q '^..tank1.level_sp  *42 .* good'" ||
+    fail "the PLC did not come back: $(row tank1.level_sp)"
 
 # Server lost without a word (SIGKILL): banner and stale values
 # within 3 s, from heartbeat silence alone.
