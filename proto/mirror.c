@@ -886,11 +886,14 @@ mirror_selftest(void)
 	struct mirror_selftest st = { 0 };
 	size_t loaded, total;
 	long long t0;
+	char *ep;
 
 	st.router = zsock_new_router("tcp://127.0.0.1:*");
 	st.pub = zsock_new_pub("tcp://127.0.0.1:*");
 	CHECK(st.router != NULL && st.pub != NULL);
-	st.client = client_new(zsock_last_endpoint(st.router), 500, 1);
+	ep = zsock_last_endpoint(st.router);
+	st.client = client_new(ep, 500, 1);
+	zstr_free(&ep);
 	st.m = mirror_new(st.client);
 	mirror_set_handler(st.m, mirror_selftest_note, &st);
 	mirror_selftest_sync(&st);

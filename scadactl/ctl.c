@@ -138,6 +138,7 @@ ctl_browse(struct ctl *ctl, const char *pattern, json_t **error)
 {
 	json_t *list = json_array(), *reply, *next;
 	json_int_t cursor = 0;
+	int more;
 
 	*error = NULL;
 	for (;;) {
@@ -156,9 +157,10 @@ ctl_browse(struct ctl *ctl, const char *pattern, json_t **error)
 		}
 		json_array_extend(list, json_object_get(reply, "tags"));
 		next = json_object_get(reply, "next");
+		more = json_is_integer(next);
 		cursor = json_integer_value(next);
 		json_decref(reply);
-		if (!json_is_integer(next))
+		if (!more)
 			return list;
 	}
 }

@@ -10,6 +10,7 @@ server their size; a station that stops reading holds a bounded queue,
 given back when it leaves. Exits 1 at the first failure.
 """
 import json
+import os
 import sys
 import threading
 import time
@@ -18,6 +19,9 @@ import zmq
 
 ENDPOINT, PUB, PID = sys.argv[1], sys.argv[2], int(sys.argv[3])
 CTX = zmq.Context.instance()
+# AddressSanitizer keeps freed memory in quarantine and never gives it
+# back: what the server holds says nothing then.
+MEMORY = os.environ.get("SANITIZERS") != "yes"
 
 
 def check(cond, what):
@@ -25,6 +29,14 @@ def check(cond, what):
         print("FAIL: " + what, flush=True)
         sys.exit(1)
     print("ok - " + what, flush=True)
+
+
+def check_memory(cond, what):
+    if MEMORY:
+        check(cond, what)
+    else:
+        print("skip - %s: not measured under the sanitizers" % what,
+              flush=True)
 
 
 def rss_mb():
@@ -120,8 +132,8 @@ d.send_multipart([b"", b"x" * (64 * 1024 * 1024)])
 check(not d.poll(2000), "a 64 MiB frame gets no reply: the peer is cut off")
 d.close()
 check(call({"op": "ping"})["ok"], "the server answers others after it")
-check(rss_mb() - before < 40, "the server grew %.0f MB (at most 40)" %
-      (rss_mb() - before))
+check_memory(rss_mb() - before < 40, "the server grew %.0f MB (at most "
+             "40)" % (rss_mb() - before))
 
 # 3. Too many frames: refused with too_large, and the memory given back.
 before = rss_mb()
@@ -134,8 +146,8 @@ s.close()
 check(r is not None and r["error"] == "too_large",
       "200 frames of 1 MiB: too_large (%s)" % (r and r.get("message")))
 time.sleep(0.5)
-check(rss_mb() - before < 40, "and the server kept %.0f MB of them "
-      "(at most 40)" % (rss_mb() - before))
+check_memory(rss_mb() - before < 40, "and the server kept %.0f MB of "
+             "them (at most 40)" % (rss_mb() - before))
 
 # 4. A request that would cost the parser far more than its size, and
 # one a little bigger than the limit.
@@ -153,8 +165,8 @@ for body, what in (
     check(r is not None and r["error"] == "too_large",
           "%s: too_large (%s)" % (what, r and r["message"]))
 s.close()
-check(rss_mb() - before < 40, "the server grew %.0f MB (at most 40)" %
-      (rss_mb() - before))
+check_memory(rss_mb() - before < 40, "the server grew %.0f MB (at most "
+             "40)" % (rss_mb() - before))
 
 # 5. A station that never reads: a bounded queue, given back at its end.
 base = rss_mb()
@@ -185,12 +197,13 @@ for _ in range(3000):
             break
 writer.close()
 held = rss_mb() - base
-check(held < 20, "a station that does not read costs %.1f MB (at most 20)"
-      % held)
+check_memory(held < 20, "a station that does not read costs %.1f MB (at "
+             "most 20)" % held)
 lazy.close()
 time.sleep(1.5)
 call({"op": "status"})      # the server notices the station left
-check(rss_mb() - base < 10, "and %.1f MB after it left" % (rss_mb() - base))
+check_memory(rss_mb() - base < 10, "and %.1f MB after it left" %
+             (rss_mb() - base))
 # 6. A flood of writes to one PLC: the loop never waits for the driver
 # (a full pipe to it made both wait for each other), the excess is
 # refused as busy, and every write gets its one reply.
