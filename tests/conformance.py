@@ -124,24 +124,35 @@ check(len(image) == h["tags"], "the pages hold every tag once (%d)" %
 check(all(set(("name", "value", "quality", "ts")) <= set(t) for t, _ in
           image.values()), "every snapshot tag has name, value, quality, ts")
 seq = first
+
+
+def publications(seconds):
+    """Publications for some seconds, each checked: the instance and
+    generation of the hello, and the sequence without holes."""
+    global seq
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not sub.poll(100):
+            continue
+        topic, body = sub.recv_multipart()
+        msg = json.loads(body)
+        check(msg["instance"] == h["instance"] and msg["gen"] == h["gen"],
+              "%s carries instance and gen" % topic.decode())
+        if topic == b"hb":
+            check(msg["seq"] >= seq, "heartbeat repeats the last seq")
+        elif msg["seq"] <= seq:
+            continue            # already in the snapshot
+        else:
+            check(msg["seq"] == seq + 1, "publication %d follows %d" %
+                  (msg["seq"], seq))
+            seq = msg["seq"]
+        yield topic, msg
+
+
 applied, heartbeats, batches = 0, 0, 0
-deadline = time.monotonic() + 3
-while time.monotonic() < deadline:
-    if not sub.poll(100):
-        continue
-    topic, body = sub.recv_multipart()
-    msg = json.loads(body)
-    check(msg["instance"] == h["instance"] and msg["gen"] == h["gen"],
-          "%s carries instance and gen" % topic.decode())
+for topic, msg in publications(3):
     if topic == b"hb":
         heartbeats += 1
-        check(msg["seq"] >= seq, "heartbeat repeats the last seq")
-        continue
-    if msg["seq"] <= seq:
-        continue
-    check(msg["seq"] == seq + 1, "publication %d follows %d" %
-          (msg["seq"], seq))
-    seq = msg["seq"]
     if topic != b"tags":
         continue
     batches += 1
@@ -157,25 +168,12 @@ check(applied > 0, "live updates after the snapshot (%d in %d batches)" %
       (applied, batches))
 
 
-def wait_published(name, value, after):
-    """The update of name to value arrives with a seq above after."""
-    global seq
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        if not sub.poll(100):
-            continue
-        topic, body = sub.recv_multipart()
-        msg = json.loads(body)
-        if topic == b"hb":
-            continue
-        check(msg["seq"] == seq + 1, "publication %d follows %d" %
-              (msg["seq"], seq))
-        seq = msg["seq"]
-        if topic != b"tags":
-            continue
-        for t in msg["tags"]:
-            if t["name"] == name and t["value"] == value:
-                return msg["seq"]
+def wait_published(name, value):
+    """The seq of the publication that sets name to value, or None."""
+    for topic, msg in publications(5):
+        if topic == b"tags" and any(t["name"] == name and t["value"] == value
+                                    for t in msg["tags"]):
+            return msg["seq"]
     return None
 
 
@@ -186,7 +184,7 @@ check(r["ok"] and r["rid"] == rid, "write tank1.level_sp 33.5")
 check(r["tags"][0]["name"] == "tank1.level_sp" and
       r["tags"][0]["value"] == 33.5 and r["tags"][0]["quality"] == "good",
       "the write reply holds the value read back")
-got = wait_published("tank1.level_sp", 33.5, seq)
+got = wait_published("tank1.level_sp", 33.5)
 check(got is not None and got <= r["seq"],
       "the write was published at seq %s, no later than the reply's %d" %
       (got, r["seq"]))

@@ -47,10 +47,15 @@ def rss_mb():
     return 0
 
 
-def call(req, timeout=5000):
-    s = CTX.socket(zmq.REQ)
+def connect(kind, endpoint=ENDPOINT):
+    s = CTX.socket(kind)
     s.setsockopt(zmq.LINGER, 0)
-    s.connect(ENDPOINT)
+    s.connect(endpoint)
+    return s
+
+
+def call(req, timeout=5000):
+    s = connect(zmq.REQ)
     s.send_json(dict(req, v=2))
     r = s.recv_json() if s.poll(timeout) else None
     s.close()
@@ -59,9 +64,7 @@ def call(req, timeout=5000):
 
 def flood(stop, counts):
     """Reads of 10,000 names back to back, on a DEALER, never waiting."""
-    d = CTX.socket(zmq.DEALER)
-    d.setsockopt(zmq.LINGER, 0)
-    d.connect(ENDPOINT)
+    d = connect(zmq.DEALER)
     body = json.dumps({"v": 2, "op": "read",
                        "tags": ["tank1.level"] * 10000}).encode()
     outstanding = 0
@@ -125,9 +128,7 @@ check(r["error"] == "too_large", "a read of 30,000 names: too_large")
 # 2. A frame beyond the transport's limit: its sender is cut off, and
 # the server does not take its size.
 before = rss_mb()
-d = CTX.socket(zmq.DEALER)
-d.setsockopt(zmq.LINGER, 0)
-d.connect(ENDPOINT)
+d = connect(zmq.DEALER)
 d.send_multipart([b"", b"x" * (64 * 1024 * 1024)])
 check(not d.poll(2000), "a 64 MiB frame gets no reply: the peer is cut off")
 d.close()
@@ -137,9 +138,7 @@ check_memory(rss_mb() - before < 40, "the server grew %.0f MB (at most "
 
 # 3. Too many frames: refused with too_large, and the memory given back.
 before = rss_mb()
-s = CTX.socket(zmq.REQ)
-s.setsockopt(zmq.LINGER, 0)
-s.connect(ENDPOINT)
+s = connect(zmq.REQ)
 s.send_multipart([b"y" * (1024 * 1024)] * 200 + [b'{"v":2,"op":"ping"}'])
 r = json.loads(s.recv()) if s.poll(10000) else None
 s.close()
@@ -152,9 +151,7 @@ check_memory(rss_mb() - before < 40, "and the server kept %.0f MB of "
 # 4. A request that would cost the parser far more than its size, and
 # one a little bigger than the limit.
 before = rss_mb()
-s = CTX.socket(zmq.REQ)
-s.setsockopt(zmq.LINGER, 0)
-s.connect(ENDPOINT)
+s = connect(zmq.REQ)
 for body, what in (
         (b'{"v":2,"op":"ping","pad":[' + b",".join([b"{}"] * 1300000) +
          b"]}", "a request of 3.9 MB and 1.3 million JSON values"),
@@ -177,9 +174,7 @@ lazy.setsockopt(zmq.RCVBUF, 4096)
 lazy.setsockopt_string(zmq.SUBSCRIBE, "")
 lazy.connect(PUB)
 time.sleep(0.5)
-writer = CTX.socket(zmq.DEALER)
-writer.setsockopt(zmq.LINGER, 0)
-writer.connect(ENDPOINT)
+writer = connect(zmq.DEALER)
 for i in range(3000):       # 3000 publications, the station reads none
     writer.send_multipart([b"", json.dumps(
         {"v": 2, "op": "write", "tag": "tank1.level_sp",
@@ -207,9 +202,7 @@ check_memory(rss_mb() - base < 10, "and %.1f MB after it left" %
 # 6. A flood of writes to one PLC: the loop never waits for the driver
 # (a full pipe to it made both wait for each other), the excess is
 # refused as busy, and every write gets its one reply.
-writer = CTX.socket(zmq.DEALER)
-writer.setsockopt(zmq.LINGER, 0)
-writer.connect(ENDPOINT)
+writer = connect(zmq.DEALER)
 while sub.poll(0):
     sub.recv_multipart()
 for i in range(2000):
