@@ -62,6 +62,7 @@ struct driver_actor {
 	long long		 next_connect;
 	long long		 status_sent;
 	int			 status_dirty;
+	int			 linked;	/* connected, perhaps not answered */
 	int			 ever_connected;
 	int			 down_logged;
 };
@@ -254,14 +255,19 @@ driver_mark_bad(struct driver_actor *a, const char *why)
 	}
 }
 
+/*
+ * Once per outage, whether or not the device ever answered: a hung PLC
+ * whose TCP stack still accepts connections fails after each one, and
+ * is neither logged nor retried any faster for it.
+ */
 static void
 driver_link_failed(struct driver_actor *a, const char *why)
 {
-	/* Once per outage, whether or not the device ever answered. */
 	if (a->stats.connected || !a->down_logged)
 		log_warnx("device %s: %s", a->dev.conf->name, why);
 	a->down_logged = 1;
 	a->ops->disconnect(a->impl);
+	a->linked = 0;
 	a->stats.connected = 0;
 	a->stats.errors++;
 	snprintf(a->stats.last_error, sizeof a->stats.last_error, "%s", why);
@@ -274,12 +280,13 @@ driver_link_failed(struct driver_actor *a, const char *why)
 	a->next_connect = zclock_mono() + a->backoff_ms;
 }
 
+/* Opens the connection (or the serial line) when it is time to try. */
 static int
 driver_ensure_link(struct driver_actor *a)
 {
 	char err[TAGVAL_REASON_MAX];
 
-	if (a->stats.connected)
+	if (a->linked)
 		return 0;
 	if (zclock_mono() < a->next_connect)
 		return -1;
@@ -287,6 +294,19 @@ driver_ensure_link(struct driver_actor *a)
 		driver_link_failed(a, err);
 		return -1;
 	}
+	a->linked = 1;
+	return 0;
+}
+
+/*
+ * A link is up when the device has answered a request, not when TCP
+ * connected: only then is it logged, counted and its backoff reset.
+ */
+static void
+driver_answered(struct driver_actor *a, unsigned long before)
+{
+	if (a->stats.connected || a->stats.answers == before)
+		return;
 	if (a->ever_connected)
 		a->stats.reconnects++;
 	a->ever_connected = 1;
@@ -296,7 +316,6 @@ driver_ensure_link(struct driver_actor *a)
 	a->stats.last_error[0] = '\0';
 	a->backoff_ms = 0;
 	a->status_dirty = 1;
-	return 0;
 }
 
 /* Scans what is due; returns when to come back (monotonic ms). */
@@ -305,11 +324,15 @@ driver_scan(struct driver_actor *a, long long now)
 {
 	char err[TAGVAL_REASON_MAX];
 	long long next = now + a->dev.conf->poll_ms;
+	unsigned long before = a->stats.answers;
 
-	if (driver_ensure_link(a) == 0 &&
-	    a->ops->scan(a->impl, now, &next, err, sizeof err) == -1)
-		driver_link_failed(a, err);
-	if (!a->stats.connected && next < a->next_connect)
+	if (driver_ensure_link(a) == 0) {
+		if (a->ops->scan(a->impl, now, &next, err, sizeof err) == -1)
+			driver_link_failed(a, err);
+		else
+			driver_answered(a, before);
+	}
+	if (!a->linked && next < a->next_connect)
 		next = a->next_connect;
 	driver_send_changes(a);
 	return next;
@@ -348,6 +371,7 @@ driver_do_write(struct driver_actor *a, const char *token, uint32_t id,
 	char err[256] = "", msg[384] = "";
 	enum error_code rc;
 	ssize_t pos = driver_position(a, id);
+	unsigned long before = a->stats.answers;
 
 	if (pos == -1) {
 		rc = ERROR_INTERNAL;
@@ -362,6 +386,8 @@ driver_do_write(struct driver_actor *a, const char *token, uint32_t id,
 		    sizeof err);
 		if (rc == ERROR_DEVICE_OFFLINE || rc == ERROR_TIMEOUT)
 			driver_link_failed(a, err);
+		else
+			driver_answered(a, before);
 	}
 	/* The read-back reaches the server before the answer does. */
 	driver_send_changes(a);

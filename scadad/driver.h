@@ -18,6 +18,7 @@ struct driver_stats {
 	char		 last_error[TAGVAL_REASON_MAX];
 	double		 rtt_ms;
 	unsigned long	 requests;
+	unsigned long	 answers;	/* requests the device answered */
 	unsigned long	 errors;
 	unsigned long	 reconnects;
 };

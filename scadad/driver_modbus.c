@@ -276,6 +276,9 @@ driver_modbus_read(struct driver_modbus *m, int unit, int s, int addr,
 	}
 	if (rc != -1)
 		st->rtt_ms = (zclock_usecs() - t0) / 1000.0;
+	/* An exception is an answer too: the PLC is there. */
+	if (rc != -1 || driver_modbus_is_exception(errno))
+		st->answers++;
 	return rc;
 }
 
@@ -553,8 +556,18 @@ driver_modbus_write(void *p, size_t pos, json_t *value, char *err,
 		rc = driver_modbus_encode(m, t, value, regs, err, errlen);
 	if (rc != ERROR_NONE)
 		return rc;
-	if (driver_modbus_send(m, t, value, regs) == -1)
-		return driver_modbus_error(err, errlen, "write refused");
+	if (driver_modbus_send(m, t, value, regs) == -1) {
+		if (driver_modbus_is_exception(errno)) {
+			m->dev->stats->answers++;
+			return driver_modbus_error(err, errlen, "write refused");
+		}
+		/* No answer: the PLC did not refuse it; it is not there. */
+		if (errno == ETIMEDOUT)
+			return driver_modbus_error(err, errlen, "no answer to "
+			    "the write, which may or may not have been applied");
+		return driver_modbus_error(err, errlen, "device unreachable");
+	}
+	m->dev->stats->answers++;
 	/* Read back, so every station sees what the PLC really holds. */
 	if (driver_modbus_read(m, io->unit, io->space, io->address,
 	    driver_conf_width(t)) == -1)

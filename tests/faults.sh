@@ -51,14 +51,26 @@ sleep 2
 n=$(grep -c "a.ghost.*configuration error" "$T/scadad.log")
 [ "$n" -eq 1 ] || fail "configuration error logged $n times, want once"
 
-# Mute: bad within a timeout (300 ms) and a poll, b unaffected.
+# Mute: bad within a timeout (300 ms) and a poll, b unaffected. The PLC
+# still takes connections: the link is up only when it answers, so the
+# outage is logged once, not at every new connection, and counted once.
+r0=$(value sys.plca.reconnects)
+lines=$(wc -l <"$T/scadad.log")
 ctl mute on
 wait_for 2 is a.level bad || fail "a.level still $(quality a.level) when mute"
 reason a.level | grep -q "comm failure: Connection timed out" ||
     fail "reason: $(reason a.level)"
 b_moves || fail "b stalled while a was mute"
+sleep 3		# long enough for several attempts at the backoff cap
 ctl mute off
 wait_for 3 is a.level good || fail "a.level not good within the backoff cap"
+tail -n +"$((lines + 1))" "$T/scadad.log" >"$T/mute.log"
+[ "$(grep -c 'plca: Connection timed out' "$T/mute.log")" -eq 1 ] ||
+    fail "the mute PLC logged again and again: $(cat "$T/mute.log")"
+[ "$(grep -c 'plca: connected' "$T/mute.log")" -eq 1 ] ||
+    fail "a link up before the PLC answered: $(cat "$T/mute.log")"
+wait_for 3 sh -c "[ \$('$SCADACTL' -j read sys.plca.reconnects | sed -n 's/.*\"value\":\([0-9]*\).*/\1/p') -eq $((r0 + 1)) ]" ||
+    fail "reconnects $(value sys.plca.reconnects), want $((r0 + 1))"
 
 # Exceptions: named in the reason, and a write says device_error.
 ctl exception 4

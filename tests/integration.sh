@@ -74,7 +74,12 @@ PYEOF
 
 # The PLC goes away: tags turn bad with a reason, writes say offline,
 # and all is good again when it returns.
-kill "$SIM_PID"
+kill -9 "$SIM_PID"
+# The first write may find the dead link before the poll does: it says
+# the device is gone, never that the PLC refused it.
+"$SCADACTL" write tank1.level_sp 41 2>"$T/err"
+[ $? -eq 5 ] || fail "write to a dead PLC: $(cat "$T/err")"
+grep -q "refused" "$T/err" && fail "a dead PLC 'refused' the write: $(cat "$T/err")"
 wait_for 10 sh -c "'$SCADACTL' -j read tank1.level | grep -q '\"quality\":\"bad\"'" ||
     fail "tank1.level stayed good with the PLC gone"
 "$SCADACTL" -j read tank1.level | grep -q '"reason":"comm failure' ||
