@@ -92,11 +92,16 @@ void
 client_destroy(client_t **cp)
 {
 	client_t *c = *cp;
-
 	struct client_request *r;
 
 	if (c == NULL)
 		return;
+	/*
+	 * A request already made still goes out, for up to a second: a write
+	 * typed just before quitting must not vanish in our queue.
+	 */
+	if (c->dealer != NULL && zhashx_size(c->requests) > 0)
+		zsock_set_linger(c->dealer, CLIENT_CLOSE_LINGER_MS);
 	for (r = zhashx_first(c->requests); r != NULL;
 	    r = zhashx_next(c->requests))
 		client_request_free(r);

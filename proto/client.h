@@ -25,6 +25,7 @@ typedef void (client_fn)(void *, json_t *);
 #define CLIENT_RETRIES		3
 /* A write may wait 10 s for a PLC that does not answer. */
 #define CLIENT_WRITE_TIMEOUT_MS	4000
+#define CLIENT_CLOSE_LINGER_MS	1000	/* for requests made, on close */
 #define CLIENT_SLICE_MS		5	/* of replies, then the caller's turn */
 
 client_t	*client_new(const char *, int, int);

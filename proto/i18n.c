@@ -12,3 +12,13 @@ i18n_init(void)
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
 }
+
+/*
+ * Messages in UTF-8 whatever the locale, for a program that converts
+ * all its text for the terminal itself (scadatui).
+ */
+void
+i18n_utf8(void)
+{
+	bind_textdomain_codeset(PACKAGE, "UTF-8");
+}

@@ -9,9 +9,11 @@
 #define _(s)	(s)
 #define textdomain(d)		((void)(d))
 #define bindtextdomain(p, d)	((void)(p), (void)(d))
+#define bind_textdomain_codeset(p, c)	((void)(p), (void)(c))
 #endif
 #define N_(s)	(s)
 
 void	i18n_init(void);
+void	i18n_utf8(void);
 
 #endif

@@ -7,6 +7,7 @@
 void	help_toggle(void);
 int	help_shown(void);
 void	help_close(void);
+int	help_key(int);
 void	help_draw(const struct view_key *, const struct view *);
 
 #endif

@@ -43,6 +43,7 @@ struct main_loop {
 	long long		 last_frame;
 	long long		 next_tick;
 	time_t			 clock;		/* second shown in the title */
+	int			 connected;	/* as last heard */
 	int			 dead_reads;
 	char			 error[256];	/* why the loop gave up */
 };
@@ -53,6 +54,7 @@ static const struct view_key main_keys[] = {
 	{ N_("t, F2"), N_("the tag list") },
 	{ N_("d, F3"), N_("the devices and their links") },
 	{ N_("Esc"), N_("back to the view before; cancel a prompt") },
+	{ N_("Up, Down, PgUp, PgDn"), N_("scroll this help") },
 	{ N_("Ctrl-L"), N_("redraw the screen") },
 	{ NULL, NULL }
 };
@@ -83,8 +85,12 @@ static void
 main_update(void *arg, const struct mirror_tag *t)
 {
 	struct main_loop *ml = arg;
+	int connected = mirror_connected(ml->station->mirror);
 
 	ml->dirty = 1;
+	if (connected && !ml->connected)
+		statusbar_link_up();
+	ml->connected = connected;
 	view_update(&ml->views, t);
 }
 
@@ -94,24 +100,36 @@ main_draw(struct main_loop *ml)
 	const struct ui_layout *l = ui_layout();
 	struct view_entry *ve = view_top(&ml->views);
 	const struct view *v = ve->view;
-	char hint[512];
+	char hint[512], heading[256];
 	enum ui_role role = UI_NORMAL;
+	int need;
 
 	ml->dirty = ml->urgent = 0;
 	ve->dirty = 0;
 	ml->last_frame = main_now();
 	if (l->too_small) {
-		ui_too_small();
+		ui_too_small(UI_MIN_COLS, UI_MIN_LINES);
+		return;
+	}
+	werase(l->body);
+	if ((need = v->draw(ve, l->body)) != 0) {
+		ui_too_small(need, UI_MIN_LINES);
 		return;
 	}
 	werase(l->title);
-	werase(l->body);
 	werase(l->status);
 	werase(l->message);
-	statusbar_title(l->title, ml->station, _(v->title));
-	v->draw(ve, l->body);
-	statusbar_status(l->status, ml->station, _(v->keyhint));
+	if (v->heading != NULL)
+		v->heading(ve, heading, sizeof heading);
+	else
+		snprintf(heading, sizeof heading, "%s", _(v->title));
+	statusbar_title(l->title, ml->station, heading);
 	hint[0] = '\0';
+	/* While the prompt has the message line, its errors go above it. */
+	if (prompt_active() && statusbar_has_message())
+		statusbar_message(l->status, UI_NORMAL, NULL);
+	else
+		statusbar_status(l->status, ml->station, _(v->keyhint));
 	if (prompt_active())
 		prompt_draw(l->message);
 	else {
@@ -134,6 +152,33 @@ main_show(struct main_loop *ml, const char *name)
 		statusbar_clear();
 }
 
+/* A key that does nothing says so, or the operator wonders. */
+static void
+main_unknown(int key)
+{
+	char name[32];
+	int n;
+
+	if (key & UI_KEY_FN) {
+		key &= ~UI_KEY_FN;
+		if (key >= KEY_F(0) && key <= KEY_F(63))
+			snprintf(name, sizeof name, "F%d", key - KEY_F(0));
+		else
+			snprintf(name, sizeof name, "%s", keyname(key) != NULL ?
+			    keyname(key) : "?");
+		if (strncmp(name, "KEY_", 4) == 0)
+			memmove(name, name + 4, strlen(name + 4) + 1);
+	} else if (key < 32 || key == 127)
+		snprintf(name, sizeof name, "Ctrl-%c", key == 127 ? '?' :
+		    key + 64);
+	else if ((n = wctomb(name, (wchar_t)key)) > 0)
+		name[n] = '\0';
+	else
+		snprintf(name, sizeof name, "?");
+	statusbar_info(_("The key %s does nothing here; ? lists the keys."),
+	    name);
+}
+
 /* Keys the station handles whatever the view. */
 static void
 main_key(struct main_loop *ml, int key)
@@ -152,7 +197,8 @@ main_key(struct main_loop *ml, int key)
 	if (prompt_key(key))
 		return;
 	if (help_shown()) {
-		help_close();
+		if (!help_key(key))
+			help_close();
 		return;
 	}
 	if (ve->view->key != NULL && ve->view->key(ve, key))
@@ -176,9 +222,11 @@ main_key(struct main_loop *ml, int key)
 		break;
 	case UI_ESC:
 	case UI_FN(KEY_BACKSPACE):
-		view_back(&ml->views);
+		if (view_back(&ml->views) == -1)
+			statusbar_info(_("This is the first view; q quits."));
 		break;
 	default:
+		main_unknown(key);
 		break;
 	}
 }
@@ -339,6 +387,7 @@ main(int argc, char *argv[])
 	}
 	view_show(&ml.views, &view_tags, ml.station);
 	mirror_set_handler(ml.station->mirror, main_update, &ml);
+	i18n_utf8();
 	if (ui_init() == -1) {
 		view_clear(&ml.views);
 		station_destroy(&ml.station);

@@ -16,6 +16,7 @@ static struct {
 	char		 text[512];
 	enum ui_role	 role;
 	long long	 until;		/* monotonic ms; 0: no message */
+	int		 link;		/* about the link: gone when it is back */
 } statusbar_msg;
 
 static long long
@@ -33,6 +34,7 @@ statusbar_set(enum ui_role role, const char *fmt, va_list ap)
 	vsnprintf(statusbar_msg.text, sizeof statusbar_msg.text, fmt, ap);
 	statusbar_msg.role = role;
 	statusbar_msg.until = statusbar_now() + STATUSBAR_MESSAGE_MS;
+	statusbar_msg.link = 0;
 }
 
 void
@@ -55,6 +57,32 @@ statusbar_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* An error that holds only while the link is down. */
+void
+statusbar_link_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	statusbar_set(UI_ERROR, fmt, ap);
+	va_end(ap);
+	statusbar_msg.link = 1;
+}
+
+/* The link is back: what was said about its loss is no longer true. */
+void
+statusbar_link_up(void)
+{
+	if (statusbar_msg.link)
+		statusbar_msg.until = 0;
+}
+
+int
+statusbar_has_message(void)
+{
+	return statusbar_msg.until != 0;
+}
+
 void
 statusbar_clear(void)
 {
@@ -72,39 +100,86 @@ statusbar_tick(void)
 	return 0;
 }
 
+/*
+ * The parts of the title line, dropped one by one until it fits, the
+ * endpoint last of all: it is what tells one server from another.
+ */
+enum statusbar_part {
+	STATUSBAR_DATE = 1 << 0,
+	STATUSBAR_PROGRAM = 1 << 1,
+	STATUSBAR_SERVER = 1 << 2,
+	STATUSBAR_VIEW = 1 << 3,
+	STATUSBAR_PROJECT = 1 << 4,
+	STATUSBAR_CLOCK = 1 << 5,
+};
+
+static const int statusbar_drop[] = {
+	STATUSBAR_DATE, STATUSBAR_PROGRAM, STATUSBAR_SERVER, STATUSBAR_VIEW,
+	STATUSBAR_PROJECT, STATUSBAR_CLOCK
+};
+
+static void
+statusbar_left(struct station *st, int parts, char *buf, size_t len)
+{
+	const char *project = mirror_project(st->mirror);
+	const char *program = parts & STATUSBAR_PROGRAM ? " scadatui " : "";
+
+	if (project[0] == '\0' || !(parts & STATUSBAR_PROJECT))
+		snprintf(buf, len, "%s %s", program, st->endpoint);
+	else if (parts & STATUSBAR_SERVER)
+		snprintf(buf, len, _("%s %s on %s (%s)"), program, project,
+		    mirror_server(st->mirror), st->endpoint);
+	else
+		snprintf(buf, len, "%s %s (%s)", program, project,
+		    st->endpoint);
+}
+
+static void
+statusbar_clock(int parts, char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	buf[0] = '\0';
+	if (!(parts & STATUSBAR_CLOCK) || localtime_r(&now, &tm) == NULL ||
+	    strftime(buf, len, parts & STATUSBAR_DATE ? "%Y-%m-%d %H:%M:%S " :
+	    "%H:%M:%S ", &tm) == 0)
+		buf[0] = '\0';
+}
+
 /* " scadatui  project on server (endpoint)      Tags      date time " */
 void
 statusbar_title(WINDOW *win, struct station *st, const char *view)
 {
-	char left[256], clock[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	int cols = getmaxx(win), cw, vw, lw, vx;
+	char left[512], clock[32];
+	int cols = getmaxx(win), parts = ~0, cw, vw, lw, vx;
+	size_t i = 0;
 
-	ui_fill(win, 0, ui_attr(UI_TITLE));
-	if (localtime_r(&now, &tm) == NULL ||
-	    strftime(clock, sizeof clock,
-	    cols >= 60 ? "%Y-%m-%d %H:%M:%S " : "%H:%M:%S ", &tm) == 0)
-		clock[0] = '\0';
-	if (mirror_project(st->mirror)[0] != '\0')
-		snprintf(left, sizeof left, _(" scadatui  %s on %s (%s)"),
-		    mirror_project(st->mirror), mirror_server(st->mirror),
-		    st->endpoint);
-	else
-		snprintf(left, sizeof left, " scadatui  %s", st->endpoint);
-	cw = ui_width(clock);
-	vw = ui_width(view);
-	ui_put(win, left, cols - cw - 1, UI_LEFT);
-	lw = ui_width(left);
-	/* The view's name centred, or just after the text if that is long. */
-	vx = (cols - vw) / 2;
-	if (vx < lw + 2)
-		vx = lw + 2;
-	if (vx + vw + 1 <= cols - cw) {
-		wmove(win, 0, vx);
-		ui_put(win, view, vw, UI_LEFT);
+	for (;;) {
+		statusbar_left(st, parts, left, sizeof left);
+		statusbar_clock(parts, clock, sizeof clock);
+		lw = ui_width(left);
+		cw = ui_width(clock);
+		vw = parts & STATUSBAR_VIEW ? ui_width(view) + 2 : 0;
+		if (lw + vw + cw + 1 <= cols ||
+		    i == sizeof statusbar_drop / sizeof statusbar_drop[0])
+			break;
+		parts &= ~statusbar_drop[i++];
 	}
-	if (cw < cols) {
+	ui_fill(win, 0, ui_attr(UI_TITLE));
+	ui_put(win, left, cols - cw - 1, UI_LEFT);
+	/* The view's name centred, or just after the text if that is long. */
+	if (parts & STATUSBAR_VIEW) {
+		vw -= 2;
+		vx = (cols - vw) / 2;
+		if (vx < lw + 2)
+			vx = lw + 2;
+		if (vx + vw + 1 <= cols - cw) {
+			wmove(win, 0, vx);
+			ui_put(win, view, vw, UI_LEFT);
+		}
+	}
+	if (cw > 0 && cw < cols) {
 		wmove(win, 0, cols - cw);
 		ui_put(win, clock, cw, UI_LEFT);
 	}

@@ -15,6 +15,10 @@ void	statusbar_info(const char *, ...)
 	    __attribute__((format(printf, 1, 2)));
 void	statusbar_error(const char *, ...)
 	    __attribute__((format(printf, 1, 2)));
+void	statusbar_link_error(const char *, ...)
+	    __attribute__((format(printf, 1, 2)));
+void	statusbar_link_up(void);
+int	statusbar_has_message(void);
 void	statusbar_clear(void);
 int	statusbar_tick(void);
 void	statusbar_title(WINDOW *, struct station *, const char *);

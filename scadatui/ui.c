@@ -6,6 +6,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <iconv.h>
+#include <langinfo.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +21,6 @@
 
 #include <term.h>	/* after curses.h; it defines "lines" and more */
 
-#define UI_MIN_LINES	5
-#define UI_MIN_COLS	20
 #define UI_WIDTH_MAX	1024	/* widest field we ever lay out */
 
 enum ui_pair {
@@ -34,6 +35,8 @@ static struct ui_layout		 ui_win;
 static WINDOW			*ui_over;
 static int			 ui_over_shown;
 static int			 ui_colours;
+static int			 ui_utf8;	/* the terminal shows UTF-8 */
+static iconv_t			 ui_iconv = (iconv_t)-1;
 static volatile sig_atomic_t	 ui_signal;
 
 static void
@@ -81,6 +84,34 @@ ui_colour_init(void)
 	ui_colours = 1;
 }
 
+/*
+ * A screen needs cursor addressing; "dumb" and hard-copy terminals have
+ * none, and curses would draw everything on one garbled line.
+ */
+static int
+ui_addressable(void)
+{
+	const char *cup = tigetstr("cup");
+
+	return cup != NULL && cup != (const char *)-1 && !tigetflag("hc");
+}
+
+/*
+ * Text from the server is UTF-8 whatever the locale, and so is ours
+ * (bind_textdomain_codeset); the terminal's character set decides only
+ * how it is shown.
+ */
+static int
+ui_text_init(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	ui_utf8 = strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0;
+	if (ui_iconv == (iconv_t)-1)
+		ui_iconv = iconv_open("WCHAR_T", "UTF-8");
+	return ui_iconv == (iconv_t)-1 ? -1 : 0;
+}
+
 /* Returns -1 with a message on stderr if the terminal cannot be used. */
 int
 ui_init(void)
@@ -107,7 +138,18 @@ ui_init(void)
 		    _("unknown terminal type"), term);
 		return -1;
 	}
+	if (!ui_addressable()) {
+		del_curterm(cur_term);
+		fprintf(stderr, "scadatui: %s: %s\n", _("terminal type "
+		    "cannot move the cursor (no cup capability)"), term);
+		return -1;
+	}
 	del_curterm(cur_term);
+	if (ui_text_init() == -1) {
+		fprintf(stderr, "scadatui: %s: %s\n",
+		    _("cannot convert text from UTF-8"), strerror(errno));
+		return -1;
+	}
 	ui_signals();
 	/* newterm, unlike initscr, returns instead of exiting on failure. */
 	if ((ui_screen = newterm(NULL, stdout, stdin)) == NULL) {
@@ -155,6 +197,9 @@ ui_end(void)
 	endwin();
 	delscreen(ui_screen);
 	ui_screen = NULL;
+	if (ui_iconv != (iconv_t)-1)
+		iconv_close(ui_iconv);
+	ui_iconv = (iconv_t)-1;
 }
 
 int
@@ -269,35 +314,81 @@ ui_attr(enum ui_role role)
 }
 
 /*
- * Decodes s into wide characters of known display width; invalid bytes
- * and control characters become '?', so a hostile string cannot move
- * the cursor. Returns the number of characters stored.
+ * What a terminal without UTF-8 (LC_ALL=C over SSH, say) shows for the
+ * characters units and descriptions use most; anything else becomes '?'.
+ * Neither the locale's transliteration nor iconv's //TRANSLIT knows the
+ * degree sign, so the table is ours.
+ */
+static const struct {
+	wchar_t		 wc;
+	const char	*ascii;
+} ui_ascii[] = {
+	{ 0x00a0, " " },	{ 0x00b0, "deg" },	{ 0x00b1, "+/-" },
+	{ 0x00b2, "2" },	{ 0x00b3, "3" },	{ 0x00b5, "u" },
+	{ 0x00b7, "." },	{ 0x00bc, "1/4" },	{ 0x00bd, "1/2" },
+	{ 0x00d7, "x" },	{ 0x03a9, "Ohm" },	{ 0x03bc, "u" },
+	{ 0x2013, "-" },	{ 0x2014, "-" },	{ 0x2018, "'" },
+	{ 0x2019, "'" },	{ 0x201c, "\"" },	{ 0x201d, "\"" },
+	{ 0x2026, "..." },	{ 0x2030, "o/oo" },	{ 0x2103, "degC" },
+	{ 0x2126, "Ohm" },
+};
+
+/* Stores wc, or its ASCII stand-in, with display widths; returns count. */
+static size_t
+ui_decode_one(wchar_t wc, wchar_t *out, int *widths, size_t max)
+{
+	const char *a = "?";
+	size_t i, n = 0;
+	int w;
+
+	if (ui_utf8 || wc < 0x80) {
+		if ((w = wcwidth(wc)) < 0)
+			wc = L'?', w = 1;
+		out[0] = wc;
+		widths[0] = w;
+		return 1;
+	}
+	for (i = 0; i < sizeof ui_ascii / sizeof ui_ascii[0]; i++)
+		if (ui_ascii[i].wc == wc)
+			a = ui_ascii[i].ascii;
+	for (; a[n] != '\0' && n < max; n++) {
+		out[n] = (wchar_t)a[n];
+		widths[n] = 1;
+	}
+	return n;
+}
+
+/*
+ * Decodes the UTF-8 string s into characters of known display width;
+ * invalid bytes and control characters become '?', so a hostile string
+ * cannot move the cursor. Returns the number of characters stored.
  */
 static size_t
 ui_decode(const char *s, wchar_t *out, int *widths, size_t max)
 {
-	mbstate_t ps;
-	size_t n = 0, len = strlen(s), k;
-	wchar_t wc;
-	int w;
+	wchar_t wcs[UI_WIDTH_MAX];
+	char *in = (char *)s, *o;
+	size_t inleft = strlen(s), oleft, got, i, n = 0;
 
-	memset(&ps, 0, sizeof ps);
-	while (len > 0 && n < max) {
-		k = mbrtowc(&wc, s, len, &ps);
-		if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
-			memset(&ps, 0, sizeof ps);
-			wc = L'?';
-			k = 1;
+	while (inleft > 0 && n < max) {
+		o = (char *)wcs;
+		oleft = sizeof wcs;
+		if (iconv(ui_iconv, &in, &inleft, &o, &oleft) == (size_t)-1 &&
+		    errno != E2BIG) {
+			/* An invalid or cut sequence: one '?' per byte. */
+			in++;
+			inleft--;
+			if (oleft >= sizeof(wchar_t)) {
+				*(wchar_t *)o = L'\x7f';	/* unprintable */
+				o += sizeof(wchar_t);
+			}
 		}
-		s += k;
-		len -= k;
-		if ((w = wcwidth(wc)) < 0) {
-			wc = L'?';
-			w = 1;
-		}
-		out[n] = wc;
-		widths[n++] = w;
+		got = (size_t)(o - (char *)wcs) / sizeof(wchar_t);
+		for (i = 0; i < got && n < max; i++)
+			n += ui_decode_one(wcs[i], out + n, widths + n,
+			    max - n);
 	}
+	iconv(ui_iconv, NULL, NULL, NULL, NULL);
 	return n;
 }
 
@@ -323,7 +414,7 @@ ui_width(const char *s)
 int
 ui_put(WINDOW *win, const char *s, int width, enum ui_align align)
 {
-	wchar_t wcs[UI_WIDTH_MAX], ell = L'\x2026';
+	wchar_t wcs[UI_WIDTH_MAX], ell = ui_utf8 ? L'\x2026' : L'>';
 	int widths[UI_WIDTH_MAX], room, total = 0, used = 0, pad;
 	size_t n, i, keep;
 
@@ -337,15 +428,12 @@ ui_put(WINDOW *win, const char *s, int width, enum ui_align align)
 		total += widths[i];
 	keep = n;
 	if (total > width) {
-		/* Leave a column for the ellipsis if the locale has one. */
-		int limit = wcwidth(ell) == 1 ? width - 1 : width;
-
-		for (keep = 0; keep < n && used + widths[keep] <= limit; keep++)
+		/* A cut always shows: the last column is the ellipsis. */
+		for (keep = 0; keep < n && used + widths[keep] <= width - 1;
+		    keep++)
 			used += widths[keep];
-		if (limit < width) {
-			wcs[keep++] = ell;
-			used++;
-		}
+		wcs[keep++] = ell;
+		used++;
 	} else
 		used = total;
 	pad = width - used;
@@ -397,15 +485,42 @@ ui_overlay(int nrows, int ncols)
 	return ui_over;
 }
 
-/* All a terminal below the minimum size gets: a note to enlarge it. */
+/*
+ * All a terminal too small for the view gets: how big it must be. Drawn
+ * on stdscr alone, over whatever the windows showed.
+ */
 void
-ui_too_small(void)
+ui_too_small(int ncols, int nrows)
 {
+	char text[128], *word, *last;
+	int x = 0, y = 0, w;
+
+	if (ncols < UI_MIN_COLS)
+		ncols = UI_MIN_COLS;
+	if (nrows < UI_MIN_LINES)
+		nrows = UI_MIN_LINES;
+	snprintf(text, sizeof text, _("terminal too small (%d x %d; needs "
+	    "%d x %d)"), COLS, LINES, ncols, nrows);
 	werase(stdscr);
-	wmove(stdscr, 0, 0);
-	ui_put(stdscr, _("Terminal too small"), -1, UI_LEFT);
+	wattrset(stdscr, A_BOLD);
+	/* Word by word over the lines there are, so even 10 columns read it. */
+	for (word = strtok_r(text, " ", &last); word != NULL;
+	    word = strtok_r(NULL, " ", &last)) {
+		w = ui_width(word);
+		if (x > 0 && x + 1 + w > COLS) {
+			y++;
+			x = 0;
+		} else if (x > 0)
+			x++;
+		if (y >= LINES)
+			break;
+		wmove(stdscr, y, x);
+		x += ui_put(stdscr, word, w, UI_LEFT);
+	}
+	wattrset(stdscr, A_NORMAL);
 	curs_set(0);
-	ui_flush(NULL);
+	wnoutrefresh(stdscr);
+	doupdate();
 }
 
 void

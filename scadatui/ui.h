@@ -19,6 +19,10 @@
 #define UI_CTRL(c)	((c) & 0x1f)
 #define UI_ESC		27
 
+/* Below this the layout itself does not fit; views may need more. */
+#define UI_MIN_LINES	5
+#define UI_MIN_COLS	20
+
 /* What a piece of text means; ui_attr() turns it into attributes. */
 enum ui_role {
 	UI_NORMAL,
@@ -62,7 +66,7 @@ int		 ui_width(const char *);
 int		 ui_put(WINDOW *, const char *, int, enum ui_align);
 void		 ui_fill(WINDOW *, int, attr_t);
 WINDOW		*ui_overlay(int, int);
-void		 ui_too_small(void);
+void		 ui_too_small(int, int);
 void		 ui_cursor(int);
 void		 ui_flush(WINDOW *);
 

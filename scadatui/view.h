@@ -30,13 +30,16 @@ struct view {
 
 	void		*(*init)(struct view_entry *);
 	void		 (*free)(struct view_entry *);
-	void		 (*draw)(struct view_entry *, WINDOW *);
+	/* Returns 0, or the columns it needs when the window is too narrow. */
+	int		 (*draw)(struct view_entry *, WINDOW *);
 	/* Returns 1 if the key was used, 0 to let the station have it. */
 	int		 (*key)(struct view_entry *, int);
 	/* One value set, or NULL when the link or the tag list changed. */
 	void		 (*update)(struct view_entry *, const struct mirror_tag *);
 	/* What to show on the message line when nothing else is said. */
 	enum ui_role	 (*hint)(struct view_entry *, char *, size_t);
+	/* The title line's name of the view, if not just its title. */
+	void		 (*heading)(struct view_entry *, char *, size_t);
 };
 
 struct view_entry {

@@ -19,23 +19,44 @@
 #include "view.h"
 #include "xmalloc.h"
 
-#define VIEW_TAGS_VALUE_W	12
+#define VIEW_TAGS_VALUE_W	12	/* numbers line up in this, given room */
 #define VIEW_TAGS_TIME_W	8
-#define VIEW_TAGS_NAME_MAX	32
 #define VIEW_TAGS_UNITS_MAX	12
-#define VIEW_TAGS_NAME_MIN	8
+#define VIEW_TAGS_TEXT_MIN	8	/* a text value cut shorter says nothing */
+
+/*
+ * The columns of one frame. Name and value are never cut below what
+ * tells two rows apart; Time, Quality and Units (in that order) go
+ * first when the terminal is narrow, the quality still shown by the
+ * marker. Only a text value may be cut, and the message line then shows
+ * it whole for the selected row.
+ */
+struct view_tags_cols {
+	int	 name;
+	int	 value;
+	int	 units;		/* 0: not shown */
+	int	 quality;
+	int	 time;
+	int	 description;	/* what is left */
+};
 
 struct view_tags {
-	size_t	 sel;
+	size_t	 sel;		/* in the list shown: all tags, or matches */
 	size_t	 top;
 	int	 rows;		/* list rows on the last frame, for paging */
 	char	*sel_name;	/* to find the selection again after a resync */
 	char	*edit;		/* the tag being written */
+	char	*label;		/* its prompt, to reopen on a typing error */
 	int	 toggle_to;
 	int	 name_w;
 	int	 units_w;
 	int	 quality_w;
 	size_t	 widths_for;	/* tags measured so far */
+	struct view_tags_cols cols;	/* of the last frame */
+	char	*filter;	/* NULL: every tag */
+	size_t	*match;		/* mirror indexes of the tags shown */
+	size_t	 nmatch;
+	int	 match_stale;
 };
 
 /* How a row looks; the same for every column of it. */
@@ -48,10 +69,13 @@ struct view_tags_state {
 static const struct view_key view_tags_keys[] = {
 	{ N_("Up, k"), N_("select the previous tag") },
 	{ N_("Down, j"), N_("select the next tag") },
-	{ N_("PgUp, PgDn"), N_("move a page up or down") },
-	{ N_("Home, End"), N_("first or last tag") },
+	{ N_("PgUp, PgDn, Ctrl-B, Ctrl-F"), N_("move a page up or down") },
+	{ N_("Home, End, g, G"), N_("first or last tag") },
 	{ N_("Enter, w"), N_("write a new value to the selected tag") },
 	{ N_("Space"), N_("switch the selected on/off tag (asks first)") },
+	{ N_("/"), N_("show only tags whose name or description contains "
+	    "a text") },
+	{ N_("Esc"), N_("show every tag again, after /") },
 	{ NULL, NULL }
 };
 
@@ -75,6 +99,9 @@ view_tags_free(struct view_entry *ve)
 
 	free(vt->sel_name);
 	free(vt->edit);
+	free(vt->label);
+	free(vt->filter);
+	free(vt->match);
 	free(vt);
 	ve->data = NULL;
 }
@@ -85,19 +112,90 @@ view_tags_mirror(struct view_entry *ve)
 	return ve->station->mirror;
 }
 
+static int
+view_tags_matches(const struct mirror_tag *t, const char *filter)
+{
+	return strcasestr(t->name, filter) != NULL ||
+	    strcasestr(t->description, filter) != NULL;
+}
+
+/*
+ * The list of matches is made again when the tag list changed, at most
+ * once a frame: a plant of 100,000 tags loads in a hundred pages.
+ */
+static void
+view_tags_rematch(struct view_tags *vt, mirror_t *m)
+{
+	const struct mirror_tag *t;
+	size_t i;
+
+	vt->match_stale = 0;
+	vt->nmatch = 0;
+	if (vt->filter == NULL)
+		return;
+	vt->match = xreallocarray(vt->match, mirror_count(m) + 1,
+	    sizeof *vt->match);
+	for (i = 0; (t = mirror_at(m, i)) != NULL; i++)
+		if (view_tags_matches(t, vt->filter))
+			vt->match[vt->nmatch++] = i;
+}
+
+/* How many rows the list has: every tag, or those matching the filter. */
+static size_t
+view_tags_count(struct view_entry *ve)
+{
+	struct view_tags *vt = ve->data;
+
+	if (vt->filter == NULL)
+		return mirror_count(view_tags_mirror(ve));
+	if (vt->match_stale)
+		view_tags_rematch(vt, view_tags_mirror(ve));
+	return vt->nmatch;
+}
+
+static const struct mirror_tag *
+view_tags_at(struct view_entry *ve, size_t i)
+{
+	struct view_tags *vt = ve->data;
+
+	if (vt->filter == NULL)
+		return mirror_at(view_tags_mirror(ve), i);
+	if (i >= view_tags_count(ve))
+		return NULL;
+	return mirror_at(view_tags_mirror(ve), vt->match[i]);
+}
+
 static const struct mirror_tag *
 view_tags_selected(struct view_entry *ve)
 {
 	struct view_tags *vt = ve->data;
 
-	return mirror_at(view_tags_mirror(ve), vt->sel);
+	return view_tags_at(ve, vt->sel);
+}
+
+/* Finds the selected tag by name again after the list changed. */
+static void
+view_tags_reselect(struct view_entry *ve)
+{
+	struct view_tags *vt = ve->data;
+	const struct mirror_tag *u;
+	size_t i;
+
+	if (vt->sel_name == NULL || ((u = view_tags_at(ve, vt->sel)) != NULL &&
+	    strcmp(u->name, vt->sel_name) == 0))
+		return;
+	for (i = 0; (u = view_tags_at(ve, i)) != NULL; i++)
+		if (strcmp(u->name, vt->sel_name) == 0) {
+			vt->sel = i;
+			return;
+		}
 }
 
 static void
 view_tags_select(struct view_entry *ve, size_t sel)
 {
 	struct view_tags *vt = ve->data;
-	size_t n = mirror_count(view_tags_mirror(ve));
+	size_t n = view_tags_count(ve);
 	const struct mirror_tag *t;
 
 	if (n == 0)
@@ -109,15 +207,15 @@ view_tags_select(struct view_entry *ve, size_t sel)
 	vt->sel = sel;
 	free(vt->sel_name);
 	vt->sel_name = NULL;
-	if ((t = mirror_at(view_tags_mirror(ve), sel)) != NULL)
+	if ((t = view_tags_at(ve, sel)) != NULL)
 		vt->sel_name = xstrdup(t->name);
 	ve->dirty = 1;
 }
 
 /*
- * Column widths follow the longest name and units, within limits. A
- * plant loads page by page: only the tags new since the last time are
- * measured, unless the list shrank.
+ * Column widths follow the longest name and units of the whole list, so
+ * they do not move as it scrolls. A plant loads page by page: only the
+ * tags new since the last time are measured, unless the list shrank.
  */
 static void
 view_tags_measure(struct view_entry *ve)
@@ -145,8 +243,6 @@ view_tags_measure(struct view_entry *ve)
 		if ((w = ui_width(t->units)) > vt->units_w)
 			vt->units_w = w;
 	}
-	if (vt->name_w > VIEW_TAGS_NAME_MAX)
-		vt->name_w = VIEW_TAGS_NAME_MAX;
 	if (vt->units_w > VIEW_TAGS_UNITS_MAX)
 		vt->units_w = VIEW_TAGS_UNITS_MAX;
 	vt->widths_for = mirror_count(m);
@@ -157,22 +253,13 @@ static void
 view_tags_update(struct view_entry *ve, const struct mirror_tag *t)
 {
 	struct view_tags *vt = ve->data;
-	mirror_t *m = view_tags_mirror(ve);
-	const struct mirror_tag *u;
-	size_t i;
 
 	ve->dirty = 1;
 	if (t != NULL)
 		return;
 	view_tags_measure(ve);
-	if (vt->sel_name == NULL || ((u = mirror_at(m, vt->sel)) != NULL &&
-	    strcmp(u->name, vt->sel_name) == 0))
-		return;
-	for (i = 0; (u = mirror_at(m, i)) != NULL; i++)
-		if (strcmp(u->name, vt->sel_name) == 0) {
-			vt->sel = i;
-			return;
-		}
+	vt->match_stale = 1;
+	view_tags_reselect(ve);
 }
 
 static struct view_tags_state
@@ -197,51 +284,137 @@ view_tags_state(struct view_entry *ve, const struct mirror_tag *t)
 	return s;
 }
 
+/*
+ * A column after the name, with the blank that parts it from the one
+ * before; a column of width 0 is not shown.
+ */
 static void
 view_tags_cell(WINDOW *win, const char *text, int width, enum ui_align a)
 {
 	if (width > 0) {
-		ui_put(win, text, width, a);
 		waddch(win, ' ');
+		ui_put(win, text, width, a);
 	}
 }
 
-/* The name column shrinks first when the terminal is narrow. */
-static int
-view_tags_name_width(struct view_tags *vt, int cols)
+static void
+view_tags_value(const struct mirror_tag *t, char *buf, size_t len)
 {
-	int fixed = 2 + VIEW_TAGS_VALUE_W + 1 + vt->units_w + 1 +
-	    vt->quality_w + 1 + VIEW_TAGS_TIME_W + 1 + 1;
-	int w = vt->name_w;
+	value_format(&t->tv, t->type, VALUE_OPERATOR, buf, len);
+}
 
-	if (fixed + w > cols)
-		w = cols - fixed;
-	if (w < VIEW_TAGS_NAME_MIN)
-		w = VIEW_TAGS_NAME_MIN;
-	return w < vt->name_w ? w : vt->name_w;
+/*
+ * The widest values of the rows on screen: numbers and switches must
+ * show whole, text as much as there is room for.
+ */
+static void
+view_tags_value_widths(struct view_entry *ve, int *number, int *text)
+{
+	struct view_tags *vt = ve->data;
+	const struct mirror_tag *t;
+	char value[TAGVAL_STR_MAX];
+	int y, w;
+
+	*number = ui_width(_("Value"));
+	*text = 0;
+	for (y = 0; y < vt->rows && (t = view_tags_at(ve, vt->top + y)) !=
+	    NULL; y++) {
+		view_tags_value(t, value, sizeof value);
+		w = ui_width(value);
+		if (value_type_is_string(t->type)) {
+			if (w > *text)
+				*text = w;
+		} else if (w > *number)
+			*number = w;
+	}
+}
+
+/* The longest name on screen, when the longest of all does not fit. */
+static int
+view_tags_name_visible(struct view_entry *ve)
+{
+	struct view_tags *vt = ve->data;
+	const struct mirror_tag *t;
+	int y, w, most = ui_width(_("Name"));
+
+	for (y = 0; y < vt->rows && (t = view_tags_at(ve, vt->top + y)) !=
+	    NULL; y++)
+		if ((w = ui_width(t->name)) > most)
+			most = w;
+	return most;
+}
+
+/* Adds an optional column of width w if it fits in *room. */
+static int
+view_tags_fit(int *room, int w)
+{
+	if (w + 1 > *room)
+		return 0;
+	*room -= w + 1;
+	return w;
+}
+
+/*
+ * Lays out a frame of ncols columns; returns 0, or the width the
+ * terminal needs when name and value do not fit.
+ */
+static int
+view_tags_layout(struct view_entry *ve, int ncols, struct view_tags_cols *c)
+{
+	struct view_tags *vt = ve->data;
+	int number, text, value, room, grow;
+
+	memset(c, 0, sizeof *c);
+	view_tags_value_widths(ve, &number, &text);
+	value = number;
+	if (text > value)
+		value = text < VIEW_TAGS_TEXT_MIN ? text : VIEW_TAGS_TEXT_MIN;
+	c->name = vt->name_w;
+	if (2 + c->name + 1 + value > ncols)
+		c->name = view_tags_name_visible(ve);
+	if (2 + c->name + 1 + value > ncols)
+		return 2 + c->name + 1 + value;
+	room = ncols - (2 + c->name + 1 + value);
+	c->units = view_tags_fit(&room, vt->units_w);
+	c->quality = view_tags_fit(&room, vt->quality_w);
+	c->time = view_tags_fit(&room, VIEW_TAGS_TIME_W);
+	/* Then the value column: room to line numbers up, then for text. */
+	grow = VIEW_TAGS_VALUE_W - value;
+	if (grow > room)
+		grow = room;
+	if (grow > 0) {
+		value += grow;
+		room -= grow;
+	}
+	if (text > value) {
+		grow = text - value < room ? text - value : room;
+		value += grow;
+		room -= grow;
+	}
+	c->value = value;
+	c->description = room - 1;
+	return 0;
 }
 
 static void
-view_tags_header(struct view_entry *ve, WINDOW *win, int name_w)
+view_tags_header(WINDOW *win, const struct view_tags_cols *c)
 {
-	struct view_tags *vt = ve->data;
-
 	ui_fill(win, 0, ui_attr(UI_HEADER));
 	waddstr(win, "  ");
-	view_tags_cell(win, _("Name"), name_w, UI_LEFT);
-	view_tags_cell(win, _("Value"), VIEW_TAGS_VALUE_W, UI_RIGHT);
-	view_tags_cell(win, _("Units"), vt->units_w, UI_LEFT);
-	view_tags_cell(win, _("Quality"), vt->quality_w, UI_LEFT);
-	view_tags_cell(win, _("Time"), VIEW_TAGS_TIME_W, UI_LEFT);
-	ui_put(win, _("Description"), -1, UI_LEFT);
+	ui_put(win, _("Name"), c->name, UI_LEFT);
+	view_tags_cell(win, _("Value"), c->value, UI_RIGHT);
+	view_tags_cell(win, _("Units"), c->units, UI_LEFT);
+	view_tags_cell(win, _("Quality"), c->quality, UI_LEFT);
+	view_tags_cell(win, _("Time"), c->time, UI_LEFT);
+	view_tags_cell(win, _("Description"), c->description, UI_LEFT);
 }
 
 static void
 view_tags_row(struct view_entry *ve, WINDOW *win, int y, size_t i,
-    int name_w)
+    const struct view_tags_cols *c)
 {
 	struct view_tags *vt = ve->data;
-	const struct mirror_tag *t = mirror_at(view_tags_mirror(ve), i);
+	const struct mirror_tag *t = view_tags_at(ve, i);
 	struct view_tags_state s;
 	char value[TAGVAL_STR_MAX], when[16], mark[3];
 	attr_t attr;
@@ -252,17 +425,18 @@ view_tags_row(struct view_entry *ve, WINDOW *win, int y, size_t i,
 	attr = ui_attr(s.role);
 	if (i == vt->sel)
 		attr |= ui_attr(UI_SELECTED);
-	value_format(&t->tv, t->type, VALUE_OPERATOR, value, sizeof value);
+	view_tags_value(t, value, sizeof value);
 	value_time(t->tv.ts_ms, 0, when, sizeof when);
 	snprintf(mark, sizeof mark, "%c ", s.marker);
 	ui_fill(win, y, attr);
 	waddstr(win, mark);
-	view_tags_cell(win, t->name, name_w, UI_LEFT);
-	view_tags_cell(win, value, VIEW_TAGS_VALUE_W, UI_RIGHT);
-	view_tags_cell(win, t->units, vt->units_w, UI_LEFT);
-	view_tags_cell(win, s.quality, vt->quality_w, UI_LEFT);
-	view_tags_cell(win, when, VIEW_TAGS_TIME_W, UI_LEFT);
-	ui_put(win, t->description, -1, UI_LEFT);
+	ui_put(win, t->name, c->name, UI_LEFT);
+	view_tags_cell(win, value, c->value, value_type_is_string(t->type) ?
+	    UI_LEFT : UI_RIGHT);
+	view_tags_cell(win, t->units, c->units, UI_LEFT);
+	view_tags_cell(win, s.quality, c->quality, UI_LEFT);
+	view_tags_cell(win, when, c->time, UI_LEFT);
+	view_tags_cell(win, t->description, c->description, UI_LEFT);
 }
 
 /* Keeps the selection on screen with the least scrolling. */
@@ -279,33 +453,71 @@ view_tags_scroll(struct view_tags *vt, size_t n, int rows)
 		vt->top = n > (size_t)rows ? n - rows : 0;
 }
 
-static void
+static int
 view_tags_draw(struct view_entry *ve, WINDOW *win)
 {
 	struct view_tags *vt = ve->data;
 	mirror_t *m = view_tags_mirror(ve);
-	size_t n = mirror_count(m);
-	int y, name_w;
+	size_t n = view_tags_count(ve);
+	int y, need;
 	char text[256];
 
-	if (vt->widths_for != n || vt->name_w == 0)
+	if (vt->widths_for != mirror_count(m) || vt->name_w == 0)
 		view_tags_measure(ve);
 	if (n > 0 && vt->sel >= n)
 		view_tags_select(ve, n - 1);
-	name_w = view_tags_name_width(vt, getmaxx(win));
-	view_tags_header(ve, win, name_w);
 	vt->rows = getmaxy(win) - 1;
+	view_tags_scroll(vt, n, vt->rows);
+	if ((need = view_tags_layout(ve, getmaxx(win), &vt->cols)) != 0)
+		return need;
+	view_tags_header(win, &vt->cols);
 	if (n == 0) {
-		snprintf(text, sizeof text, _("No tags (%s)."),
-		    mirror_status(m));
+		if (vt->filter != NULL)
+			snprintf(text, sizeof text, _("No tag's name or "
+			    "description contains \"%s\"; Esc shows every "
+			    "tag."), vt->filter);
+		else
+			snprintf(text, sizeof text, _("No tags (%s)."),
+			    mirror_status(m));
 		wattrset(win, ui_attr(UI_NORMAL));
 		wmove(win, 2, 2);
 		ui_put(win, text, -1, UI_LEFT);
-		return;
+		return 0;
 	}
-	view_tags_scroll(vt, n, vt->rows);
 	for (y = 0; y < vt->rows && vt->top + y < n; y++)
-		view_tags_row(ve, win, y + 1, vt->top + y, name_w);
+		view_tags_row(ve, win, y + 1, vt->top + y, &vt->cols);
+	return 0;
+}
+
+static prompt_fn view_tags_entered;
+
+/* Opens the value prompt again with what was typed, to correct it. */
+static void
+view_tags_retry(struct view_entry *ve, const char *text)
+{
+	struct view_tags *vt = ve->data;
+
+	prompt_open(vt->label, text, view_tags_entered, ve);
+}
+
+/* The write limits, checked here too so a typo can be corrected. */
+static int
+view_tags_in_range(struct view_entry *ve, const struct mirror_tag *t,
+    json_t *v, const char *text)
+{
+	char range[96];
+	double d;
+
+	if (!t->has_range || !json_is_number(v))
+		return 1;
+	d = json_number_value(v);
+	if (d >= t->min && d <= t->max)
+		return 1;
+	value_range(t->type, t->has_range, t->min, t->max, t->units, range,
+	    sizeof range);
+	statusbar_error(_("%s: %s is out of range %s; nothing sent."),
+	    t->name, text, range);
+	return 0;
 }
 
 static void
@@ -324,7 +536,7 @@ view_tags_entered(void *arg, const char *text)
 		return;
 	}
 	if (!mirror_connected(view_tags_mirror(ve))) {
-		statusbar_error(_("Communication lost: %s not written."),
+		statusbar_link_error(_("Communication lost: %s not written."),
 		    vt->edit);
 		return;
 	}
@@ -335,6 +547,12 @@ view_tags_entered(void *arg, const char *text)
 	}
 	if (value_parse(t->type, text, &v, err, sizeof err) == -1) {
 		statusbar_error(_("%s: %s; nothing sent."), vt->edit, err);
+		view_tags_retry(ve, text);
+		return;
+	}
+	if (!view_tags_in_range(ve, t, v, text)) {
+		json_decref(v);
+		view_tags_retry(ve, text);
 		return;
 	}
 	value_format_json(v, t->type, VALUE_OPERATOR, shown, sizeof shown);
@@ -377,7 +595,7 @@ view_tags_edit(struct view_entry *ve, int toggle)
 		return;
 	}
 	if (!mirror_fresh(view_tags_mirror(ve), t)) {
-		statusbar_error(_("Communication lost: cannot write %s."),
+		statusbar_link_error(_("Communication lost: cannot write %s."),
 		    t->name);
 		return;
 	}
@@ -401,16 +619,75 @@ view_tags_edit(struct view_entry *ve, int toggle)
 	else
 		snprintf(label, sizeof label, _("New value for %s: "),
 		    t->name);
+	free(vt->label);
+	vt->label = xstrdup(label);
 	prompt_open(label, NULL, view_tags_entered, ve);
+}
+
+static void
+view_tags_filter_set(struct view_entry *ve, const char *filter)
+{
+	struct view_tags *vt = ve->data;
+
+	free(vt->filter);
+	vt->filter = filter != NULL && *filter != '\0' ? xstrdup(filter) :
+	    NULL;
+	vt->match_stale = 1;
+	vt->sel = vt->top = 0;
+	view_tags_reselect(ve);
+	ve->dirty = 1;
+}
+
+/* A filter that matches nothing is not applied: the text is kept to fix. */
+static void
+view_tags_filtered(void *arg, const char *text)
+{
+	struct view_entry *ve = arg;
+	struct view_tags *vt = ve->data;
+	char *old;
+
+	ve->dirty = 1;
+	if (text == NULL)
+		return;
+	old = vt->filter != NULL ? xstrdup(vt->filter) : NULL;
+	view_tags_filter_set(ve, text);
+	if (vt->filter == NULL)
+		statusbar_info(_("Showing every tag."));
+	else if (view_tags_count(ve) == 0) {
+		statusbar_error(_("No tag's name or description contains "
+		    "\"%s\"."), text);
+		view_tags_filter_set(ve, old);
+		prompt_open(_("Show tags containing: "), text,
+		    view_tags_filtered, ve);
+	} else
+		statusbar_info(_("%zu of %zu tags contain \"%s\"; Esc shows "
+		    "every tag."), view_tags_count(ve),
+		    mirror_count(view_tags_mirror(ve)), text);
+	free(old);
+}
+
+/* Space is for switches; say so rather than do nothing. */
+static void
+view_tags_space(struct view_entry *ve)
+{
+	const struct mirror_tag *t = view_tags_selected(ve);
+
+	if (t == NULL)
+		return;
+	if (value_type_is_bool(t->type))
+		view_tags_edit(ve, 1);
+	else
+		statusbar_info(_("Space switches on/off tags; %s is not one: "
+		    "Enter to write it."), t->name);
+	ve->dirty = 1;
 }
 
 static int
 view_tags_key(struct view_entry *ve, int key)
 {
 	struct view_tags *vt = ve->data;
-	size_t n = mirror_count(view_tags_mirror(ve));
+	size_t n = view_tags_count(ve);
 	size_t page = vt->rows > 1 ? (size_t)vt->rows - 1 : 1;
-	const struct mirror_tag *t;
 
 	switch (key) {
 	case UI_FN(KEY_UP):
@@ -446,9 +723,17 @@ view_tags_key(struct view_entry *ve, int key)
 		view_tags_edit(ve, 0);
 		break;
 	case ' ':
-		if ((t = view_tags_selected(ve)) != NULL &&
-		    value_type_is_bool(t->type))
-			view_tags_edit(ve, 1);
+		view_tags_space(ve);
+		break;
+	case '/':
+		prompt_open(_("Show tags containing: "), vt->filter,
+		    view_tags_filtered, ve);
+		break;
+	case UI_ESC:
+		if (vt->filter == NULL)
+			return 0;
+		view_tags_filter_set(ve, NULL);
+		statusbar_info(_("Showing every tag."));
 		break;
 	default:
 		return 0;
@@ -460,8 +745,9 @@ view_tags_key(struct view_entry *ve, int key)
 static enum ui_role
 view_tags_hint(struct view_entry *ve, char *buf, size_t len)
 {
+	struct view_tags *vt = ve->data;
 	const struct mirror_tag *t = view_tags_selected(ve);
-	char range[96];
+	char range[96], value[TAGVAL_STR_MAX];
 
 	if (t == NULL) {
 		buf[0] = '\0';
@@ -480,6 +766,12 @@ view_tags_hint(struct view_entry *ve, char *buf, size_t len)
 		    _("no reason given"));
 		return t->tv.quality == QUALITY_BAD ? UI_BAD : UI_UNCERTAIN;
 	}
+	view_tags_value(t, value, sizeof value);
+	if (value_type_is_string(t->type) &&
+	    ui_width(value) > vt->cols.value) {
+		snprintf(buf, len, "%s = %s", t->name, value);
+		return UI_NORMAL;
+	}
 	if (t->writable) {
 		value_range(t->type, t->has_range, t->min, t->max, t->units,
 		    range, sizeof range);
@@ -489,6 +781,20 @@ view_tags_hint(struct view_entry *ve, char *buf, size_t len)
 	} else
 		snprintf(buf, len, _("%s: read-only"), t->name);
 	return UI_NORMAL;
+}
+
+/* "Tags", or what the filter shows of them. */
+static void
+view_tags_heading(struct view_entry *ve, char *buf, size_t len)
+{
+	struct view_tags *vt = ve->data;
+
+	if (vt->filter == NULL)
+		snprintf(buf, len, "%s", _("Tags"));
+	else
+		snprintf(buf, len, _("Tags with \"%s\" (%zu of %zu)"),
+		    vt->filter, view_tags_count(ve),
+		    mirror_count(view_tags_mirror(ve)));
 }
 
 const struct view view_tags = {
@@ -503,4 +809,5 @@ const struct view view_tags = {
 	.key = view_tags_key,
 	.update = view_tags_update,
 	.hint = view_tags_hint,
+	.heading = view_tags_heading,
 };

@@ -196,6 +196,27 @@ tag_good() {
 	"$SCADACTL" -j read "$1" | grep -q '"quality":"good"'
 }
 
+# Operator stations in tmux, read with capture-pane. tui_start NAME
+# COLS ROWS [VAR=VALUE...] starts one in session NAME with that
+# environment; tm runs tmux on our private server.
+tm() { "${TMUX_BIN:-tmux}" -S "$TMUX_SOCK" "$@"; }
+tui_start() {
+	name=$1 cols=$2 rows=$3
+	shift 3
+	TMUX_SOCK=$T/tmux.sock
+	tm new-session -d -s "$name" -x "$cols" -y "$rows" \
+	    "env $* $SCADATUI -s $SERVER; echo \"exit status \$?\"; sleep 60" ||
+	    fail "cannot start tmux"
+}
+
+# screen [NAME]: the session's screen into $T/screen (and on stdout with
+# -p); on_screen PATTERN [NAME]: grep it; row TAG [NAME]: the tag's row.
+screen() { tm capture-pane -p -t "${1:-tui}" >"$T/screen"; }
+on_screen() { screen "${2:-tui}"; grep -q -- "$1" "$T/screen"; }
+row() { screen "${2:-tui}"; grep -- "^..$1 " "$T/screen"; }
+# row_has TAG PATTERN [NAME]: the tag's row matches PATTERN.
+row_has() { row "$1" "${3:-tui}" | grep -q -- "$2"; }
+
 start_plant() {
 	start_sim "$@"
 	make_project
