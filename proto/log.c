@@ -10,12 +10,14 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
 static const char *log_ident = "scada";
 static int log_to_syslog;
 static int log_level = (int)LOG_LEVEL_INFO;
+static FILE *log_file;		/* -L: wins over stderr and syslog */
 
 void
 log_init(const char *ident, int to_syslog, int verbosity)
@@ -27,6 +29,40 @@ log_init(const char *ident, int to_syslog, int verbosity)
 		log_level = LOG_LEVEL_ERR;
 	if (to_syslog)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+/*
+ * From now on, lines go to the file at path, appended, each with the
+ * time and the process id. Appending lets logrotate's copytruncate cut
+ * it under us. Returns -1 (errno set) if it cannot be opened.
+ */
+int
+log_to_file(const char *path)
+{
+	FILE *f;
+
+	if ((f = fopen(path, "ae")) == NULL)
+		return -1;
+	setvbuf(f, NULL, _IOLBF, 0);
+	if (log_file != NULL)
+		fclose(log_file);
+	log_file = f;
+	return 0;
+}
+
+static void
+log_file_write(const char *tag, const char *msg)
+{
+	struct timespec ts;
+	struct tm tm;
+	char when[32], zone[8];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof zone, "%z", &tm);
+	fprintf(log_file, "%s.%03ld%s %s[%ld]: %s: %s\n", when,
+	    ts.tv_nsec / 1000000, zone, log_ident, (long)getpid(), tag, msg);
 }
 
 int
@@ -50,7 +86,9 @@ log_vwrite(enum log_level level, int with_errno, const char *fmt, va_list ap)
 		size_t n = strlen(buf);
 		snprintf(buf + n, sizeof buf - n, ": %s", strerror(saved));
 	}
-	if (log_to_syslog)
+	if (log_file != NULL)
+		log_file_write(tag[level], buf);
+	else if (log_to_syslog)
 		syslog(prio[level], "%s", buf);
 	else
 		fprintf(stderr, "%s: %s: %s\n", log_ident, tag[level], buf);

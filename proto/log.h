@@ -1,4 +1,4 @@
-/* Levelled logging to stderr or syslog, in the manner of ntpd. */
+/* Levelled logging to stderr, syslog or a file, in the manner of ntpd. */
 #ifndef SCADA_LOG_H
 #define SCADA_LOG_H
 
@@ -12,6 +12,7 @@ enum log_level {
 };
 
 void	log_init(const char *ident, int to_syslog, int verbosity);
+int	log_to_file(const char *);
 int	log_verbosity(void);
 void	log_err(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_errx(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -125,6 +125,15 @@ value_number_operator(double v, char *buf, size_t len)
  * Whole numbers in full, a float32 with the 7 digits it holds (47.3, not
  * 47.29999924), anything else with the 15 the wire carries.
  */
+/* The shortest text that reads back as v: what a client sent, echoed. */
+void
+value_shortest(double v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.15g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, len, "%.17g", v);
+}
+
 static void
 value_number_exact(double v, const char *type, char *buf, size_t len)
 {

@@ -24,6 +24,7 @@ int	 value_type_is_string(const char *);
 int	 value_word(const char *, int *);
 const char *value_bool_text(int);
 void	 value_number(double, const char *, enum value_style, char *, size_t);
+void	 value_shortest(double, char *, size_t);
 void	 value_format(const struct tagval *, const char *, enum value_style,
 	    char *, size_t);
 void	 value_format_json(json_t *, const char *, enum value_style, char *,

@@ -15,6 +15,7 @@
 #include "command.h"
 #include "driver_conf.h"
 #include "msg.h"
+#include "value.h"
 #include "xmalloc.h"
 
 /* A write waiting for its devices. */
@@ -26,15 +27,6 @@ struct cmd_write {
 	enum error_code	 error;
 	char		 message[256];
 };
-
-/* A number as the client sent it: the shortest text that reads back. */
-static void
-cmd_number(double v, char *buf, size_t len)
-{
-	snprintf(buf, len, "%.15g", v);
-	if (strtod(buf, NULL) != v)
-		snprintf(buf, len, "%.17g", v);
-}
 
 static json_t *
 cmd_unknown_tag(const char *name)
@@ -244,9 +236,9 @@ cmd_check_number(const struct project_tag *t, json_t *v, json_t **out)
 		return msg_error(ERROR_BAD_VALUE, "%s: value is not finite",
 		    t->name);
 	if (t->has_range && (d < t->min || d > t->max)) {
-		cmd_number(d, got, sizeof got);
-		cmd_number(t->min, lo, sizeof lo);
-		cmd_number(t->max, hi, sizeof hi);
+		value_shortest(d, got, sizeof got);
+		value_shortest(t->min, lo, sizeof lo);
+		value_shortest(t->max, hi, sizeof hi);
 		return msg_error(ERROR_OUT_OF_RANGE,
 		    "%s: %s is out of range %s..%s%s%s", t->name, got, lo, hi,
 		    t->units[0] != '\0' ? " " : "", t->units);

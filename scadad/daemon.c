@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libgen.h>
+#include <limits.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,6 +73,51 @@ daemon_ready(void)
 	daemon_ready_fd = -1;
 }
 
+/*
+ * A path given on the command line, made absolute while we are still in
+ * the directory it is relative to: the detached server runs in /.
+ */
+char *
+daemon_abspath(const char *path)
+{
+	char cwd[PATH_MAX], *abs;
+
+	if (path == NULL || path[0] == '/')
+		return path != NULL ? xstrdup(path) : NULL;
+	if (getcwd(cwd, sizeof cwd) == NULL)
+		fatal("getcwd");
+	abs = xasprintf("%s/%s", cwd, path);
+	return abs;
+}
+
+/*
+ * The run directory of a fresh install (/usr/local/var/run) may not
+ * exist: make it if its parent does, as a packaged tmpfiles.d would.
+ */
+static int
+daemon_pidfile_open(const char *path)
+{
+	char *copy = xstrdup(path), *dir = dirname(copy);
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd == -1 && errno == ENOENT) {
+		if (mkdir(dir, 0755) == -1) {
+			log_err("pid file %s: cannot create its directory %s "
+			    "(create it, or name another file with -p)",
+			    path, dir);
+			free(copy);
+			return -1;
+		}
+		log_info("created the run directory %s", dir);
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	}
+	if (fd == -1)
+		log_err("pid file %s", path);
+	free(copy);
+	return fd;
+}
+
 /* Returns -1 if another scadad holds the file. The lock lives as long
  * as the process, so a stale file from a crash never blocks a start. */
 int
@@ -78,10 +126,8 @@ daemon_pidfile(const char *path)
 	char buf[32];
 	int fd;
 
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
-		log_err("pid file %s", path);
+	if ((fd = daemon_pidfile_open(path)) == -1)
 		return -1;
-	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		ssize_t n = read(fd, buf, sizeof buf - 1);
 

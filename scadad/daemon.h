@@ -2,6 +2,7 @@
 #ifndef SCADA_DAEMON_H
 #define SCADA_DAEMON_H
 
+char	*daemon_abspath(const char *);
 void	daemon_detach(void);
 void	daemon_ready(void);
 int	daemon_pidfile(const char *);

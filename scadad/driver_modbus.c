@@ -22,6 +22,7 @@
 #include "log.h"
 #include "project_ini.h"
 #include "tagcodec.h"
+#include "value.h"
 #include "xmalloc.h"
 
 struct driver_modbus_block {
@@ -487,6 +488,23 @@ driver_modbus_error(char *err, size_t errlen, const char *what)
 	return e == ETIMEDOUT ? ERROR_TIMEOUT : ERROR_DEVICE_OFFLINE;
 }
 
+/* The value as written, and the raw one if the tag is scaled. */
+static void
+driver_modbus_unfit(const struct project_tag *t, double value, double raw,
+    char *err, size_t errlen)
+{
+	char typed[32], scaled[32];
+
+	value_shortest(value, typed, sizeof typed);
+	value_shortest(raw, scaled, sizeof scaled);
+	if (raw == value)
+		snprintf(err, errlen, "%s does not fit %s", typed,
+		    tagcodec_type_name(t->type));
+	else
+		snprintf(err, errlen, "%s (raw %s) does not fit %s", typed,
+		    scaled, tagcodec_type_name(t->type));
+}
+
 /* Registers for a value; returns 0, or the error for the reply. */
 static enum error_code
 driver_modbus_encode(struct driver_modbus *m, const struct project_tag *t,
@@ -516,8 +534,8 @@ driver_modbus_encode(struct driver_modbus *m, const struct project_tag *t,
 	}
 	v = tagcodec_to_raw(&io->scale, json_number_value(value));
 	if (tagcodec_encode(t->type, io->order, v, regs) == -1) {
-		snprintf(err, errlen, "%.17g does not fit %s",
-		    json_number_value(value), tagcodec_type_name(t->type));
+		driver_modbus_unfit(t, json_number_value(value), v, err,
+		    errlen);
 		return ERROR_OUT_OF_RANGE;
 	}
 	return ERROR_NONE;

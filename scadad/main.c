@@ -52,24 +52,117 @@ endpoint_option_bad(char flag, const char *endpoint)
 static void
 usage(FILE *fp, int status)
 {
-	fprintf(fp, _("usage: scadad [-dfhnVv] [-C endpoint] "
-	    "[-c project] [-E file] [-P endpoint] [-p pidfile]\n"));
+	fprintf(fp, _("usage: scadad [-dfhnVv] [-C endpoint] [-c project] "
+	    "[-E file] [-L logfile]\n"
+	    "              [-P endpoint] [-p pidfile]\n"));
+	if (status == 0)
+		fprintf(fp, _(
+		    "  -C endpoint  bind the command socket here, not where "
+		    "the project says\n"
+		    "  -c project   the project file or its directory "
+		    "(default %s)\n"
+		    "  -d           foreground, with debug messages (-fv)\n"
+		    "  -E file      write the endpoints bound to file\n"
+		    "  -f           stay in the foreground, log to stderr\n"
+		    "  -h           show this help\n"
+		    "  -L logfile   log to logfile, appended, not to syslog or "
+		    "stderr\n"
+		    "  -n           check the project and exit\n"
+		    "  -P endpoint  bind the publish socket here\n"
+		    "  -p pidfile   pid file, locked while running (detached "
+		    "default %s)\n"
+		    "  -V           show the version\n"
+		    "  -v           debug messages too\n"),
+		    SCADAD_PROJECT, SCADAD_PIDFILE);
 	exit(status);
+}
+
+/* Files named on the command line outlive the chdir("/") of detaching. */
+struct paths {
+	char	*endpoints;
+	char	*pidfile;
+	char	*logfile;
+};
+
+static void
+paths_resolve(struct paths *a, const char *endpoints, const char *pidfile,
+    const char *logfile)
+{
+	a->endpoints = daemon_abspath(endpoints);
+	a->pidfile = daemon_abspath(pidfile);
+	a->logfile = daemon_abspath(logfile);
+}
+
+static void
+paths_free(struct paths *a)
+{
+	free(a->endpoints);
+	free(a->pidfile);
+	free(a->logfile);
+}
+
+/* The server proper, once the options are read. */
+static int
+scadad(const char *path, struct paths *abs, struct server_options *o,
+    int check, int foreground)
+{
+	const char *pidfile = abs->pidfile;
+	struct project *p;
+	char err[512];
+	size_t n;
+	int rc;
+
+	o->endpoints_file = abs->endpoints;
+	if (abs->logfile != NULL && log_to_file(abs->logfile) == -1) {
+		log_err("log file %s", abs->logfile);
+		return 1;
+	}
+	if (endpoint_option_bad('C', o->command) ||
+	    endpoint_option_bad('P', o->publish))
+		return 1;
+	if ((p = project_load(path, NULL, err, sizeof err)) == NULL) {
+		log_errx("%s", err);
+		return 1;
+	}
+	if (check) {
+		n = driver_conf_count(p) * DEVICE_STATUS_COUNT;
+		printf(_("%s: project '%s' OK: %zu devices, %zu tags, "
+		    "%zu device status tags\n"), project_path(p),
+		    project_name(p), driver_conf_count(p),
+		    project_ntags(p) - n, n);
+		project_unref(&p);
+		return 0;
+	}
+	raise_fd_limit();
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	if (!foreground) {
+		daemon_detach();
+		if (pidfile == NULL)
+			pidfile = SCADAD_PIDFILE;
+		o->ready = daemon_ready;
+	}
+	if (pidfile != NULL && daemon_pidfile(pidfile) == -1) {
+		project_unref(&p);
+		return 1;
+	}
+	rc = server_run(p, o);
+	daemon_pidfile_remove();
+	project_unref(&p);
+	return rc;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct server_options o = { 0 };
-	const char *path = SCADAD_PROJECT, *pidfile = NULL;
-	struct project *p;
-	char err[512];
-	size_t n;
+	const char *path = SCADAD_PROJECT, *pidfile = NULL, *logfile = NULL;
+	struct paths abs;
 	int ch, foreground = 0, check = 0, verbose = 0, rc;
 
 	i18n_init();
 	xmalloc_init();
-	while ((ch = getopt(argc, argv, "C:c:dE:fhnP:p:Vv")) != -1) {
+	while ((ch = getopt(argc, argv, "C:c:dE:fhL:nP:p:Vv")) != -1) {
 		switch (ch) {
 		case 'C':
 			o.command = optarg;
@@ -89,6 +182,9 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout, 0);
+			break;
+		case 'L':
+			logfile = optarg;
 			break;
 		case 'n':
 			check = 1;
@@ -112,38 +208,9 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage(stderr, 2);
 	log_init("scadad", 0, verbose);
-	if (endpoint_option_bad('C', o.command) ||
-	    endpoint_option_bad('P', o.publish))
-		return 1;
-	if ((p = project_load(path, NULL, err, sizeof err)) == NULL) {
-		log_errx("%s", err);
-		return 1;
-	}
-	if (check) {
-		n = driver_conf_count(p) * DEVICE_STATUS_COUNT;
-		printf(_("%s: project '%s' OK: %zu devices, %zu tags, "
-		    "%zu device status tags\n"), project_path(p),
-		    project_name(p), driver_conf_count(p),
-		    project_ntags(p) - n, n);
-		project_unref(&p);
-		return 0;
-	}
-	raise_fd_limit();
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
-	if (!foreground) {
-		daemon_detach();
-		if (pidfile == NULL)
-			pidfile = SCADAD_PIDFILE;
-		o.ready = daemon_ready;
-	}
-	if (pidfile != NULL && daemon_pidfile(pidfile) == -1) {
-		project_unref(&p);
-		return 1;
-	}
-	rc = server_run(p, &o);
-	daemon_pidfile_remove();
-	project_unref(&p);
+	paths_resolve(&abs, o.endpoints_file, pidfile, logfile);
+	rc = scadad(path, &abs, &o, check, foreground);
+	paths_free(&abs);
 	zsys_shutdown();
 	return rc;
 }

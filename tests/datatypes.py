@@ -135,6 +135,17 @@ def check(endpoint, port, base):
         n += 1
     print("ok - %d type and byte order pairs, both ways" % n)
 
+    # A value the type cannot hold is refused in the operator's own
+    # digits, not rounded to six of them.
+    for tag, value, text in [("t.uint32.ABCD", 4294967296, "4294967296"),
+                             ("t.int16.ABCD", -32769, "-32769"),
+                             ("t.uint16.ABCD", 65536.5, "65536.5")]:
+        r = st.call({"op": "write", "tag": tag, "value": value})
+        if r["ok"] or r["error"] != "out_of_range" or \
+                "%s does not fit" % text not in r["message"]:
+            sys.exit("FAIL: %s := %s: %r" % (tag, text, r))
+    print("ok - values beyond the type refused with the digits written")
+
     st.write("t.text.ABCD", "PUMP 7")
     raw = plc.read_holding_registers(base + 200, 5).registers
     if raw[:3] != [0x5055, 0x4d50, 0x2037] or raw[3:] != [0, 0]:

@@ -81,4 +81,47 @@ expect_error 1 "error: pid file $T/scadad.pid is locked: scadad already running 
 kill "$pid"
 wait_for 5 gone "$pid" || fail "detached scadad ignored SIGTERM"
 test ! -e "$T/scadad.pid" || fail "PID file left behind"
+
+# detached NAME OPTION...: a detached scadad on the project, from $T;
+# its pid in $pid once up.
+detached() {
+	name=$1
+	shift
+	(cd "$T" && "$SCADAD" -c "$P" "$@") 2>"$T/$name.err" ||
+	    fail "detached $name failed: $(cat "$T/$name.err")"
+}
+
+# Relative paths are taken from where scadad was started, though the
+# server runs in /: the PID file goes at exit, the log is where asked.
+mkdir "$T/run"
+detached rel -p run/rel.pid -E ep3 -L rel.log
+pid=$(cat "$T/run/rel.pid") && PIDS="$PIDS $pid" ||
+    fail "no relative PID file"
+test -s "$T/ep3" || fail "relative endpoints file not written"
+wait_for 5 grep -q 'scadad\['"$pid"'\]: info: serving project' "$T/rel.log" ||
+    fail "-L: no start line in the log file: $(cat "$T/rel.log")"
+grep -q '^20[0-9-]*T[0-9:.]*[-+][0-9]* scadad' "$T/rel.log" ||
+    fail "-L: lines without the time: $(cat "$T/rel.log")"
+kill "$pid"
+wait_for 5 gone "$pid" || fail "detached scadad ignored SIGTERM"
+test ! -e "$T/run/rel.pid" || fail "relative PID file left behind"
+grep -q 'info: shutting down' "$T/rel.log" || fail "-L: no shutdown line"
+
+# A missing run directory is made if its parent exists; if not, the
+# error says what to do.
+detached mkdir -p "$T/newrun/scadad.pid" -E "$T/ep4"
+pid=$(cat "$T/newrun/scadad.pid") && PIDS="$PIDS $pid" ||
+    fail "run directory not created: $(cat "$T/mkdir.err")"
+kill "$pid"
+wait_for 5 gone "$pid" || fail "detached scadad ignored SIGTERM"
+expect_error 1 "pid file $T/no/run/scadad.pid: cannot create its directory $T/no/run (create it, or name another file with -p)" \
+    "$SCADAD" -c "$P" -p "$T/no/run/scadad.pid"
+expect_error 1 "error: log file $T/no/such.log: No such file" \
+    "$SCADAD" -f -c "$P" -L "$T/no/such.log"
+
+# -h describes every option.
+"$SCADAD" -h >"$T/out" || fail "-h exits non-zero"
+for o in -C -c -d -E -f -h -L -n -P -p -V -v; do
+	grep -q -- "^  $o " "$T/out" || fail "-h does not describe $o: $(cat "$T/out")"
+done
 echo "ok"
