@@ -43,8 +43,8 @@ cmd_server_field(json_t *o, const char *key, char *buf, size_t len)
 	else if (json_is_integer(v))
 		snprintf(buf, len, "%" JSON_INTEGER_FORMAT,
 		    json_integer_value(v));
-	else if (json_is_real(v))
-		snprintf(buf, len, "%.1f", json_real_value(v));
+	else if (json_is_real(v))	/* 0.036 ms is not 0.0 */
+		snprintf(buf, len, "%.3f", json_real_value(v));
 	else if (json_is_boolean(v))
 		snprintf(buf, len, "%s", json_is_true(v) ? _("yes") : _("no"));
 	else

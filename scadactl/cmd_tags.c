@@ -130,6 +130,13 @@ cmd_tags_read_row(table_t *t, json_t *meta, json_t *o)
 }
 
 static int
+cmd_tags_unknown(const char *name)
+{
+	return ctl_error(ERROR_UNKNOWN_TAG, json_pack("{s:s}", "tag", name),
+	    _("unknown tag: %s"), name);
+}
+
+static int
 cmd_tags_print(struct ctl *ctl, struct cmd_args *args, zhashx_t *meta,
     json_t *values)
 {
@@ -140,10 +147,9 @@ cmd_tags_print(struct ctl *ctl, struct cmd_args *args, zhashx_t *meta,
 
 	table_align(t, 1, TABLE_RIGHT);
 	for (i = 0; i < args->argc; i++) {
-		if ((o = zhashx_lookup(got, args->argv[i])) == NULL) {
-			ctl_warnx(_("unknown tag: %s"), args->argv[i]);
-			rc = error_exit_status(ERROR_UNKNOWN_TAG);
-		} else if (ctl->json)
+		if ((o = zhashx_lookup(got, args->argv[i])) == NULL)
+			rc = cmd_tags_unknown(args->argv[i]);
+		else if (ctl->json)
 			ctl_print_json(o);
 		else
 			cmd_tags_read_row(t, meta != NULL ? zhashx_lookup(meta,
@@ -213,8 +219,7 @@ cmd_tags_lookup(struct ctl *ctl, const char *name, int *rc)
 		return NULL;
 	}
 	if (json_array_size(list) != 1) {
-		ctl_warnx(_("unknown tag: %s"), name);
-		*rc = error_exit_status(ERROR_UNKNOWN_TAG);
+		*rc = cmd_tags_unknown(name);
 		json_decref(list);
 		return NULL;
 	}
@@ -235,9 +240,9 @@ cmd_tags_write(struct ctl *ctl, struct cmd_args *args)
 		return rc;
 	if (value_parse(cmd_tags_string(meta, "type"), args->argv[1], &value,
 	    err, sizeof err) == -1) {
-		ctl_warnx(_("bad value for %s: %s"), name, err);
 		json_decref(meta);
-		return error_exit_status(ERROR_BAD_REQUEST);
+		return ctl_error(ERROR_BAD_REQUEST, json_pack("{s:s}", "tag",
+		    name), _("bad value for %s: %s"), name, err);
 	}
 	json_decref(meta);
 	req = json_pack("{s:s, s:s, s:o}", "op", "write", "tag", name,
@@ -278,6 +283,12 @@ cmd_tags_browse(struct ctl *ctl, struct cmd_args *args)
 		rc = ctl_fail(error);
 		json_decref(error);
 		return rc;
+	}
+	if (args->argc == 1 && json_array_size(list) == 0) {
+		json_decref(list);
+		return ctl_error(ERROR_UNKNOWN_TAG, json_pack("{s:s}",
+		    "pattern", args->argv[0]), _("no tag matches: %s"),
+		    args->argv[0]);
 	}
 	t = table_new(7);
 	if (!ctl->json)

@@ -227,8 +227,8 @@ cmd_watch_options(struct cmd_args *args, long *count, double *seconds)
 		errno = 0;
 		*count = strtol(s, &end, 10);
 		if (*s == '\0' || *end != '\0' || errno != 0 || *count < 1) {
-			ctl_warnx(_("bad count (a whole number from 1): %s"),
-			    s);
+			ctl_error(ERROR_BAD_REQUEST, NULL, _("bad count (a "
+			    "whole number from 1): %s"), s);
 			return -1;
 		}
 	}
@@ -237,8 +237,8 @@ cmd_watch_options(struct cmd_args *args, long *count, double *seconds)
 		*seconds = strtod(s, &end);
 		if (*s == '\0' || *end != '\0' || errno != 0 ||
 		    !(*seconds > 0 && *seconds <= CMD_WATCH_MAX_SECONDS)) {
-			ctl_warnx(_("bad time limit (seconds, more than 0): "
-			    "%s"), s);
+			ctl_error(ERROR_BAD_REQUEST, NULL, _("bad time limit "
+			    "(seconds, more than 0): %s"), s);
 			return -1;
 		}
 	}
@@ -302,14 +302,14 @@ cmd_watch_result(struct cmd_watch *w)
 		return 1;
 	if (cmd_watch_stop || w->seen > 0)
 		return 0;
-	if (!w->ever_online) {
-		ctl_warnx("%s: %s", error_text(ERROR_UNREACHABLE),
-		    mirror_status(w->mirror));
-		return error_exit_status(ERROR_UNREACHABLE);
-	}
+	if (!w->ever_online)
+		return ctl_error(ERROR_UNREACHABLE, NULL, "%s: %s",
+		    error_text(ERROR_UNREACHABLE), mirror_status(w->mirror));
 	if (w->npatterns == 0 || w->unmatched < w->npatterns)
-		ctl_warnx("%s", _("no update of a matching tag in time"));
-	return error_exit_status(ERROR_UNKNOWN_TAG);
+		return ctl_error(ERROR_UNKNOWN_TAG, NULL, "%s",
+		    _("no update of a matching tag in time"));
+	return ctl_error(ERROR_UNKNOWN_TAG, NULL, "%s",
+	    _("no tag matches any pattern"));
 }
 
 static int

@@ -15,20 +15,65 @@
 #include "msg.h"
 #include "scadactl.h"
 
+static int ctl_json;	/* -j: errors as JSON objects on stdout too */
+
+void
+ctl_json_errors(void)
+{
+	ctl_json = 1;
+}
+
+static void
+ctl_vwarnx(const char *fmt, va_list ap)
+{
+	fflush(stdout);		/* keep the order of a mixed terminal */
+	fprintf(stderr, "%s: ", CTL_NAME);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void
 ctl_warnx(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);		/* keep the order of a mixed terminal */
-	fprintf(stderr, "%s: ", CTL_NAME);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ctl_vwarnx(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
-/* Opens the request client; says so if the endpoint is no endpoint. */
+/*
+ * The one way an error ends a command: the text on stderr and, with -j,
+ * the same as the protocol's error object on stdout, so a script reading
+ * JSON lines sees it in its stream. Extra members (such as "tag") may
+ * be given in extra, which is taken. Returns the exit status.
+ */
+int
+ctl_error(enum error_code code, json_t *extra, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+	json_t *o;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	ctl_warnx("%s", text);
+	if (ctl_json) {
+		o = msg_error(code, "%s", text);
+		if (extra != NULL)
+			json_object_update(o, extra);
+		ctl_print_json(o);
+		json_decref(o);
+	}
+	json_decref(extra);
+	return error_exit_status(code);
+}
+
+/*
+ * Opens the request client; says so if the endpoint is no endpoint, and
+ * returns the exit status.
+ */
 int
 ctl_open(struct ctl *ctl)
 {
@@ -36,10 +81,9 @@ ctl_open(struct ctl *ctl)
 		return 0;
 	ctl->client = client_new(ctl->endpoint, ctl->timeout_ms,
 	    CLIENT_RETRIES);
-	if (ctl->client == NULL) {
-		ctl_warnx(_("invalid server endpoint: %s"), ctl->endpoint);
-		return -1;
-	}
+	if (ctl->client == NULL)
+		return ctl_error(ERROR_BAD_REQUEST, NULL,
+		    _("invalid server endpoint: %s"), ctl->endpoint);
 	return 0;
 }
 
@@ -96,15 +140,10 @@ ctl_fail(json_t *reply)
 		ctl_warnx("%s", message);
 	else
 		ctl_warnx("%s: %s", text, message);
+	/* The server's own error object, as the protocol has it. */
+	if (ctl_json)
+		ctl_print_json(reply);
 	return error_exit_status(code);
-}
-
-/* A reply that says ok but lacks what the protocol promises. */
-int
-ctl_malformed(void)
-{
-	ctl_warnx("%s", _("malformed reply from server"));
-	return 1;
 }
 
 /* One compact JSON object per line, flushed: made for pipes. */

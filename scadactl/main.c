@@ -45,18 +45,21 @@ main_usage(FILE *f)
 		fprintf(f, "  %s\n", _(main_commands[i]->usage));
 }
 
+/* A usage error says what was wrong first, then the usage. */
 static int
-main_bad_usage(void)
+main_bad_usage(const char *why)
 {
+	int rc = ctl_error(ERROR_BAD_REQUEST, NULL, "%s", why);
+
 	main_usage(stderr);
-	return error_exit_status(ERROR_BAD_REQUEST);
+	return rc;
 }
 
 static int
 main_command_usage(const struct cmd_entry *ce)
 {
-	fprintf(stderr, _("usage: %s %s\n"), CTL_NAME, _(ce->usage));
-	return error_exit_status(ERROR_BAD_REQUEST);
+	return ctl_error(ERROR_BAD_REQUEST, NULL, _("usage: %s %s"), CTL_NAME,
+	    _(ce->usage));
 }
 
 static const struct cmd_entry *
@@ -87,13 +90,13 @@ main_parse_args(const struct cmd_entry *ce, int argc, char **argv,
 	optind = 0;		/* glibc: start afresh on a new vector */
 	while ((ch = getopt(argc, argv, optstring)) != -1) {
 		if (ch == '?') {
-			ctl_warnx(_("%s: unknown option -%c"), ce->name,
-			    optopt);
+			ctl_error(ERROR_BAD_REQUEST, NULL,
+			    _("%s: unknown option -%c"), ce->name, optopt);
 			return -1;
 		}
 		if (ch == ':') {
-			ctl_warnx(_("%s: option -%c needs a value"), ce->name,
-			    optopt);
+			ctl_error(ERROR_BAD_REQUEST, NULL,
+			    _("%s: option -%c needs a value"), ce->name, optopt);
 			return -1;
 		}
 		args->opt[(unsigned char)ch] = optarg != NULL ? optarg : "";
@@ -101,8 +104,10 @@ main_parse_args(const struct cmd_entry *ce, int argc, char **argv,
 	args->argc = argc - optind;
 	args->argv = argv + optind;
 	if (args->argc < ce->args_min ||
-	    (ce->args_max >= 0 && args->argc > ce->args_max))
+	    (ce->args_max >= 0 && args->argc > ce->args_max)) {
+		main_command_usage(ce);
 		return -1;
+	}
 	return 0;
 }
 
@@ -130,6 +135,7 @@ main(int argc, char **argv)
 	};
 	const struct cmd_entry *ce;
 	struct cmd_args args;
+	char why[256];
 	int ch, rc;
 
 	i18n_init();
@@ -147,41 +153,43 @@ main(int argc, char **argv)
 			return 0;
 		case 'j':
 			ctl.json = 1;
+			ctl_json_errors();
 			break;
 		case 's':
 			ctl.endpoint = optarg;
 			break;
 		case 't':
 			if (main_timeout(optarg, &ctl.timeout_ms) == -1) {
-				ctl_warnx(_("bad timeout (1 to %d ms): %s"),
-				    MAIN_TIMEOUT_MAX, optarg);
-				return main_bad_usage();
+				snprintf(why, sizeof why, _("bad timeout (1 to "
+				    "%d ms): %s"), MAIN_TIMEOUT_MAX, optarg);
+				return main_bad_usage(why);
 			}
 			break;
 		case 'V':
 			printf("%s %s\n", CTL_NAME, PACKAGE_VERSION);
 			return 0;
 		case ':':
-			ctl_warnx(_("option -%c needs a value"), optopt);
-			return main_bad_usage();
+			snprintf(why, sizeof why, _("option -%c needs a "
+			    "value"), optopt);
+			return main_bad_usage(why);
 		default:
-			ctl_warnx(_("unknown option -%c"), optopt);
-			return main_bad_usage();
+			snprintf(why, sizeof why, _("unknown option -%c"),
+			    optopt);
+			return main_bad_usage(why);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		return main_bad_usage();
-	if ((ce = main_find(argv[0])) == NULL) {
-		ctl_warnx(_("unknown command: %s"), argv[0]);
-		return error_exit_status(ERROR_BAD_REQUEST);
-	}
+		return main_bad_usage(_("no command given"));
+	if ((ce = main_find(argv[0])) == NULL)
+		return ctl_error(ERROR_BAD_REQUEST, NULL,
+		    _("unknown command: %s"), argv[0]);
 	if (main_parse_args(ce, argc, argv, &args) == -1)
-		return main_command_usage(ce);
-
-	if ((ce->flags & CMD_CLIENT) && ctl_open(&ctl) == -1)
 		return error_exit_status(ERROR_BAD_REQUEST);
+
+	if ((ce->flags & CMD_CLIENT) && (rc = ctl_open(&ctl)) != 0)
+		return rc;
 	rc = ce->exec(&ctl, &args);
 	client_destroy(&ctl.client);
 	return rc;

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "client.h"
+#include "error.h"
 #include "tagval.h"
 
 #define CTL_NAME	"scadactl"
@@ -52,12 +53,14 @@ extern const struct cmd_entry cmd_server_status_entry;
 extern const struct cmd_entry cmd_server_ping_entry;
 
 /* ctl.c: what the commands share. */
+void	 ctl_json_errors(void);
 void	 ctl_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+int	 ctl_error(enum error_code, json_t *, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 int	 ctl_open(struct ctl *);
 json_t	*ctl_call(struct ctl *, const char *, ...);
 json_t	*ctl_call_write(struct ctl *, json_t *);
 int	 ctl_fail(json_t *);
-int	 ctl_malformed(void);
 void	 ctl_print_json(json_t *);
 int	 ctl_flush(void);
 json_t	*ctl_browse(struct ctl *, const char *, json_t **);

@@ -52,7 +52,55 @@ expect_fail 3 "unknown tag" "$SCADACTL" read tank1.nosuch
 "$SCADACTL" -j read tank1.level_sp | grep -q '"value":62.5,' ||
     fail "a refused write changed tank1.level_sp"
 
-# Booleans, and a float32 in two registers.
+# Both limits of 5..95, on both sides of each edge.
+for v in 4.99 95.01 2 -0.01; do
+	expect_fail 3 "out of range" "$SCADACTL" write tank1.level_sp "$v"
+done
+"$SCADACTL" -j read tank1.level_sp | grep -q '"value":62.5,' ||
+    fail "a refused write near the limits changed tank1.level_sp"
+for v in 5 95 62.5; do
+	"$SCADACTL" write tank1.level_sp "$v" || fail "write $v, inside 5..95"
+	"$SCADACTL" -j read tank1.level_sp | grep -q "\"value\":$v," ||
+	    fail "tank1.level_sp is not $v: $("$SCADACTL" -j read tank1.level_sp)"
+done
+
+# With -j, an error is a JSON object on stdout too, the protocol's own;
+# a write returns the value read back from the PLC.
+"$SCADACTL" -j write tank1.level_sp 150 >"$T/out" 2>"$T/err"
+[ $? -eq 3 ] || fail "-j write 150: exit status"
+grep -q '^{"ok":false,"error":"out_of_range","message":"tank1.level_sp: 150 is out of range 5..95 %"' "$T/out" ||
+    fail "-j error object: $(cat "$T/out")"
+grep -q "out of range" "$T/err" || fail "-j error not on stderr too"
+"$SCADACTL" -j read tank1.nosuch tank1.level >"$T/out" 2>/dev/null
+grep -q '^{"ok":false,"error":"unknown_tag","message":"unknown tag: tank1.nosuch","tag":"tank1.nosuch"}$' "$T/out" ||
+    fail "-j unknown tag: $(cat "$T/out")"
+grep -q '"name":"tank1.level"' "$T/out" || fail "-j read lost the known tag"
+"$SCADACTL" -j write tank1.level_sp 12abc >"$T/out" 2>/dev/null
+grep -q '"error":"bad_request".*"tag":"tank1.level_sp"' "$T/out" ||
+    fail "-j bad value: $(cat "$T/out")"
+"$SCADACTL" -j -s 'nonsense' ping >"$T/out" 2>/dev/null
+grep -q '"error":"bad_request","message":"invalid server endpoint: nonsense"' "$T/out" ||
+    fail "-j bad endpoint: $(cat "$T/out")"
+"$SCADACTL" -j write tank1.level_sp 62.5 >"$T/out" ||
+    fail "-j write 62.5: $(cat "$T/out")"
+grep -q '"ok":true,"tags":\[{"name":"tank1.level_sp","value":62.5,"quality":"good"' "$T/out" ||
+    fail "-j write without the value read back: $(cat "$T/out")"
+
+# A pattern that matches nothing is an unknown tag to browse as to watch.
+expect_fail 3 "no tag matches: zzz\*" "$SCADACTL" browse 'zzz*'
+[ -s "$T/out" ] && fail "browse printed for no match: $(cat "$T/out")"
+expect_fail 3 "no tag matches: zzz\*" "$SCADACTL" watch -T 2 'zzz*'
+"$SCADACTL" browse 'tank1.level*' >"$T/out" || fail "browse tank1.level*"
+[ "$(wc -l <"$T/out")" = 5 ] || fail "browse tank1.level*: $(cat "$T/out")"
+
+# The round trip to a device on loopback is well under a millisecond:
+# status shows it to the microsecond, not as 0.0.
+"$SCADACTL" status >"$T/out" || fail "status"
+grep -q '^plc1  *yes  *[0-9]*\.[0-9][0-9][0-9] ' "$T/out" ||
+    fail "status RTT: $(cat "$T/out")"
+
+# Booleans (every data type, float32 included, round-trips in
+# datatypes.sh).
 "$SCADACTL" write tank1.heater_auto off || fail "write tank1.heater_auto off"
 "$SCADACTL" -j read tank1.heater_auto | grep -q '"value":false' ||
     fail "tank1.heater_auto did not turn off"
