@@ -63,6 +63,6 @@ void	 command_reply_once(struct cmd_env *, struct request *, json_t *);
 void	 cmd_tags_wrote(struct cmd_env *, uint64_t, enum error_code,
 	    const char *);
 json_t	*cmd_limits(void);
-void	 command_selftest(void);
+void	 command_selftest(struct project *);
 
 #endif

@@ -247,6 +247,10 @@ r = expect_error({"op": "write", "tag": "tank1.level_sp", "value": 95.01},
 check("95.01" in r["message"], "the message echoes 95.01: " + r["message"])
 expect_error({"op": "write", "tag": "tank1.level_sp", "value": 4.99},
              "out_of_range", "below min")
+for edge in (5, 95, 44):
+    r = call({"op": "write", "tag": "tank1.level_sp", "value": edge})
+    check(r["ok"] and r["tags"][0]["value"] == edge,
+          "write %s, on the edge of 5..95" % edge)
 expect_error({"op": "write", "values": {"tank1.level_sp": 20, "no.such": 1}},
              "unknown_tag", "one bad tag in a multi-write")
 check(read("tank1.level_sp")["value"] == 44,

@@ -76,8 +76,12 @@ wait_for 3 sh -c "[ \$('$SCADACTL' -j read sys.plca.reconnects | sed -n 's/.*\"v
 ctl exception 4
 wait_for 2 sh -c "'$SCADACTL' -j read a.level | grep -q 'exception: Slave device or server failure'" ||
     fail "exception 4 not reported: $(reason a.level)"
-"$SCADACTL" write a.sp 40 2>"$T/err"
+"$SCADACTL" -j write a.sp 40 >"$T/out" 2>"$T/err"
 [ $? -eq 5 ] || fail "write during exception: $(cat "$T/err")"
+# Exit 5 is also "offline": the error itself must say the PLC refused.
+grep -q '"error":"device_error"' "$T/out" &&
+    grep -q 'Slave device or server failure' "$T/err" ||
+    fail "write during exception, not a device error: $(cat "$T/out" "$T/err")"
 ctl exception off
 wait_for 3 is a.level good || fail "a.level not good after the exception"
 

@@ -31,8 +31,9 @@
 #include "value.h"
 #include "xmalloc.h"
 
-static void
-selftest_image(void)
+/* The demo project, for the modules that work on a loaded one. */
+static struct project *
+selftest_demo(void)
 {
 	char err[512];
 	struct project *p = project_load(SRCDIR "/conf/demo", NULL, err,
@@ -42,7 +43,24 @@ selftest_image(void)
 		fprintf(stderr, "%s\n", err);
 		exit(1);
 	}
+	return p;
+}
+
+static void
+selftest_image(void)
+{
+	struct project *p = selftest_demo();
+
 	image_selftest(p);
+	project_unref(&p);
+}
+
+static void
+selftest_command(void)
+{
+	struct project *p = selftest_demo();
+
+	command_selftest(p);
 	project_unref(&p);
 }
 
@@ -65,7 +83,7 @@ static const struct {
 	{ "replay", replay_selftest },
 	{ "request", request_selftest },
 	{ "pending", pending_selftest },
-	{ "command", command_selftest },
+	{ "command", selftest_command },
 	{ "publisher", publisher_selftest },
 	{ "project", selftest_project },
 	{ "image", selftest_image },
