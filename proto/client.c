@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "client.h"
+#include "i18n.h"
 #include "log.h"
 #include "msg.h"
 #include "xmalloc.h"
@@ -42,6 +43,8 @@ struct client {
 	zhashx_t	*requests;	/* rid -> struct client_request */
 	unsigned long	 stray;		/* replies to no request of ours */
 };
+
+static void	client_finish(client_t *, struct client_request *, json_t *);
 
 static int
 client_open(client_t *c)
@@ -93,6 +96,8 @@ client_destroy(client_t **cp)
 {
 	client_t *c = *cp;
 	struct client_request *r;
+	size_t n;
+	json_t *e;
 
 	if (c == NULL)
 		return;
@@ -102,6 +107,14 @@ client_destroy(client_t **cp)
 	 */
 	if (c->dealer != NULL && zhashx_size(c->requests) > 0)
 		zsock_set_linger(c->dealer, CLIENT_CLOSE_LINGER_MS);
+	/* Each still gets its one callback; those made meanwhile do not. */
+	for (n = zhashx_size(c->requests); n > 0 &&
+	    (r = zhashx_first(c->requests)) != NULL; n--) {
+		e = msg_error(ERROR_UNREACHABLE, "%s", _("closed before the "
+		    "server answered"));
+		client_finish(c, r, e);
+		json_decref(e);
+	}
 	for (r = zhashx_first(c->requests); r != NULL;
 	    r = zhashx_next(c->requests))
 		client_request_free(r);
@@ -486,10 +499,14 @@ client_selftest(void)
 	client_cancel(c, id);
 	client_selftest_pump(c, 100);
 	CHECK(d.calls == 0 && client_outstanding(c) == 0);
+	/* One still waiting when the client goes gets its one callback. */
+	client_selftest_send(c, "orphan", 2000, &d);
+	client_destroy(&c);
+	CHECK(d.calls == 1);
+	CHECK_STR(d.last, "unreachable");
 	free(rida);
 	free(ridb);
 	zstr_free(&ep);
-	client_destroy(&c);
 	client_destroy(&c);
 	zsock_destroy(&router);
 }

@@ -14,9 +14,11 @@
 typedef struct client client_t;
 
 /*
- * Called exactly once per request: with the server's reply, or with an
- * "unreachable" error made here after the last attempt. The reply is
- * borrowed; the callback may send new requests.
+ * Called exactly once per request not cancelled: with the server's
+ * reply, or with an "unreachable" error made here after the last
+ * attempt or when the client is destroyed first. The reply is borrowed;
+ * the callback may send new requests (not while the client is being
+ * destroyed: those are dropped).
  */
 typedef void (client_fn)(void *, json_t *);
 
