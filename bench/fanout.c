@@ -555,7 +555,7 @@ fanout_scada(const struct fanout_data *d, int nsubs, struct fanout_result *res)
 	pthread_t th;
 	char err[256];
 
-	if ((p = publisher_new("tcp://127.0.0.1:*", err, sizeof err)) == NULL) {
+	if ((p = publisher_new("tcp://127.0.0.1:*", NULL, err, sizeof err)) == NULL) {
 		fprintf(stderr, "fanout: %s\n", err);
 		return -1;
 	}

@@ -30,6 +30,10 @@ static const struct {
 	[ERROR_VERSION] =	  { "version", N_("protocol version not supported"), 2 },
 	[ERROR_INTERNAL] =	  { "internal", N_("internal server error"), 6 },
 	[ERROR_UNREACHABLE] =	  { "unreachable", N_("server unreachable"), 7 },
+	[ERROR_UNAUTHENTICATED] = { "unauthenticated", N_("not logged in"), 4 },
+	[ERROR_AUTH_FAILED] =	  { "auth_failed", N_("login incorrect"), 4 },
+	[ERROR_ACCOUNT] =	  { "account", N_("account may not log in"), 4 },
+	[ERROR_THROTTLED] =	  { "throttled", N_("too many failed logins"), 4 },
 };
 
 const char *

@@ -19,6 +19,10 @@ enum error_code {
 	ERROR_VERSION,
 	ERROR_INTERNAL,
 	ERROR_UNREACHABLE,	/* client side only: no answer from server */
+	ERROR_UNAUTHENTICATED,	/* no session, or one the server does not know */
+	ERROR_AUTH_FAILED,	/* login refused: wrong password, or the like */
+	ERROR_ACCOUNT,		/* the account may not log in now */
+	ERROR_THROTTLED,	/* too many failed logins: wait */
 	ERROR_COUNT
 };
 

@@ -32,6 +32,7 @@
 #define MSG_TOPIC_HEARTBEAT	"hb"
 #define MSG_TOPIC_SHUTDOWN	"sys/shutdown"
 #define MSG_TOPIC_RELOAD	"sys/reload"
+#define MSG_TOPIC_SESSION	"session"	/* a session ended */
 
 /* DBL_DIG: every digit a double holds for sure, and no binary noise. */
 #define MSG_DUMP_FLAGS		(JSON_COMPACT | JSON_REAL_PRECISION(15))

@@ -30,5 +30,6 @@ cmd_status(struct cmd_env *env, struct request **rp)
 
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
+	.right = ACCESS_VIEW,
 	.exec = cmd_status,
 };

@@ -37,10 +37,12 @@ cmd_ping(struct cmd_env *env, struct request **rp)
 
 const struct cmd_entry cmd_hello_entry = {
 	.name = "hello",
+	.flags = CMD_PUBLIC,
 	.exec = cmd_hello,
 };
 
 const struct cmd_entry cmd_ping_entry = {
 	.name = "ping",
+	.flags = CMD_PUBLIC,
 	.exec = cmd_ping,
 };

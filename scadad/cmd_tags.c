@@ -21,12 +21,34 @@
 /* A write waiting for its devices. */
 struct cmd_write {
 	uint32_t	*ids;		/* the tags written, for the reply */
+	json_t		*before;	/* their values before, for the audit */
+	json_t		*values;	/* as asked */
 	size_t		 n;
 	size_t		 outstanding;
 	size_t		 failed;
 	enum error_code	 error;
 	char		 message[256];
 };
+
+/*
+ * Whether the caller may see a tag. Areas are interned, and tags of one
+ * area mostly come together: the last answer is kept.
+ */
+struct cmd_sight {
+	const struct access	*access;
+	const char		*area;
+	int			 yes;
+};
+
+static int
+cmd_visible(struct cmd_sight *s, const struct project_tag *t)
+{
+	if (s->area == NULL || t->area != s->area) {
+		s->area = t->area;
+		s->yes = access_allows(s->access, ACCESS_VIEW, t->area);
+	}
+	return s->yes;
+}
 
 static json_t *
 cmd_unknown_tag(const char *name)
@@ -55,9 +77,11 @@ cmd_read(struct cmd_env *env, struct request **rp)
 		if (!json_is_string(n))
 			return msg_error(ERROR_BAD_REQUEST,
 			    "tags[%zu] is not a string", i);
-		if (project_tag_find(env->project, json_string_value(n)) ==
-		    NULL)
+		if ((t = project_tag_find(env->project,
+		    json_string_value(n))) == NULL)
 			return cmd_unknown_tag(json_string_value(n));
+		if (!access_allows((*rp)->access, ACCESS_VIEW, t->area))
+			return command_denied(*rp, ACCESS_VIEW, t->area);
 	}
 	list = json_array();
 	json_array_foreach(names, i, n) {
@@ -73,7 +97,8 @@ cmd_read(struct cmd_env *env, struct request **rp)
  * in its device (browse says so, a snapshot's metadata does not).
  */
 static json_t *
-cmd_meta(const struct project_tag *t, json_t *o, int where)
+cmd_meta(const struct project_tag *t, json_t *o, int where,
+    const struct access *a)
 {
 	json_object_set_new(o, "id", json_integer(t->id));
 	json_object_set_new(o, "name", json_string(t->name));
@@ -83,6 +108,8 @@ cmd_meta(const struct project_tag *t, json_t *o, int where)
 	json_object_set_new(o, "description", json_string(t->description));
 	json_object_set_new(o, "area", json_string(t->area));
 	json_object_set_new(o, "writable", json_boolean(t->writable));
+	json_object_set_new(o, "may_write", json_boolean(t->writable &&
+	    access_allows(a, ACCESS_OPERATE, t->area)));
 	if (t->type == TAGCODEC_STRING)
 		json_object_set_new(o, "length", json_integer(t->length));
 	if (t->has_range) {
@@ -158,29 +185,45 @@ cmd_page_match(const struct cmd_page *pg, const struct project_tag *t)
  * the next page starts, absent after the last. A page of a filtered
  * list may hold fewer tags than the limit, even none.
  */
-static json_t *
-cmd_page(struct cmd_env *env, const struct cmd_page *pg)
+/* How many tags the caller may see in all. */
+static size_t
+cmd_visible_total(struct cmd_env *env, const struct access *a)
 {
+	struct cmd_sight sight = { .access = a };
+	size_t i, n = 0;
+
+	if (access_allows(a, ACCESS_VIEW, "*"))
+		return project_ntags(env->project);
+	for (i = 0; i < project_ntags(env->project); i++)
+		n += cmd_visible(&sight, project_tag_at(env->project, i));
+	return n;
+}
+
+static json_t *
+cmd_page(struct cmd_env *env, struct request *r, const struct cmd_page *pg)
+{
+	struct cmd_sight sight = { .access = r->access };
 	const struct project_tag *t;
 	json_t *list = json_array(), *reply, *o;
 	uint32_t id = pg->cursor;
 	int n = 0;
 
+	/* Tags in areas the caller may not see are not there for it. */
 	while ((t = project_tag_next(env->project, id)) != NULL &&
 	    n < pg->limit) {
 		id = t->id + 1;
-		if (!cmd_page_match(pg, t))
+		if (!cmd_page_match(pg, t) || !cmd_visible(&sight, t))
 			continue;
 		o = pg->values ? image_json(env->image, t) : json_object();
 		if (pg->meta)
-			cmd_meta(t, o, !pg->values);
+			cmd_meta(t, o, !pg->values, r->access);
 		json_array_append_new(list, o);
 		n++;
 	}
 	reply = json_pack("{s:b, s:I, s:s, s:I, s:o}", "ok", 1, "seq",
 	    (json_int_t)publisher_seq(env->pub), "instance",
 	    publisher_instance(env->pub), "total",
-	    (json_int_t)project_ntags(env->project), "tags", list);
+	    (json_int_t)cmd_visible_total(env, r->access), "tags", list);
 	if (project_tag_next(env->project, id) != NULL)
 		json_object_set_new(reply, "next", json_integer(id));
 	return reply;
@@ -195,7 +238,7 @@ cmd_browse(struct cmd_env *env, struct request **rp)
 	if ((e = cmd_page_args(*rp, &pg)) != NULL)
 		return e;
 	pg.meta = 1;
-	return cmd_page(env, &pg);
+	return cmd_page(env, *rp, &pg);
 }
 
 static json_t *
@@ -206,7 +249,7 @@ cmd_snapshot(struct cmd_env *env, struct request **rp)
 
 	if ((e = cmd_page_args(*rp, &pg)) != NULL)
 		return e;
-	return cmd_page(env, &pg);
+	return cmd_page(env, *rp, &pg);
 }
 
 /* A string tag takes text that fits it. */
@@ -266,15 +309,19 @@ cmd_check_bool(const struct project_tag *t, json_t *v, json_t **out)
  * is the value in its normal form (a boolean, a real or a string).
  */
 static json_t *
-cmd_check_write(struct cmd_env *env, const char *name, json_t *v,
-    const struct project_tag **tp, json_t **out)
+cmd_check_write(struct cmd_env *env, struct request *r, const char *name,
+    json_t *v, const struct project_tag **tp, json_t **out)
 {
 	const struct project_tag *t = project_tag_find(env->project, name);
 
 	if ((*tp = t) == NULL)
 		return cmd_unknown_tag(name);
+	if (!access_allows(r->access, ACCESS_VIEW, t->area))
+		return command_denied(r, ACCESS_VIEW, t->area);
 	if (!t->writable)
 		return msg_error(ERROR_NOT_WRITABLE, "%s is read-only", name);
+	if (!access_allows(r->access, ACCESS_OPERATE, t->area))
+		return command_denied(r, ACCESS_OPERATE, t->area);
 	if (t->type == TAGCODEC_STRING)
 		return cmd_check_string(t, v, out);
 	if (t->type == TAGCODEC_BOOL)
@@ -288,6 +335,8 @@ cmd_write_free(void *data)
 	struct cmd_write *w = data;
 
 	free(w->ids);
+	json_decref(w->before);
+	json_decref(w->values);
 	free(w);
 }
 
@@ -309,8 +358,14 @@ cmd_write_finish(struct cmd_env *env, struct cmd_write *w, struct request *r)
 		    w->n - w->failed, w->message);
 	list = json_array();
 	for (i = 0; i < w->n; i++)
-		if ((t = project_tag_by_id(env->project, w->ids[i])) != NULL)
+		if ((t = project_tag_by_id(env->project, w->ids[i])) != NULL) {
 			json_array_append_new(list, image_json(env->image, t));
+			command_audit(env, r, "write", t->name,
+			    json_object_get(json_array_get(w->before, i),
+			    "value"), json_array_get(w->values, i),
+			    error_name(w->error), w->error != ERROR_NONE ?
+			    w->message : NULL);
+		}
 	json_object_set_new(reply, "tags", list);
 	json_object_set_new(reply, "seq", json_integer(
 	    (json_int_t)publisher_seq(env->pub)));
@@ -400,9 +455,14 @@ cmd_write_send(struct cmd_env *env, struct request **rp,
 	size_t i;
 
 	w->ids = xcalloc(n, sizeof *w->ids);
+	w->before = json_array();
+	w->values = json_array();
 	w->n = w->outstanding = n;
 	for (i = 0; i < n; i++) {
 		w->ids[i] = tags[i]->id;
+		json_array_append_new(w->before, image_json(env->image,
+		    tags[i]));
+		json_array_append(w->values, vals[i]);
 		if ((d = devices_write_ms(tags[i])) > deadline)
 			deadline = d;
 	}
@@ -434,9 +494,14 @@ cmd_write(struct cmd_env *env, struct request **rp)
 	tags = xcalloc(n, sizeof *tags);
 	vals = xcalloc(n, sizeof *vals);
 	json_object_foreach(values, name, v) {
-		if ((err = cmd_check_write(env, name, v, &tags[k], &vals[k])) !=
-		    NULL)
+		if ((err = cmd_check_write(env, *rp, name, v, &tags[k],
+		    &vals[k])) != NULL) {
+			/* A refused write is an operator action too. */
+			command_audit(env, *rp, "write", name, NULL, v,
+			    error_name(msg_error_code(err)),
+			    msg_error_message(err));
 			break;
+		}
 		k++;
 	}
 	if (err == NULL)
@@ -451,21 +516,25 @@ cmd_write(struct cmd_env *env, struct request **rp)
 
 const struct cmd_entry cmd_read_entry = {
 	.name = "read",
+	.right = ACCESS_VIEW,
 	.exec = cmd_read,
 };
 
 const struct cmd_entry cmd_write_entry = {
 	.name = "write",
 	.flags = CMD_ONCE,
+	.right = ACCESS_OPERATE,
 	.exec = cmd_write,
 };
 
 const struct cmd_entry cmd_browse_entry = {
 	.name = "browse",
+	.right = ACCESS_VIEW,
 	.exec = cmd_browse,
 };
 
 const struct cmd_entry cmd_snapshot_entry = {
 	.name = "snapshot",
+	.right = ACCESS_VIEW,
 	.exec = cmd_snapshot,
 };

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "command.h"
 #include "msg.h"
+#include "security_conf.h"
 
 static const struct cmd_entry *const command_table[] = {
 	&cmd_hello_entry,
@@ -20,6 +21,13 @@ static const struct cmd_entry *const command_table[] = {
 	&cmd_browse_entry,
 	&cmd_snapshot_entry,
 	&cmd_status_entry,
+	&cmd_login_entry,
+	&cmd_logout_entry,
+	&cmd_whoami_entry,
+	&cmd_sessions_entry,
+	&cmd_revoke_entry,
+	&cmd_audit_entry,
+	&cmd_audit_verify_entry,
 };
 
 #define COMMAND_N	(sizeof command_table / sizeof *command_table)
@@ -71,6 +79,115 @@ command_replay(struct cmd_env *env, struct request **rp)
 	return pending_retarget(env->pending, r);
 }
 
+/*
+ * Who asks: the station its CURVE key names (or, on a plain link, the
+ * one it claims), and the user of its session. Returns NULL, or the
+ * error to give if the operation is not public.
+ */
+static json_t *
+command_caller(struct cmd_env *env, struct request *r)
+{
+	json_t *claim = json_object_get(r->body, "station");
+	struct session *s;
+
+	r->station = r->peer;
+	if (r->station == NULL && !security_conf(env->project)->curve &&
+	    json_is_string(claim) && conf_valid_name(json_string_value(claim)))
+		r->station = json_string_value(claim);
+	r->access = sessions_anonymous(env->sessions, env->project,
+	    r->station);
+	if (r->session == NULL)
+		return NULL;
+	if ((s = sessions_find(env->sessions, r->session)) == NULL)
+		return msg_error(ERROR_UNAUTHENTICATED, "this session is not "
+		    "known here (it ended, or the server restarted): log in "
+		    "again");
+	/* A token taken to another machine opens nothing there. */
+	if (r->peer != NULL && strcmp(s->station, r->peer) != 0)
+		return msg_error(ERROR_UNAUTHENTICATED, "this session belongs "
+		    "to station %s", s->station);
+	sessions_touch(s, zclock_mono());
+	r->login = s;
+	r->user = s->user;
+	r->station = s->station;
+	r->access = sessions_access(env->sessions, s, env->project);
+	return NULL;
+}
+
+/*
+ * The refusal for a caller without right in area (NULL: anywhere),
+ * naming what is missing.
+ */
+json_t *
+command_denied(struct request *r, enum access_function right,
+    const char *area)
+{
+	json_t *e;
+
+	if (r->login == NULL && access_empty(r->access))
+		e = msg_error(ERROR_UNAUTHENTICATED, "log in first: this "
+		    "station may do nothing without a login");
+	else if (area != NULL)
+		e = msg_error(ERROR_PERMISSION_DENIED, "%s may not %s in area "
+		    "'%s'%s%s", r->user != NULL ? r->user : "this station",
+		    access_function_name(right), area, r->station != NULL ?
+		    " from station " : "", r->station != NULL ? r->station :
+		    "");
+	else
+		e = msg_error(ERROR_PERMISSION_DENIED, "%s may not %s%s%s",
+		    r->user != NULL ? r->user : "this station",
+		    access_function_name(right), r->station != NULL ?
+		    " from station " : "", r->station != NULL ? r->station :
+		    "");
+	json_object_set_new(e, "right", json_string(
+	    access_function_name(right)));
+	if (area != NULL)
+		json_object_set_new(e, "area", json_string(area));
+	return e;
+}
+
+/* One line of the audit trail, about what r asked. */
+void
+command_audit(struct cmd_env *env, struct request *r, const char *action,
+    const char *tag, json_t *old_value, json_t *new_value,
+    const char *result, const char *detail)
+{
+	struct audit_event ev = {
+		.user = r != NULL ? r->user : NULL,
+		.station = r != NULL ? r->station : NULL,
+		.action = action,
+		.tag = tag,
+		.old_value = old_value,
+		.new_value = new_value,
+		.result = result,
+		.detail = detail,
+	};
+
+	if (env->audit != NULL)
+		audit_log(env->audit, &ev);
+}
+
+/* Whether the caller may run e at all: NULL, or the refusal. */
+static json_t *
+command_check(struct cmd_env *env, const struct cmd_entry *e,
+    struct request *r)
+{
+	json_t *error = command_caller(env, r);
+
+	if (e == NULL) {
+		json_decref(error);
+		return msg_error(ERROR_UNKNOWN_OP, "unknown operation: %s",
+		    r->op);
+	}
+	if (e->flags & CMD_PUBLIC) {
+		json_decref(error);
+		return NULL;
+	}
+	if (error == NULL && !access_allows_some(r->access, e->right))
+		error = command_denied(r, e->right, NULL);
+	return error;
+}
+
 /* Answers the request, now or later; *rp is the caller's no more. */
 void
 command_dispatch(struct cmd_env *env, struct request **rp)
@@ -82,12 +199,8 @@ command_dispatch(struct cmd_env *env, struct request **rp)
 	for (i = 0; i < COMMAND_N; i++)
 		if (strcmp(command_table[i]->name, (*rp)->op) == 0)
 			e = command_table[i];
-	if (e == NULL)
-		reply = msg_error(ERROR_UNKNOWN_OP, "unknown operation: %s",
-		    (*rp)->op);
-	else if ((e->flags & CMD_ONCE) && command_replay(env, rp))
-		reply = NULL;
-	else
+	if ((reply = command_check(env, e, *rp)) == NULL &&
+	    (!(e->flags & CMD_ONCE) || !command_replay(env, rp)))
 		reply = e->exec(env, rp);
 	if (reply != NULL && *rp != NULL)
 		request_reply(*rp, reply);
@@ -96,17 +209,29 @@ command_dispatch(struct cmd_env *env, struct request **rp)
 	request_destroy(rp);
 }
 
+/* The session the selftest's requests carry, or NULL. */
+static const char *command_selftest_session;
+
 /* Sends body to the server side of a pair; the request it makes. */
 static struct request *
 command_selftest_request(zsock_t *router, zsock_t *dealer, const char *body)
 {
+	json_t *o = json_loads(body, 0, NULL);
 	zmsg_t *m;
 	zframe_t *f;
 	struct request *r;
 	json_t *e = NULL;
+	char *text;
 
+	CHECK(o != NULL);
+	if (command_selftest_session != NULL)
+		json_object_set_new(o, "session",
+		    json_string(command_selftest_session));
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
 	zstr_sendm(dealer, "");
-	zstr_send(dealer, body);
+	zstr_send(dealer, text);
+	free(text);
 	m = zmsg_recv(router);
 	CHECK(m != NULL && zmsg_size(m) == 3);
 	f = zmsg_last(m);
@@ -151,12 +276,30 @@ command_selftest_expect(struct cmd_env *env, zsock_t *router,
 	json_decref(reply);
 }
 
+/* The tags a browse says the caller may see in all. */
+static json_int_t
+command_selftest_total(struct cmd_env *env, zsock_t *router,
+    zsock_t *dealer)
+{
+	json_t *reply = command_selftest_call(env, router, dealer,
+	    "{\"v\":2,\"op\":\"browse\",\"limit\":2}");
+	json_int_t total;
+
+	CHECK(msg_is_ok(reply) && json_array_size(json_object_get(reply,
+	    "tags")) == 2 && json_integer_value(json_object_get(reply,
+	    "next")) > 0);
+	total = json_integer_value(json_object_get(reply, "total"));
+	json_decref(reply);
+	return total;
+}
+
 /*
  * The table, and dispatch through a real socket pair on the demo
- * project: each operation reaches its handler and its reply its sender
- * with the rid and generation; a request applied once is answered from
- * the replay store when retried. No device is needed: writes that reach
- * one are left to the integration tests.
+ * project (which asks for logins): each operation reaches its handler
+ * only for a caller with the right, in the tag's area; its reply
+ * reaches its sender with the rid and generation; a request applied
+ * once is answered from the replay store when retried. No device is
+ * needed: writes that reach one are left to the integration tests.
  */
 void
 command_selftest(struct project *p)
@@ -164,6 +307,7 @@ command_selftest(struct project *p)
 	struct cmd_stats stats = { .started = zclock_mono() };
 	struct cmd_env env = { .project = p, .stats = &stats };
 	zsock_t *router, *dealer;
+	struct session *op, *eng;
 	json_t *reply;
 	char err[256];
 	size_t i, k;
@@ -178,28 +322,44 @@ command_selftest(struct project *p)
 	dealer = zsock_new_dealer("inproc://command-selftest");
 	CHECK(router != NULL && dealer != NULL);
 	env.image = image_new(p);
-	env.pub = publisher_new("tcp://127.0.0.1:*", err, sizeof err);
+	env.pub = publisher_new("tcp://127.0.0.1:*", NULL, err, sizeof err);
 	env.pending = pending_new(16);
 	env.replay = replay_new(16);
+	env.sessions = sessions_new(NULL, NULL);
+	env.throttle = throttle_new();
+	env.auth = auth_new(-1, NULL, NULL, NULL);
+	env.logins = cmd_logins_new();
 	CHECK(env.pub != NULL);
 
+	/* Before a login: only what is public. */
 	reply = command_selftest_call(&env, router, dealer,
 	    "{\"v\":2,\"op\":\"ping\",\"rid\":\"c-1\"}");
 	CHECK(msg_is_ok(reply));
 	CHECK_STR(json_string_value(json_object_get(reply, "rid")), "c-1");
 	json_decref(reply);
+	command_selftest_expect(&env, router, dealer,
+	    "{\"v\":2,\"op\":\"read\",\"tags\":[\"tank1.level\"]}",
+	    ERROR_UNAUTHENTICATED);
+	command_selftest_session = "0123456789abcdef";
+	command_selftest_expect(&env, router, dealer,
+	    "{\"v\":2,\"op\":\"read\",\"tags\":[\"tank1.level\"]}",
+	    ERROR_UNAUTHENTICATED);
+
+	/* The demo's operator: view and operate in tank1, nothing else. */
+	op = sessions_add(env.sessions, p, "operator", NULL, "op1");
+	command_selftest_session = op->token;
 	reply = command_selftest_call(&env, router, dealer,
 	    "{\"v\":2,\"op\":\"read\",\"tags\":[\"tank1.level\"]}");
 	CHECK(msg_is_ok(reply));
 	CHECK_STR(json_string_value(json_object_get(json_array_get(
 	    json_object_get(reply, "tags"), 0), "name")), "tank1.level");
 	json_decref(reply);
-	reply = command_selftest_call(&env, router, dealer,
-	    "{\"v\":2,\"op\":\"browse\",\"limit\":2}");
-	CHECK(msg_is_ok(reply) && json_array_size(json_object_get(reply,
-	    "tags")) == 2 && json_integer_value(json_object_get(reply,
-	    "next")) > 0);
-	json_decref(reply);
+	CHECK(command_selftest_total(&env, router, dealer) == 14);
+	command_selftest_expect(&env, router, dealer,
+	    "{\"v\":2,\"op\":\"read\",\"tags\":[\"sys.plc1.errors\"]}",
+	    ERROR_PERMISSION_DENIED);
+	command_selftest_expect(&env, router, dealer,
+	    "{\"v\":2,\"op\":\"sessions\"}", ERROR_PERMISSION_DENIED);
 	command_selftest_expect(&env, router, dealer,
 	    "{\"v\":2,\"op\":\"fly\"}", ERROR_UNKNOWN_OP);
 	command_selftest_expect(&env, router, dealer,
@@ -220,6 +380,27 @@ command_selftest(struct project *p)
 	CHECK(json_is_true(json_object_get(reply, "first")));
 	json_decref(reply);
 
+	/* The engineer sees every area, and may list the sessions. */
+	eng = sessions_add(env.sessions, p, "engineer", NULL, "op1");
+	command_selftest_session = eng->token;
+	CHECK(command_selftest_total(&env, router, dealer) ==
+	    (json_int_t)project_ntags(p));
+	reply = command_selftest_call(&env, router, dealer,
+	    "{\"v\":2,\"op\":\"sessions\"}");
+	CHECK(json_array_size(json_object_get(reply, "sessions")) == 2);
+	json_decref(reply);
+	reply = command_selftest_call(&env, router, dealer,
+	    "{\"v\":2,\"op\":\"logout\"}");
+	CHECK(msg_is_ok(reply));
+	json_decref(reply);
+	command_selftest_expect(&env, router, dealer,
+	    "{\"v\":2,\"op\":\"sessions\"}", ERROR_UNAUTHENTICATED);
+	command_selftest_session = NULL;
+
+	cmd_logins_destroy(&env.logins, &env);
+	auth_destroy(&env.auth);
+	throttle_destroy(&env.throttle);
+	sessions_destroy(&env.sessions);
 	replay_destroy(&env.replay);
 	pending_destroy(&env.pending);
 	publisher_destroy(&env.pub);

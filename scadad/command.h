@@ -9,6 +9,9 @@
 
 #include <jansson.h>
 
+#include "access.h"
+#include "audit.h"
+#include "auth.h"
 #include "devices.h"
 #include "image.h"
 #include "pending.h"
@@ -16,6 +19,8 @@
 #include "publisher.h"
 #include "replay.h"
 #include "request.h"
+#include "session.h"
+#include "throttle.h"
 
 /* What one request may cost the loop: it must never stop the beat. */
 #define CMD_MAX_READ		10000	/* tags in a read */
@@ -29,6 +34,8 @@ struct cmd_stats {
 	unsigned long	 bad_requests;
 };
 
+struct cmd_logins;
+
 struct cmd_env {
 	struct project		*project;	/* the running generation */
 	image_t			*image;
@@ -37,12 +44,24 @@ struct cmd_env {
 	pending_t		*pending;
 	replay_t		*replay;
 	const struct cmd_stats	*stats;
+	sessions_t		*sessions;
+	auth_t			*auth;		/* the login helper */
+	audit_t			*audit;
+	throttle_t		*throttle;
+	struct cmd_logins	*logins;	/* conversations under way */
 };
 
+/*
+ * An operation. Unless it is public, the dispatch lets it run only for
+ * a caller whose rights grant its function in some area; the handler
+ * checks the area of each tag itself.
+ */
 struct cmd_entry {
-	const char	*name;
-	int		 flags;
+	const char		*name;
+	int			 flags;
 #define CMD_ONCE	0x1	/* not idempotent: applied once per rid */
+#define CMD_PUBLIC	0x2	/* for anyone: hello, ping, login */
+	enum access_function	 right;
 	/*
 	 * Returns the reply, or NULL if the handler took the request to
 	 * answer later (pending_add).
@@ -57,10 +76,28 @@ extern const struct cmd_entry cmd_write_entry;
 extern const struct cmd_entry cmd_browse_entry;
 extern const struct cmd_entry cmd_snapshot_entry;
 extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_login_entry;
+extern const struct cmd_entry cmd_logout_entry;
+extern const struct cmd_entry cmd_whoami_entry;
+extern const struct cmd_entry cmd_sessions_entry;
+extern const struct cmd_entry cmd_revoke_entry;
+extern const struct cmd_entry cmd_audit_entry;
+extern const struct cmd_entry cmd_audit_verify_entry;
 
 void	 command_dispatch(struct cmd_env *, struct request **);
 void	 command_reply_once(struct cmd_env *, struct request *, json_t *);
 void	 cmd_tags_wrote(struct cmd_env *, uint64_t, enum error_code,
+	    const char *);
+void	 cmd_login_helper(struct cmd_env *, uint64_t, const char *, json_t *);
+void	 cmd_login_tick(struct cmd_env *, long long);
+struct cmd_logins *cmd_logins_new(void);
+void	 cmd_logins_destroy(struct cmd_logins **, struct cmd_env *);
+void	 cmd_session_ended(struct cmd_env *, const struct session *,
+	    const char *);
+void	 cmd_audit_answer(struct cmd_env *, uint64_t, json_t *);
+void	 command_audit(struct cmd_env *, struct request *, const char *,
+	    const char *, json_t *, json_t *, const char *, const char *);
+json_t	*command_denied(struct request *, enum access_function,
 	    const char *);
 json_t	*cmd_limits(void);
 void	 command_selftest(struct project *);

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <libgen.h>
+#include <pwd.h>
 #include <limits.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -91,30 +93,43 @@ daemon_abspath(const char *path)
 }
 
 /*
- * The run directory of a fresh install (/usr/local/var/run) may not
- * exist: make it if its parent does, as a packaged tmpfiles.d would.
+ * The run or data directory of a fresh install (/usr/local/var/run)
+ * may not exist: make the directory path goes in if its parent does,
+ * as a packaged tmpfiles.d would. what and advice go into the error.
  */
+int
+daemon_mkdir_for(const char *path, const char *what, const char *advice)
+{
+	char *copy = xstrdup(path), *dir = dirname(copy);
+	struct stat st;
+	int rc = 0;
+
+	if (stat(dir, &st) == -1 && errno == ENOENT) {
+		if (mkdir(dir, 0755) == -1) {
+			log_err("%s %s: cannot create its directory %s (%s)",
+			    what, path, dir, advice);
+			rc = -1;
+		} else
+			log_info("created the directory %s", dir);
+	}
+	free(copy);
+	return rc;
+}
+
 static int
 daemon_pidfile_open(const char *path)
 {
-	char *copy = xstrdup(path), *dir = dirname(copy);
 	int fd;
 
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd == -1 && errno == ENOENT) {
-		if (mkdir(dir, 0755) == -1) {
-			log_err("pid file %s: cannot create its directory %s "
-			    "(create it, or name another file with -p)",
-			    path, dir);
-			free(copy);
+		if (daemon_mkdir_for(path, "pid file", "create it, or name "
+		    "another file with -p") == -1)
 			return -1;
-		}
-		log_info("created the run directory %s", dir);
 		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	}
 	if (fd == -1)
 		log_err("pid file %s", path);
-	free(copy);
 	return fd;
 }
 
@@ -156,4 +171,37 @@ daemon_pidfile_remove(void)
 		unlink(daemon_pidpath);
 	free(daemon_pidpath);
 	daemon_pidpath = NULL;
+}
+
+/*
+ * Gives up root for user, for good: its groups, its group, its id, and
+ * no way back. Returns -1 having said why.
+ */
+int
+daemon_drop(const char *user)
+{
+	struct passwd *pw;
+
+	if ((pw = getpwnam(user)) == NULL) {
+		log_errx("-u %s: no such user", user);
+		return -1;
+	}
+	if (geteuid() != 0) {
+		log_errx("-u %s: scadad must be started as root to change to "
+		    "another user", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1) {
+		log_err("-u %s: cannot change to the user", user);
+		return -1;
+	}
+	if (pw->pw_uid != 0 && setuid(0) == 0) {
+		log_errx("-u %s: root could be taken back; refusing to run",
+		    user);
+		return -1;
+	}
+	log_info("running as %s (uid %ld); the login helper keeps root",
+	    pw->pw_name, (long)pw->pw_uid);
+	return 0;
 }

@@ -5,12 +5,15 @@
 #include "config.h"
 
 #include <czmq.h>
+#include <libgen.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "authd.h"
 #include "daemon.h"
 #include "driver_conf.h"
 #include "i18n.h"
@@ -53,14 +56,17 @@ static void
 usage(FILE *fp, int status)
 {
 	fprintf(fp, _("usage: scadad [-dfhnVv] [-C endpoint] [-c project] "
-	    "[-E file] [-L logfile]\n"
-	    "              [-P endpoint] [-p pidfile]\n"));
+	    "[-D datadir] [-E file]\n"
+	    "              [-L logfile] [-P endpoint] [-p pidfile] "
+	    "[-u user]\n"));
 	if (status == 0)
 		fprintf(fp, _(
 		    "  -C endpoint  bind the command socket here, not where "
 		    "the project says\n"
 		    "  -c project   the project file or its directory "
 		    "(default %s)\n"
+		    "  -D datadir   keep the audit trail there, not in the "
+		    "project's data_dir\n"
 		    "  -d           foreground, with debug messages (-fv)\n"
 		    "  -E file      write the endpoints bound to file\n"
 		    "  -f           stay in the foreground, log to stderr\n"
@@ -71,6 +77,8 @@ usage(FILE *fp, int status)
 		    "  -P endpoint  bind the publish socket here\n"
 		    "  -p pidfile   pid file, locked while running (detached "
 		    "default %s)\n"
+		    "  -u user      run as user once started; only the login "
+		    "helper keeps root\n"
 		    "  -V           show the version\n"
 		    "  -v           debug messages too\n"),
 		    SCADAD_PROJECT, SCADAD_PIDFILE);
@@ -79,15 +87,17 @@ usage(FILE *fp, int status)
 
 /* Files named on the command line outlive the chdir("/") of detaching. */
 struct paths {
+	char	*data_dir;
 	char	*endpoints;
 	char	*pidfile;
 	char	*logfile;
 };
 
 static void
-paths_resolve(struct paths *a, const char *endpoints, const char *pidfile,
-    const char *logfile)
+paths_resolve(struct paths *a, const char *data_dir, const char *endpoints,
+    const char *pidfile, const char *logfile)
 {
+	a->data_dir = daemon_abspath(data_dir);
 	a->endpoints = daemon_abspath(endpoints);
 	a->pidfile = daemon_abspath(pidfile);
 	a->logfile = daemon_abspath(logfile);
@@ -96,6 +106,7 @@ paths_resolve(struct paths *a, const char *endpoints, const char *pidfile,
 static void
 paths_free(struct paths *a)
 {
+	free(a->data_dir);
 	free(a->endpoints);
 	free(a->pidfile);
 	free(a->logfile);
@@ -104,15 +115,16 @@ paths_free(struct paths *a)
 /* The server proper, once the options are read. */
 static int
 scadad(const char *path, struct paths *abs, struct server_options *o,
-    int check, int foreground)
+    const char *user, int check, int foreground)
 {
 	const char *pidfile = abs->pidfile;
 	struct project *p;
-	char err[512];
+	char err[512], dir[PATH_MAX];
 	size_t n;
 	int rc;
 
 	o->endpoints_file = abs->endpoints;
+	o->data_dir = abs->data_dir;
 	if (abs->logfile != NULL && log_to_file(abs->logfile) == -1) {
 		log_err("log file %s", abs->logfile);
 		return 1;
@@ -124,6 +136,8 @@ scadad(const char *path, struct paths *abs, struct server_options *o,
 		log_errx("%s", err);
 		return 1;
 	}
+	snprintf(err, sizeof err, "%s", project_path(p));
+	snprintf(dir, sizeof dir, "%s", dirname(err));
 	if (check) {
 		n = driver_conf_count(p) * DEVICE_STATUS_COUNT;
 		printf(_("%s: project '%s' OK: %zu devices, %zu tags, "
@@ -146,6 +160,12 @@ scadad(const char *path, struct paths *abs, struct server_options *o,
 		project_unref(&p);
 		return 1;
 	}
+	/* The one process that keeps root's rights: it only runs PAM. */
+	if ((o->auth_fd = authd_spawn(dir, user != NULL ? pidfile : NULL)) ==
+	    -1 || (user != NULL && daemon_drop(user) == -1)) {
+		project_unref(&p);
+		return 1;
+	}
 	rc = server_run(p, o);
 	daemon_pidfile_remove();
 	project_unref(&p);
@@ -157,18 +177,22 @@ main(int argc, char **argv)
 {
 	struct server_options o = { 0 };
 	const char *path = SCADAD_PROJECT, *pidfile = NULL, *logfile = NULL;
+	const char *user = NULL, *data_dir = NULL;
 	struct paths abs;
 	int ch, foreground = 0, check = 0, verbose = 0, rc;
 
 	i18n_init();
 	xmalloc_init();
-	while ((ch = getopt(argc, argv, "C:c:dE:fhL:nP:p:Vv")) != -1) {
+	while ((ch = getopt(argc, argv, "C:c:D:dE:fhL:nP:p:u:Vv")) != -1) {
 		switch (ch) {
 		case 'C':
 			o.command = optarg;
 			break;
 		case 'c':
 			path = optarg;
+			break;
+		case 'D':
+			data_dir = optarg;
 			break;
 		case 'd':
 			foreground = 1;
@@ -195,6 +219,9 @@ main(int argc, char **argv)
 		case 'p':
 			pidfile = optarg;
 			break;
+		case 'u':
+			user = optarg;
+			break;
 		case 'V':
 			printf("scadad %s\n", PACKAGE_VERSION);
 			return 0;
@@ -208,8 +235,8 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage(stderr, 2);
 	log_init("scadad", 0, verbose);
-	paths_resolve(&abs, o.endpoints_file, pidfile, logfile);
-	rc = scadad(path, &abs, &o, check, foreground);
+	paths_resolve(&abs, data_dir, o.endpoints_file, pidfile, logfile);
+	rc = scadad(path, &abs, &o, user, check, foreground);
 	paths_free(&abs);
 	zsys_shutdown();
 	return rc;

@@ -17,11 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "check.h"
 #include "log.h"
 #include "driver_conf.h"
 #include "i18n.h"
 #include "project_ini.h"
+#include "security_conf.h"
 #include "server_conf.h"
 #include "xmalloc.h"
 
@@ -38,7 +40,12 @@ extern const struct project_section project_info_section;
 static const struct project_section *const project_sections[] = {
 	&project_info_section,
 	&server_conf_section,
+	&security_conf_section,
 	&driver_conf_section,
+	&access_role_section,
+	&access_user_section,
+	&access_group_section,
+	&access_station_section,
 };
 
 #define PROJECT_NSECTIONS	(sizeof project_sections / \
@@ -274,6 +281,22 @@ const struct project_section project_info_section = {
 	.free = project_info_free,
 };
 
+/* "project, server, ..., device NAME, ...": for an unknown section. */
+static const char *
+project_section_names(void)
+{
+	static char names[256];
+	size_t i, n = 0;
+
+	if (names[0] != '\0')
+		return names;
+	for (i = 0; i < PROJECT_NSECTIONS && n < sizeof names; i++)
+		n += (size_t)snprintf(names + n, sizeof names - n, "%s%s%s",
+		    i > 0 ? ", " : "", project_sections[i]->name,
+		    project_sections[i]->named ? " NAME" : "");
+	return names;
+}
+
 /* "[server]" or "[device plc1]": whose section, and which of them. */
 static int
 project_section_start(struct project_loader *l, const char *text)
@@ -293,9 +316,8 @@ project_section_start(struct project_loader *l, const char *text)
 	}
 	if (i == PROJECT_NSECTIONS) {
 		l->base = NULL;
-		return loader_fail(l, l->line,
-		    _("unknown section [%s] (project, server, device NAME)"),
-		    text);
+		return loader_fail(l, l->line, _("unknown section [%s] (%s)"),
+		    text, project_section_names());
 	}
 	l->section = i;
 	l->base = s->open(l, l->p->data[i], s->named ? text + n + 1 : NULL);

@@ -128,6 +128,65 @@ conf_set_int(struct project_loader *l, int *ip, const struct conf_key *k,
 	return 1;
 }
 
+/*
+ * A list of words parted by blanks or commas, each one of the key's
+ * choices if it has some (in any case; stored in lower case then).
+ */
+static int
+conf_set_words(struct project_loader *l, struct conf_words *w,
+    const struct conf_key *k, const char *value)
+{
+	char *copy = xstrdup(value), *word, *last;
+	struct conf_words got = { 0 };
+	int i;
+
+	for (word = strtok_r(copy, " \t,", &last); word != NULL;
+	    word = strtok_r(NULL, " \t,", &last)) {
+		if (k->choices != NULL &&
+		    (i = conf_enum(k->choices, word)) == -1) {
+			loader_fail(l, loader_line(l),
+			    _("%s: '%s' is not one of: %s"), k->name, word,
+			    k->choices);
+			conf_words_free(&got);
+			free(copy);
+			return 0;
+		}
+		for (i = 0; k->choices != NULL && word[i] != '\0'; i++)
+			word[i] = (char)tolower((unsigned char)word[i]);
+		got.v = xreallocarray(got.v, got.n + 2, sizeof *got.v);
+		got.v[got.n++] = xstrdup(word);
+		got.v[got.n] = NULL;
+	}
+	free(copy);
+	conf_words_free(w);
+	*w = got;
+	return 1;
+}
+
+void
+conf_words_free(struct conf_words *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->v[i]);
+	free(w->v);
+	w->v = NULL;
+	w->n = 0;
+}
+
+/* Is word in the list, or is "*" in it? */
+int
+conf_words_has(const struct conf_words *w, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		if (strcmp(w->v[i], "*") == 0 || strcmp(w->v[i], word) == 0)
+			return 1;
+	return 0;
+}
+
 /* Returns 1 if the value was taken, 0 after reporting why not. */
 int
 conf_set(struct project_loader *l, void *base, const struct conf_key *k,
@@ -170,6 +229,8 @@ conf_set(struct project_loader *l, void *base, const struct conf_key *k,
 			    _("%s: '%s' is not one of: %s"), k->name, value,
 			    k->choices);
 		return 1;
+	case CONF_WORDS:
+		return conf_set_words(l, field, k, value);
 	case CONF_PARSE:
 		if (k->parse(l, value, field, why, sizeof why) == -1)
 			return loader_fail(l, loader_line(l), "%s: %s",

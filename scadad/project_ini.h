@@ -21,7 +21,14 @@ enum conf_type {
 	CONF_BOOL,		/* int: yes/no, true/false, 1/0 */
 	CONF_CHOICE,		/* char *: one of the words in choices */
 	CONF_ENUM,		/* int: which of the words, in any case */
+	CONF_WORDS,		/* struct conf_words: blank-separated words */
 	CONF_PARSE		/* the key's own parse function */
+};
+
+/* A CONF_WORDS field: the words in order, NULL-terminated. */
+struct conf_words {
+	char	**v;
+	size_t	  n;
 };
 
 #define CONF_REQUIRED	0x1	/* a column that may not be empty */
@@ -105,6 +112,8 @@ int		 conf_yesno(const char *);
 int		 conf_choice(const char *, const char *);
 int		 conf_enum(const char *, const char *);
 int		 conf_valid_name(const char *);
+void		 conf_words_free(struct conf_words *);
+int		 conf_words_has(const struct conf_words *, const char *);
 
 int		 project_ini_read(struct project_loader *, FILE *,
 		    int (*)(struct project_loader *, const char *),

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "msg.h"
 #include "publisher.h"
+#include "zap.h"
 #include "xmalloc.h"
 
 #define PUBLISHER_HEAD_MAX	160	/* {"seq":..,"gen":..,"instance":..,"tags":[ */
@@ -55,7 +56,7 @@ publisher_watch(publisher_t *p)
 }
 
 publisher_t *
-publisher_new(const char *endpoint, char *err, size_t errlen)
+publisher_new(const char *endpoint, zcert_t *cert, char *err, size_t errlen)
 {
 	publisher_t *p = xcalloc(1, sizeof *p);
 	zuuid_t *uuid = zuuid_new();
@@ -72,6 +73,8 @@ publisher_new(const char *endpoint, char *err, size_t errlen)
 	/* Slow stations lose updates (and resync), never slow the server. */
 	zsock_set_sndhwm(p->pub, PUBLISHER_HWM);
 	zsock_set_linger(p->pub, 200);
+	if (cert != NULL)
+		zap_secure(p->pub, cert);
 	if (zsock_bind(p->pub, "%s", endpoint) == -1) {
 		snprintf(err, errlen, "cannot bind publish endpoint %s: %s",
 		    endpoint, zmq_strerror(zmq_errno()));
@@ -304,7 +307,7 @@ void
 publisher_selftest(void)
 {
 	char err[128], *topic = NULL, name[32];
-	publisher_t *p = publisher_new("tcp://127.0.0.1:*", err, sizeof err);
+	publisher_t *p = publisher_new("tcp://127.0.0.1:*", NULL, err, sizeof err);
 	struct tagval tv = { .value = 1.5, .quality = QUALITY_GOOD,
 	    .ts_ms = 1000 };
 	zsock_t *sub;

@@ -5,6 +5,7 @@
 #ifndef SCADA_PUBLISHER_H
 #define SCADA_PUBLISHER_H
 
+#include <czmq.h>
 #include <jansson.h>
 #include <stdint.h>
 
@@ -24,7 +25,7 @@
 
 typedef struct publisher publisher_t;
 
-publisher_t	*publisher_new(const char *, char *, size_t);
+publisher_t	*publisher_new(const char *, zcert_t *, char *, size_t);
 void		 publisher_destroy(publisher_t **);
 void		 publisher_set_gen(publisher_t *, uint64_t);
 const char	*publisher_endpoint(publisher_t *);

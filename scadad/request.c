@@ -119,8 +119,17 @@ request_destroy(struct request **rp)
 	zmsg_destroy(&r->envelope);
 	json_decref(r->body);
 	free(r->rid);
+	free(r->peer);
 	free(r);
 	*rp = NULL;
+}
+
+/* The station a ZAP handler vouched for, or NULL (plain links). */
+void
+request_set_peer(struct request *r, const char *peer)
+{
+	free(r->peer);
+	r->peer = peer != NULL && *peer != '\0' ? xstrdup(peer) : NULL;
 }
 
 /* Sends the reply (taken), with the request's id and generation. */

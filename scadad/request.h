@@ -12,19 +12,29 @@
 #include <jansson.h>
 #include <stdint.h>
 
+struct access;
+struct session;
+
 struct request {
 	zsock_t		*router;	/* borrowed: where replies go */
 	zmsg_t		*envelope;
 	json_t		*body;
 	const char	*op;
 	char		*rid;		/* NULL if the client sent none */
-	const char	*session;	/* NULL if none */
+	const char	*session;	/* the token sent, NULL if none */
 	uint64_t	 gen;
+	char		*peer;		/* the station its CURVE key names */
+	/* Who asks, as the dispatch found out (command.c): */
+	const char	*station;	/* its key's, or claimed; NULL if none */
+	const char	*user;		/* NULL before a login */
+	struct session	*login;		/* NULL before a login */
+	const struct access *access;
 };
 
 struct request	*request_new(zsock_t *, zmsg_t *, zframe_t *, uint64_t,
 		    json_t **);
 void		 request_destroy(struct request **);
+void		 request_set_peer(struct request *, const char *);
 void		 request_reply(struct request *, json_t *);
 void		 request_reply_text(struct request *, const char *);
 void		 request_send(zsock_t *, zmsg_t *, uint64_t, json_t *);

@@ -15,13 +15,16 @@
 #include <string.h>
 
 #include "command.h"
+#include "daemon.h"
 #include "devices.h"
 #include "driver_conf.h"
 #include "log.h"
 #include "msg.h"
+#include "security_conf.h"
 #include "server.h"
 #include "server_conf.h"
 #include "xmalloc.h"
+#include "zap.h"
 
 #define SERVER_REPLAY_SIZE	4096
 #define SERVER_PENDING_MAX	10000
@@ -37,6 +40,12 @@ struct server {
 	devices_t		*devices;
 	pending_t		*pending;
 	replay_t		*replay;
+	sessions_t		*sessions;
+	auth_t			*auth;
+	audit_t			*audit;
+	throttle_t		*throttle;
+	zap_t			*zap;
+	zcert_t			*cert;		/* CurveZMQ: the server's */
 	struct cmd_stats	 stats;
 	struct cmd_env		 env;
 	long long		 bad_logged;
@@ -61,22 +70,28 @@ server_bad_request(struct server *s, zmsg_t *envelope, json_t *reply)
  * if there were none; *dropped counts the bytes let go.
  */
 static zmsg_t *
-server_recv(struct server *s, size_t *dropped)
+server_recv(struct server *s, size_t *dropped, char *peer, size_t peerlen)
 {
 	void *raw = zsock_resolve(s->router);
 	size_t total = 0, frames = 0;
 	zmsg_t *m = zmsg_new();
+	const char *user;
 	zframe_t *f;
 	zmq_msg_t part;
 	int more;
 
 	*dropped = 0;
+	peer[0] = '\0';
 	do {
 		zmq_msg_init(&part);
 		if (zmq_msg_recv(&part, raw, ZMQ_DONTWAIT) == -1) {
 			zmq_msg_close(&part);
 			break;
 		}
+		/* The station the ZAP handler let in; none on plain links. */
+		if (frames == 0 && s->zap != NULL &&
+		    (user = zmq_msg_gets(&part, "User-Id")) != NULL)
+			snprintf(peer, peerlen, "%s", user);
 		more = zmq_msg_more(&part);
 		total += zmq_msg_size(&part);
 		if (++frames <= MSG_MAX_FRAMES &&
@@ -128,7 +143,7 @@ server_split(zmsg_t *m, zmsg_t *envelope)
 }
 
 static void
-server_request(struct server *s, zmsg_t *m, size_t dropped)
+server_request(struct server *s, zmsg_t *m, size_t dropped, const char *peer)
 {
 	zmsg_t *envelope = zmsg_new();
 	zframe_t *body = server_split(m, envelope);
@@ -149,6 +164,7 @@ server_request(struct server *s, zmsg_t *m, size_t dropped)
 		server_bad_request(s, envelope, error);
 	else {
 		envelope = NULL;	/* the request's now */
+		request_set_peer(r, peer);
 		command_dispatch(&s->env, &r);
 	}
 	zframe_destroy(&body);
@@ -160,6 +176,7 @@ server_on_router(zloop_t *loop, zsock_t *router, void *arg)
 {
 	struct server *s = arg;
 	long long end = zclock_mono() + SERVER_SLICE_MS;
+	char peer[PROJECT_NAME_MAX + 1];
 	size_t dropped;
 	zmsg_t *m;
 	int i;
@@ -167,10 +184,10 @@ server_on_router(zloop_t *loop, zsock_t *router, void *arg)
 	/* A slice, so a flood of requests cannot starve the rest. */
 	for (i = 0; i < SERVER_SLICE_MAX && zclock_mono() < end &&
 	    (zsock_events(router) & ZMQ_POLLIN); i++) {
-		if ((m = server_recv(s, &dropped)) == NULL)
+		if ((m = server_recv(s, &dropped, peer, sizeof peer)) == NULL)
 			break;
 		s->stats.requests++;
-		server_request(s, m, dropped);
+		server_request(s, m, dropped, peer);
 		zmsg_destroy(&m);
 		s->trim_bytes += dropped;
 	}
@@ -242,7 +259,113 @@ server_on_heartbeat(zloop_t *loop, int timer, void *arg)
 	publisher_heartbeat(s->pub);
 	pending_expire(s->pending, now, &s->env);
 	devices_check(s->devices, now);
+	cmd_login_tick(&s->env, now);
 	return 0;
+}
+
+static void
+server_on_helper(void *arg, uint64_t id, const char *op, json_t *m)
+{
+	struct server *s = arg;
+
+	cmd_login_helper(&s->env, id, op, m);
+}
+
+static void
+server_on_session_end(void *arg, const struct session *ss, const char *why)
+{
+	struct server *s = arg;
+
+	cmd_session_ended(&s->env, ss, why);
+}
+
+static void
+server_on_audit_answer(void *arg, uint64_t token, json_t *answer)
+{
+	struct server *s = arg;
+
+	cmd_audit_answer(&s->env, token, answer);
+}
+
+static int
+server_on_audit(zloop_t *loop, zsock_t *sock, void *arg)
+{
+	struct server *s = arg;
+
+	audit_handle(s->audit);
+	return 0;
+}
+
+/* The ZAP handler's question: whose is this key? */
+static const char *
+server_station_of(void *arg, const char *key)
+{
+	struct server *s = arg;
+	const struct access_station *st = access_station_by_key(s->project,
+	    key);
+
+	return st != NULL ? st->name : NULL;
+}
+
+/*
+ * CurveZMQ: the server's key pair, and the handler that admits only
+ * registered stations, bound before either socket. Plain links only on
+ * loopback unless the project insists, and never without a warning.
+ */
+static int
+server_security(struct server *s, const char *cmd, const char *pub)
+{
+	const struct security_conf *sc = security_conf(s->project);
+
+	if (!sc->curve) {
+		if (!sc->plain_remote && (!security_conf_loopback(cmd) ||
+		    !security_conf_loopback(pub))) {
+			log_errx("curve = no: commands, values and passwords "
+			    "would cross the network in clear text; bind to "
+			    "127.0.0.1 or set plain_remote = yes");
+			return -1;
+		}
+		log_warnx("CurveZMQ is off ([security] curve = no): commands, "
+		    "values and passwords go in clear text");
+		return 0;
+	}
+	if ((s->cert = zcert_load(sc->server_key)) == NULL ||
+	    zcert_secret_txt(s->cert) == NULL ||
+	    strcmp(zcert_secret_txt(s->cert), "0000000000000000000000000000"
+	    "000000000000") == 0) {
+		log_errx("server key %s: no secret key there (make one with "
+		    "scadactl keygen -o %s)", sc->server_key, sc->server_key);
+		return -1;
+	}
+	if ((s->zap = zap_new(s->loop, server_station_of, s)) == NULL)
+		return -1;
+	log_info("CurveZMQ on: server key %s, %zu stations registered",
+	    zcert_public_txt(s->cert), access_nstations(s->project));
+	return 0;
+}
+
+/* The audit trail, in the data directory (made if its parent exists). */
+static int
+server_open_audit(struct server *s, const struct server_options *o)
+{
+	const char *audit = security_conf(s->project)->audit;
+	const char *dir = o->data_dir != NULL ? o->data_dir :
+	    server_conf(s->project)->data_dir;
+	char err[512] = "", *path;
+	int rc = -1;
+
+	path = audit[0] == '/' ? xstrdup(audit) : xasprintf("%s/%s", dir,
+	    audit);
+	if (daemon_mkdir_for(path, "audit trail", "create it, or name "
+	    "another in [server] data_dir or with -D") == 0 &&
+	    (s->audit = audit_new(path, server_on_audit_answer, s, err,
+	    sizeof err)) != NULL) {
+		zloop_reader(s->loop, audit_sock(s->audit), server_on_audit, s);
+		rc = 0;
+	} else if (s->audit == NULL && err[0] != '\0')
+		log_errx("%s", err);
+	free(path);
+	return rc;
 }
 
 static int
@@ -274,7 +397,9 @@ server_bind(struct server *s, const struct server_options *o)
 	const char *pub = o->publish != NULL ? o->publish : sc->publish;
 	char err[256];
 
-	if ((s->pub = publisher_new(pub, err, sizeof err)) == NULL) {
+	if (server_security(s, cmd, pub) == -1)
+		return -1;
+	if ((s->pub = publisher_new(pub, s->cert, err, sizeof err)) == NULL) {
 		log_errx("%s", err);
 		return -1;
 	}
@@ -286,6 +411,8 @@ server_bind(struct server *s, const struct server_options *o)
 	zsock_set_rcvhwm(s->router, 100000);
 	/* A frame this big never reaches us: its sender is cut off. */
 	zsock_set_maxmsgsize(s->router, MSG_TRANSPORT_MAX);
+	if (s->cert != NULL)
+		zap_secure(s->router, s->cert);
 	if (zsock_bind(s->router, "%s", cmd) == -1) {
 		log_errx("cannot bind command endpoint %s: %s", cmd,
 		    zmq_strerror(zmq_errno()));
@@ -300,12 +427,19 @@ server_bind(struct server *s, const struct server_options *o)
 static void
 server_cleanup(struct server *s)
 {
+	cmd_logins_destroy(&s->env.logins, &s->env);
 	pending_destroy(&s->pending);
+	sessions_destroy(&s->sessions);
+	throttle_destroy(&s->throttle);
+	auth_destroy(&s->auth);
 	devices_destroy(&s->devices);
 	replay_destroy(&s->replay);
-	zloop_destroy(&s->loop);
 	zsock_destroy(&s->router);
 	publisher_destroy(&s->pub);
+	zap_destroy(&s->zap);
+	audit_destroy(&s->audit);
+	zloop_destroy(&s->loop);
+	zcert_destroy(&s->cert);
 	image_destroy(&s->image);
 }
 
@@ -324,7 +458,10 @@ server_start(struct server *s, const struct server_options *o)
 	s->loop = zloop_new();
 	s->replay = replay_new(SERVER_REPLAY_SIZE);
 	s->pending = pending_new(SERVER_PENDING_MAX);
-	if (server_bind(s, o) == -1 ||
+	s->sessions = sessions_new(server_on_session_end, s);
+	s->throttle = throttle_new();
+	s->auth = auth_new(o->auth_fd, s->loop, server_on_helper, s);
+	if (server_open_audit(s, o) == -1 || server_bind(s, o) == -1 ||
 	    (s->devices = devices_new(s->project, s->loop, &ev)) == NULL)
 		return -1;
 	s->env = (struct cmd_env){
@@ -335,6 +472,11 @@ server_start(struct server *s, const struct server_options *o)
 		.pending = s->pending,
 		.replay = s->replay,
 		.stats = &s->stats,
+		.sessions = s->sessions,
+		.auth = s->auth,
+		.audit = s->audit,
+		.throttle = s->throttle,
+		.logins = cmd_logins_new(),
 	};
 	zloop_reader(s->loop, s->router, server_on_router, s);
 	zloop_timer(s->loop, server_conf(s->project)->heartbeat_ms, 0,

@@ -11,6 +11,8 @@ struct server_options {
 	const char	*command;	/* endpoint overrides, or NULL */
 	const char	*publish;
 	const char	*endpoints_file;
+	const char	*data_dir;	/* -D, or NULL: the project's */
+	int		 auth_fd;	/* to the login helper, or -1 */
 	void		(*ready)(void);	/* called once the sockets are bound */
 };
 

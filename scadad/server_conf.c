@@ -62,6 +62,8 @@ static const struct conf_key server_conf_keys[] = {
 	    .parse = server_conf_parse_endpoint },
 	{ .name = "heartbeat_ms", .type = CONF_INT, .min = 100, .max = 10000,
 	    .def = "1000", .offset = SKEY(heartbeat_ms) },
+	{ .name = "data_dir", .type = CONF_STRING, .def = SCADA_DATADIR,
+	    .offset = SKEY(data_dir) },
 	CONF_END
 };
 
@@ -80,6 +82,21 @@ server_conf_open(struct project_loader *l, void *data, const char *name)
 	return data;
 }
 
+/* A relative data_dir is the project's own folder's. */
+static int
+server_conf_check(struct project_loader *l, void *data)
+{
+	struct server_conf *sc = data;
+	char *abs;
+
+	if (sc->data_dir[0] != '/') {
+		abs = xasprintf("%s/%s", loader_dir(l), sc->data_dir);
+		free(sc->data_dir);
+		sc->data_dir = abs;
+	}
+	return 0;
+}
+
 static void
 server_conf_free(void *data)
 {
@@ -87,6 +104,7 @@ server_conf_free(void *data)
 
 	free(sc->command);
 	free(sc->publish);
+	free(sc->data_dir);
 	free(sc);
 }
 
@@ -95,6 +113,7 @@ const struct project_section server_conf_section = {
 	.keys = server_conf_keys,
 	.init = server_conf_init,
 	.open = server_conf_open,
+	.check = server_conf_check,
 	.free = server_conf_free,
 };
 

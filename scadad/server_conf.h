@@ -1,4 +1,7 @@
-/* The [server] section: where scadad listens, and how often it beats. */
+/*
+ * The [server] section: where scadad listens, how often it beats, and
+ * where it keeps its data.
+ */
 #ifndef SCADA_SERVER_CONF_H
 #define SCADA_SERVER_CONF_H
 
@@ -10,6 +13,7 @@ struct server_conf {
 	char	*command;	/* endpoints */
 	char	*publish;
 	int	 heartbeat_ms;
+	char	*data_dir;	/* absolute: the audit trail and later data */
 };
 
 struct project_section;

@@ -23,7 +23,11 @@ trap 'exit 1' INT TERM HUP
 
 ./scadasim/scadasim -p 1502 >"$logs/scadasim.log" 2>&1 &
 pids="$pids $!"
-./scadad/scadad -f -c conf/demo -E "$logs/endpoints" >"$logs/scadad.log" 2>&1 &
+# A copy of the demo project: its audit trail and the one-time codes
+# used (pam_oath writes them down) go there, not into the source tree.
+cp -r conf/demo "$logs/project"
+./scadad/scadad -f -c "$logs/project" -E "$logs/endpoints" \
+    >"$logs/scadad.log" 2>&1 &
 pids="$pids $!"
 for i in $(seq 50); do
 	[ -s "$logs/endpoints" ] && break

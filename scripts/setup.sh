@@ -12,7 +12,8 @@ autopoint libzmq3-dev libczmq-dev libsqlite3-dev libmodbus-dev
 libncurses-dev libpam0g-dev libjansson-dev libinih-dev libcsv-dev expect
 tmux mandoc libpam-wrapper python3 python3-zmq python3-pymodbus procps
 clang libclang-rt-14-dev python3-serial python3-serial-asyncio
-mosquitto libmosquitto-dev"
+mosquitto libmosquitto-dev libsodium-dev libpam-pwdfile libpam-oath
+oathtool tcpdump sqlite3"
 
 cd "$(dirname "$0")/.."
 what=${1:-build}

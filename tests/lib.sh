@@ -131,12 +131,15 @@ start_sim() {
 }
 
 # project_ini DIR NAME: a project named NAME in DIR, served on ephemeral
-# ports, its tags in DIR/tags.csv; project_device adds its devices.
+# loopback ports in plain text and without logins (tests of security
+# turn them on), its data in DIR/data, its tags in DIR/tags.csv;
+# project_device adds its devices.
 project_ini() {
 	mkdir -p "$1"
-	printf '[project]\nname = %s\ntags = tags.csv\n[server]\n%s\n%s\n' \
+	printf '[project]\nname = %s\ntags = tags.csv\n[server]\n%s\n%s\n%s\n' \
 	    "$2" 'command = tcp://127.0.0.1:*' 'publish = tcp://127.0.0.1:*' \
-	    >"$1/project.ini"
+	    'data_dir = data' >"$1/project.ini"
+	printf '[security]\ncurve = no\nlogin = no\n' >>"$1/project.ini"
 }
 
 # project_device DIR NAME KEY=VALUE...: a [device NAME] section.
@@ -156,12 +159,20 @@ project_device() {
 make_project() {
 	mkdir -p "${1:-$T/project}"
 	cp "$top_srcdir/conf/demo/tags.csv" "${1:-$T/project}/"
+	cp -r "$top_srcdir/conf/demo/pam" "${1:-$T/project}/"
 	sed -e "s/^port = .*/port = $SIM_PORT/" \
+	    -e 's/^login = yes/login = no/' \
 	    -e 's|^command = .*|command = tcp://127.0.0.1:*|' \
 	    -e 's|^publish = .*|publish = tcp://127.0.0.1:*|' \
 	    -e "s/^poll_ms = .*/poll_ms = ${2:-200}/" \
 	    -e 's/^backoff_max_ms = .*/backoff_max_ms = 1000/' \
 	    "$top_srcdir/conf/demo/project.ini" >"${1:-$T/project}/project.ini"
+}
+
+# project_login [DIR]: the project (default $T/project) asks for logins,
+# through the demo's PAM service (conf/demo/pam).
+project_login() {
+	sed -i 's/^login = no/login = yes/' "${1:-$T/project}/project.ini"
 }
 
 # free_port: a port nobody listens on now, picked by the kernel. Tests

@@ -7,9 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <czmq.h>
 
+#include "access.h"
+#include "check.h"
+#include "audit.h"
 #include "client.h"
 #include "command.h"
 #include "delay.h"
@@ -26,6 +30,8 @@
 #include "publisher.h"
 #include "replay.h"
 #include "request.h"
+#include "session.h"
+#include "throttle.h"
 #include "tagcodec.h"
 #include "tagval.h"
 #include "value.h"
@@ -65,6 +71,43 @@ selftest_command(void)
 }
 
 static void
+selftest_access(void)
+{
+	struct project *p = selftest_demo();
+	struct conf_words groups = { 0 };
+	char *g[] = { "scada-admins", NULL };
+	struct access *a;
+
+	access_selftest(p);
+	/* A Unix group's roles count for its members. */
+	groups.v = g;
+	groups.n = 1;
+	a = access_resolve(p, "someone", &groups, "op1");
+	CHECK(access_allows(a, ACCESS_USERS, "tank1"));
+	access_free(&a);
+	project_unref(&p);
+}
+
+static void
+selftest_sessions(void)
+{
+	struct project *p = selftest_demo();
+
+	sessions_selftest(p);
+	project_unref(&p);
+}
+
+static void
+selftest_audit(void)
+{
+	char dir[] = "/tmp/scada-audit-selftest.XXXXXX";
+
+	CHECK(mkdtemp(dir) != NULL);
+	audit_selftest(dir);
+	rmdir(dir);
+}
+
+static void
 selftest_project(void)
 {
 	project_selftest(SRCDIR "/conf/demo");
@@ -84,6 +127,10 @@ static const struct {
 	{ "request", request_selftest },
 	{ "pending", pending_selftest },
 	{ "command", selftest_command },
+	{ "access", selftest_access },
+	{ "sessions", selftest_sessions },
+	{ "throttle", throttle_selftest },
+	{ "audit", selftest_audit },
 	{ "publisher", publisher_selftest },
 	{ "project", selftest_project },
 	{ "image", selftest_image },
