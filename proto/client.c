@@ -17,6 +17,7 @@
 #include "check.h"
 #include "client.h"
 #include "i18n.h"
+#include "keys.h"
 #include "log.h"
 #include "msg.h"
 #include "xmalloc.h"
@@ -42,6 +43,9 @@ struct client {
 	uint64_t	 next_id;
 	zhashx_t	*requests;	/* rid -> struct client_request */
 	unsigned long	 stray;		/* replies to no request of ours */
+	const struct keys *keys;	/* CurveZMQ, or NULL: plain */
+	char		*session;	/* sent with every request */
+	char		*station;	/* claimed on plain links */
 };
 
 static void	client_finish(client_t *, struct client_request *, json_t *);
@@ -54,6 +58,7 @@ client_open(client_t *c)
 		return -1;
 	zsock_set_linger(c->dealer, 0);
 	zsock_set_rcvhwm(c->dealer, 1000);
+	keys_apply(c->keys, c->dealer);
 	if (zsock_connect(c->dealer, "%s", c->endpoint) == -1) {
 		zsock_destroy(&c->dealer);
 		return -1;
@@ -121,6 +126,10 @@ client_destroy(client_t **cp)
 	zhashx_destroy(&c->requests);
 	zsock_destroy(&c->dealer);
 	free(c->endpoint);
+	if (c->session != NULL)
+		explicit_bzero(c->session, strlen(c->session));
+	free(c->session);
+	free(c->station);
 	free(c);
 	*cp = NULL;
 }
@@ -135,6 +144,57 @@ zsock_t *
 client_sock(client_t *c)
 {
 	return c->dealer;
+}
+
+/*
+ * CurveZMQ from now on, with keys (borrowed; NULL: plain). The link is
+ * made again: requests waiting are sent again on it.
+ */
+int
+client_set_keys(client_t *c, const struct keys *keys)
+{
+	struct client_request *r;
+
+	c->keys = keys;
+	if (client_open(c) == -1)
+		return -1;
+	for (r = zhashx_first(c->requests); r != NULL;
+	    r = zhashx_next(c->requests))
+		r->sent = 0;
+	return 0;
+}
+
+const struct keys *
+client_keys(client_t *c)
+{
+	return c->keys;
+}
+
+/* The session every later request carries (NULL: none). */
+void
+client_set_session(client_t *c, const char *token)
+{
+	if (c->session != NULL)
+		explicit_bzero(c->session, strlen(c->session));
+	free(c->session);
+	c->session = token != NULL ? xstrdup(token) : NULL;
+}
+
+const char *
+client_session(client_t *c)
+{
+	return c->session;
+}
+
+/*
+ * The station name a plain link claims; under CurveZMQ the server
+ * knows it from the key and ignores this.
+ */
+void
+client_set_station(client_t *c, const char *name)
+{
+	free(c->station);
+	c->station = name != NULL ? xstrdup(name) : NULL;
 }
 
 size_t
@@ -178,6 +238,13 @@ client_send(client_t *c, json_t *req, int timeout_ms, int attempts,
 
 	if (json_object_get(req, "v") == NULL)
 		json_object_set_new(req, "v", json_integer(MSG_VERSION));
+	if (c->session != NULL && json_object_get(req, "session") == NULL)
+		json_object_set_new(req, "session", json_string(c->session));
+	if (c->station != NULL && json_object_get(req, "station") == NULL)
+		json_object_set_new(req, "station", json_string(c->station));
+	/* A null session says: not this one, for this request. */
+	if (json_is_null(json_object_get(req, "session")))
+		json_object_del(req, "session");
 	if ((rid = json_string_value(json_object_get(req, "rid"))) == NULL) {
 		r->rid = xasprintf("%s-%llu", c->rid_prefix,
 		    (unsigned long long)c->next_id + 1);

@@ -30,7 +30,14 @@ typedef void (client_fn)(void *, json_t *);
 #define CLIENT_CLOSE_LINGER_MS	1000	/* for requests made, on close */
 #define CLIENT_SLICE_MS		5	/* of replies, then the caller's turn */
 
+struct keys;
+
 client_t	*client_new(const char *, int, int);
+int		 client_set_keys(client_t *, const struct keys *);
+const struct keys *client_keys(client_t *);
+void		 client_set_session(client_t *, const char *);
+const char	*client_session(client_t *);
+void		 client_set_station(client_t *, const char *);
 void		 client_destroy(client_t **);
 uint64_t	 client_send(client_t *, json_t *, int, int, client_fn *,
 		    void *);

@@ -20,6 +20,7 @@
 
 #include "check.h"
 #include "i18n.h"
+#include "keys.h"
 #include "log.h"
 #include "mirror.h"
 #include "msg.h"
@@ -40,6 +41,10 @@ struct mirror_early {
 };
 
 struct mirror {
+	enum error_code		 refused;	/* the last sync's error */
+	int			 new_list;	/* take the tag list again */
+	mirror_event_fn		*event_fn;
+	void			*event_arg;
 	client_t		*client;
 	zsock_t			*sub;
 	enum mirror_state	 state;
@@ -139,6 +144,14 @@ mirror_destroy(mirror_t **mp)
 	*mp = NULL;
 }
 
+/* Publications of other topics (session ends, later alarms) go to fn. */
+void
+mirror_set_events(mirror_t *m, mirror_event_fn *fn, void *arg)
+{
+	m->event_fn = fn;
+	m->event_arg = arg;
+}
+
 void
 mirror_set_handler(mirror_t *m, mirror_fn *fn, void *arg)
 {
@@ -174,14 +187,39 @@ mirror_go_offline(mirror_t *m, const char *why, long long retry_ms)
 	mirror_notify(m, NULL);
 }
 
+/*
+ * Syncs again from the start, at once: what the server lets this
+ * station see changed (a login, a logout).
+ */
+void
+mirror_restart(mirror_t *m, const char *why)
+{
+	m->refused = ERROR_NONE;
+	m->new_list = 1;	/* which tags, and which may be written */
+	mirror_go_offline(m, why, 0);
+}
+
 static void
 mirror_fail(mirror_t *m, json_t *reply)
 {
 	char why[160];
 
-	snprintf(why, sizeof why, "%s: %s", _("communication lost"),
-	    msg_error_message(reply));
+	m->refused = msg_error_code(reply);
+	/* Refused, not lost: the server is there but will not show this. */
+	if (m->refused == ERROR_UNAUTHENTICATED ||
+	    m->refused == ERROR_PERMISSION_DENIED)
+		snprintf(why, sizeof why, "%s", msg_error_message(reply));
+	else
+		snprintf(why, sizeof why, "%s: %s", _("communication lost"),
+		    msg_error_message(reply));
 	mirror_go_offline(m, why, MIRROR_RETRY_MS);
+}
+
+/* Why the server last refused to sync (ERROR_NONE: it did not). */
+enum error_code
+mirror_refused(mirror_t *m)
+{
+	return m->refused;
 }
 
 static void
@@ -234,6 +272,7 @@ mirror_subscribe(mirror_t *m, json_t *hello)
 	if ((m->sub = zsock_new(ZMQ_SUB)) == NULL)
 		return -1;
 	zsock_set_linger(m->sub, 0);
+	keys_apply(client_keys(m->client), m->sub);
 	/* What one slow station may hold; a loss means a resync. */
 	zsock_set_rcvhwm(m->sub, 1000);
 	zsock_set_subscribe(m->sub, "");	/* every topic, known or not */
@@ -307,7 +346,7 @@ mirror_hello_reply(void *arg, json_t *reply)
 	m->sync_gen = (uint64_t)json_integer_value(json_object_get(reply,
 	    "gen"));
 	m->want_meta = m->instance == NULL || strcmp(m->instance, inst) != 0 ||
-	    m->gen != m->sync_gen || m->ntags == 0;
+	    m->gen != m->sync_gen || m->ntags == 0 || m->new_list;
 	mirror_start_sync(m);
 }
 
@@ -358,6 +397,9 @@ mirror_meta(struct mirror_tag *t, json_t *o)
 	t->description = mirror_strdup(o, "description");
 	t->area = mirror_strdup(o, "area");
 	t->writable = json_is_true(json_object_get(o, "writable"));
+	/* What this station's user may write; a server before logins: all. */
+	t->may_write = json_object_get(o, "may_write") != NULL ?
+	    json_is_true(json_object_get(o, "may_write")) : t->writable;
 	t->has_range = json_is_number(lo) && json_is_number(hi);
 	t->min = json_number_value(lo);
 	t->max = json_number_value(hi);
@@ -428,6 +470,8 @@ mirror_online_now(mirror_t *m)
 		mirror_prune(m);
 	zhashx_purge(m->early);
 	m->state = MIRROR_ONLINE;
+	m->refused = ERROR_NONE;
+	m->new_list = 0;
 	m->resyncs++;
 	snprintf(m->status, sizeof m->status, "%s", _("online"));
 	mirror_notify(m, NULL);
@@ -561,8 +605,9 @@ mirror_dispatch(mirror_t *m, const char *topic, json_t *o)
 	} else if (strcmp(topic, MSG_TOPIC_RELOAD) == 0) {
 		mirror_go_offline(m, _("project reloaded"), 0);
 		return -1;
-	}
-	return 0;		/* a topic of a later version: ignored */
+	} else if (m->event_fn != NULL)
+		m->event_fn(m->event_arg, topic, o);
+	return 0;		/* a topic nobody asked for: ignored */
 }
 
 /* While offline, a heartbeat says the server is back: try at once. */

@@ -11,8 +11,10 @@
 
 #include <stdint.h>
 #include <czmq.h>
+#include <jansson.h>
 
 #include "client.h"
+#include "error.h"
 #include "tagval.h"
 
 #define MIRROR_SILENCE_MS	2200	/* two heartbeats of 1 s, and some */
@@ -30,6 +32,7 @@ struct mirror_tag {
 	char		*description;
 	char		*area;
 	int		 writable;
+	int		 may_write;	/* by the user logged in here */
 	int		 has_range;
 	double		 min, max;	/* write limits, engineering units */
 	struct tagval	 tv;
@@ -45,10 +48,15 @@ typedef struct mirror mirror_t;
  * publication), and with NULL when the state or the tag list changed.
  */
 typedef void (mirror_fn)(void *, const struct mirror_tag *);
+/* A publication of another topic, in its order among the others. */
+typedef void (mirror_event_fn)(void *, const char *, json_t *);
 
 mirror_t	*mirror_new(client_t *);
 void		 mirror_destroy(mirror_t **);
 void		 mirror_set_handler(mirror_t *, mirror_fn *, void *);
+void		 mirror_set_events(mirror_t *, mirror_event_fn *, void *);
+void		 mirror_restart(mirror_t *, const char *);
+enum error_code	 mirror_refused(mirror_t *);
 zsock_t		*mirror_sock(mirror_t *);
 void		 mirror_handle(mirror_t *);
 void		 mirror_tick(mirror_t *);

@@ -129,11 +129,24 @@ cmd_tags_read_row(table_t *t, json_t *meta, json_t *o)
 	    tv.quality != QUALITY_GOOD ? tv.reason : "");
 }
 
+/*
+ * A name the tag list lacks: unknown, or in an area this user may not
+ * see. The server's read of it alone says which.
+ */
 static int
-cmd_tags_unknown(const char *name)
+cmd_tags_unknown(struct ctl *ctl, const char *name)
 {
-	return ctl_error(ERROR_UNKNOWN_TAG, json_pack("{s:s}", "tag", name),
-	    _("unknown tag: %s"), name);
+	json_t *reply = ctl_call(ctl, "{s:s, s:[s]}", "op", "read", "tags",
+	    name);
+	int rc;
+
+	if (msg_is_ok(reply) || msg_error_code(reply) == ERROR_UNKNOWN_TAG)
+		rc = ctl_error(ERROR_UNKNOWN_TAG, json_pack("{s:s}", "tag",
+		    name), _("unknown tag: %s"), name);
+	else
+		rc = ctl_fail(reply);
+	json_decref(reply);
+	return rc;
 }
 
 static int
@@ -148,7 +161,7 @@ cmd_tags_print(struct ctl *ctl, struct cmd_args *args, zhashx_t *meta,
 	table_align(t, 1, TABLE_RIGHT);
 	for (i = 0; i < args->argc; i++) {
 		if ((o = zhashx_lookup(got, args->argv[i])) == NULL)
-			rc = cmd_tags_unknown(args->argv[i]);
+			rc = cmd_tags_unknown(ctl, args->argv[i]);
 		else if (ctl->json)
 			ctl_print_json(o);
 		else
@@ -219,7 +232,7 @@ cmd_tags_lookup(struct ctl *ctl, const char *name, int *rc)
 		return NULL;
 	}
 	if (json_array_size(list) != 1) {
-		*rc = cmd_tags_unknown(name);
+		*rc = cmd_tags_unknown(ctl, name);
 		json_decref(list);
 		return NULL;
 	}

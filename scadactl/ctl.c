@@ -8,12 +8,16 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "msg.h"
 #include "scadactl.h"
+#include "xmalloc.h"
 
 static int ctl_json;	/* -j: errors as JSON objects on stdout too */
 
@@ -71,20 +75,184 @@ ctl_error(enum error_code code, json_t *extra, const char *fmt, ...)
 }
 
 /*
- * Opens the request client; says so if the endpoint is no endpoint, and
- * returns the exit status.
+ * Where logins are kept between commands: one line "endpoint token"
+ * each, in $XDG_RUNTIME_DIR/scada/sessions (else ~/.cache/scada),
+ * readable by its owner only.
+ */
+static void
+ctl_session_path(char *buf, size_t len, int dir_only)
+{
+	const char *run = getenv("XDG_RUNTIME_DIR"), *home = getenv("HOME");
+
+	if (run != NULL && *run != '\0')
+		snprintf(buf, len, "%s/scada%s", run, dir_only ? "" :
+		    "/sessions");
+	else
+		snprintf(buf, len, "%s/.cache/scada%s", home != NULL ? home :
+		    "", dir_only ? "" : "/sessions");
+}
+
+/* Every line of the file but the endpoint's, and its token if asked. */
+static char *
+ctl_session_read(const char *endpoint, char *token, size_t len)
+{
+	char path[1024], line[1024];
+	size_t n = strlen(endpoint);
+	char *rest = xstrdup("");
+	FILE *f;
+
+	if (token != NULL)
+		token[0] = '\0';
+	ctl_session_path(path, sizeof path, 0);
+	if ((f = fopen(path, "r")) == NULL)
+		return rest;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, endpoint, n) == 0 && line[n] == ' ') {
+			if (token != NULL) {
+				snprintf(token, len, "%s", line + n + 1);
+				token[strcspn(token, "\r\n")] = '\0';
+			}
+			continue;
+		}
+		rest = xreallocarray(rest, strlen(rest) + strlen(line) + 1, 1);
+		strcat(rest, line);
+	}
+	fclose(f);
+	explicit_bzero(line, sizeof line);
+	return rest;
+}
+
+/* The directory and those above it, private where made. */
+static void
+ctl_mkdirs(char *path)
+{
+	char *p;
+
+	for (p = path + 1; *p != '\0'; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(path, 0700);
+			*p = '/';
+		}
+	mkdir(path, 0700);
+}
+
+static int
+ctl_session_write(const char *rest, const char *endpoint, const char *token)
+{
+	char path[1024], tmp[1100];
+	mode_t old;
+	FILE *f;
+	int rc = -1;
+
+	ctl_session_path(path, sizeof path, 1);
+	ctl_mkdirs(path);
+	ctl_session_path(path, sizeof path, 0);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	old = umask(077);
+	if ((f = fopen(tmp, "w")) != NULL) {
+		fputs(rest, f);
+		if (token != NULL)
+			fprintf(f, "%s %s\n", endpoint, token);
+		if (fclose(f) == 0 && rename(tmp, path) == 0)
+			rc = 0;
+	}
+	umask(old);
+	if (rc == -1)
+		ctl_warnx(_("cannot keep the session in %s: %s"), path,
+		    strerror(errno));
+	return rc;
+}
+
+/* Keeps the login for the next commands to this endpoint. */
+int
+ctl_session_save(struct ctl *ctl, const char *token)
+{
+	char *rest = ctl_session_read(ctl->endpoint, NULL, 0);
+	int rc = ctl_session_write(rest, ctl->endpoint, token);
+
+	free(rest);
+	return rc;
+}
+
+void
+ctl_session_forget(struct ctl *ctl)
+{
+	char *rest = ctl_session_read(ctl->endpoint, NULL, 0);
+
+	ctl_session_write(rest, ctl->endpoint, NULL);
+	free(rest);
+	client_set_session(ctl->client, NULL);
+}
+
+/* The session to send: $SCADA_SESSION, else the one kept. */
+static void
+ctl_session_load(struct ctl *ctl)
+{
+	const char *env = getenv("SCADA_SESSION");
+	char token[512], *rest;
+
+	if (env != NULL && *env != '\0') {
+		client_set_session(ctl->client, env);
+		return;
+	}
+	rest = ctl_session_read(ctl->endpoint, token, sizeof token);
+	free(rest);
+	if (token[0] != '\0')
+		client_set_session(ctl->client, token);
+	explicit_bzero(token, sizeof token);
+}
+
+/*
+ * The station a plain link names: $SCADA_STATION, else the host name.
+ * Under CurveZMQ the server takes it from the key instead.
+ */
+static void
+ctl_station(struct ctl *ctl)
+{
+	const char *env = getenv("SCADA_STATION");
+	char host[256];
+
+	if (env != NULL && *env != '\0')
+		client_set_station(ctl->client, env);
+	else if (gethostname(host, sizeof host) == 0) {
+		host[sizeof host - 1] = '\0';
+		host[strcspn(host, ".")] = '\0';
+		client_set_station(ctl->client, host);
+	}
+}
+
+/*
+ * Opens the request client with its keys, session and station; says so
+ * if something is wrong, and returns the exit status.
  */
 int
 ctl_open(struct ctl *ctl)
 {
+	char err[512];
+
 	if (ctl->client != NULL)
 		return 0;
+	if (keys_load(&ctl->keys, ctl->key, ctl->server_key, err,
+	    sizeof err) == -1)
+		return ctl_error(ERROR_BAD_REQUEST, NULL, "%s", err);
 	ctl->client = client_new(ctl->endpoint, ctl->timeout_ms,
 	    CLIENT_RETRIES);
 	if (ctl->client == NULL)
 		return ctl_error(ERROR_BAD_REQUEST, NULL,
 		    _("invalid server endpoint: %s"), ctl->endpoint);
+	if (ctl->keys.mine != NULL)
+		client_set_keys(ctl->client, &ctl->keys);
+	ctl_station(ctl);
+	ctl_session_load(ctl);
 	return 0;
+}
+
+void
+ctl_close(struct ctl *ctl)
+{
+	client_destroy(&ctl->client);
+	keys_free(&ctl->keys);
 }
 
 /*

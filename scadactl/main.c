@@ -29,6 +29,13 @@ static const struct cmd_entry *const main_commands[] = {
 	&cmd_watch_entry,
 	&cmd_server_status_entry,
 	&cmd_server_ping_entry,
+	&cmd_login_entry,
+	&cmd_logout_entry,
+	&cmd_whoami_entry,
+	&cmd_sessions_entry,
+	&cmd_revoke_entry,
+	&cmd_audit_entry,
+	&cmd_keygen_entry,
 };
 
 #define MAIN_NCOMMANDS	(sizeof main_commands / sizeof main_commands[0])
@@ -38,8 +45,9 @@ main_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, _("usage: %s [-hjV] [-s endpoint] [-t timeout_ms] "
-	    "command [argument ...]\n"), CTL_NAME);
+	fprintf(f, _("usage: %s [-hjV] [-K server_key] [-k key] [-s endpoint] "
+	    "[-t timeout_ms]\n                command [argument ...]\n"),
+	    CTL_NAME);
 	fprintf(f, "%s\n", _("commands:"));
 	for (i = 0; i < MAIN_NCOMMANDS; i++)
 		fprintf(f, "  %s\n", _(main_commands[i]->usage));
@@ -146,7 +154,7 @@ main(int argc, char **argv)
 	zsys_handler_set(NULL);
 
 	opterr = 0;
-	while ((ch = getopt(argc, argv, "+:hjs:t:V")) != -1) {
+	while ((ch = getopt(argc, argv, "+:hjK:k:s:t:V")) != -1) {
 		switch (ch) {
 		case 'h':
 			main_usage(stdout);
@@ -154,6 +162,12 @@ main(int argc, char **argv)
 		case 'j':
 			ctl.json = 1;
 			ctl_json_errors();
+			break;
+		case 'K':
+			ctl.server_key = optarg;
+			break;
+		case 'k':
+			ctl.key = optarg;
 			break;
 		case 's':
 			ctl.endpoint = optarg;
@@ -191,6 +205,6 @@ main(int argc, char **argv)
 	if ((ce->flags & CMD_CLIENT) && (rc = ctl_open(&ctl)) != 0)
 		return rc;
 	rc = ce->exec(&ctl, &args);
-	client_destroy(&ctl.client);
+	ctl_close(&ctl);
 	return rc;
 }

@@ -14,6 +14,7 @@
 
 #include "client.h"
 #include "error.h"
+#include "keys.h"
 #include "tagval.h"
 
 #define CTL_NAME	"scadactl"
@@ -24,6 +25,9 @@ struct ctl {
 	const char	*endpoint;
 	int		 timeout_ms;
 	int		 json;		/* -j: JSON lines on stdout */
+	const char	*key;		/* -k: the station's key file */
+	const char	*server_key;	/* -K: the server's public key */
+	struct keys	 keys;
 	client_t	*client;	/* opened on first request */
 };
 
@@ -51,6 +55,13 @@ extern const struct cmd_entry cmd_tags_browse_entry;
 extern const struct cmd_entry cmd_watch_entry;
 extern const struct cmd_entry cmd_server_status_entry;
 extern const struct cmd_entry cmd_server_ping_entry;
+extern const struct cmd_entry cmd_login_entry;
+extern const struct cmd_entry cmd_logout_entry;
+extern const struct cmd_entry cmd_whoami_entry;
+extern const struct cmd_entry cmd_sessions_entry;
+extern const struct cmd_entry cmd_revoke_entry;
+extern const struct cmd_entry cmd_audit_entry;
+extern const struct cmd_entry cmd_keygen_entry;
 
 /* ctl.c: what the commands share. */
 void	 ctl_json_errors(void);
@@ -58,6 +69,9 @@ void	 ctl_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 int	 ctl_error(enum error_code, json_t *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 ctl_open(struct ctl *);
+void	 ctl_close(struct ctl *);
+int	 ctl_session_save(struct ctl *, const char *);
+void	 ctl_session_forget(struct ctl *);
 json_t	*ctl_call(struct ctl *, const char *, ...);
 json_t	*ctl_call_write(struct ctl *, json_t *);
 int	 ctl_fail(json_t *);

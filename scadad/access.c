@@ -78,6 +78,20 @@ access_function_name(enum access_function f)
 	return (unsigned)f < ACCESS_NFUNCTIONS ? access_functions[f] : "?";
 }
 
+/* The function as a refusal says it: "operator may not ..." */
+const char *
+access_function_phrase(enum access_function f)
+{
+	static const char *const phrases[ACCESS_NFUNCTIONS] = {
+		[ACCESS_VIEW] = "view tags",
+		[ACCESS_OPERATE] = "write tags",
+		[ACCESS_USERS] = "manage sessions (function users)",
+		[ACCESS_AUDIT] = "read the audit trail (function audit)",
+	};
+
+	return (unsigned)f < ACCESS_NFUNCTIONS ? phrases[f] : "?";
+}
+
 static void *
 access_list_init(struct project_loader *l)
 {

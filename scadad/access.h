@@ -73,6 +73,7 @@ int		 access_allows_some(const struct access *,
 		    enum access_function);
 int		 access_empty(const struct access *);
 const char	*access_function_name(enum access_function);
+const char	*access_function_phrase(enum access_function);
 json_t		*access_json(const struct access *);
 void		 access_selftest(const struct project *);
 

@@ -130,13 +130,13 @@ command_denied(struct request *r, enum access_function right,
 	else if (area != NULL)
 		e = msg_error(ERROR_PERMISSION_DENIED, "%s may not %s in area "
 		    "'%s'%s%s", r->user != NULL ? r->user : "this station",
-		    access_function_name(right), area, r->station != NULL ?
+		    access_function_phrase(right), area, r->station != NULL ?
 		    " from station " : "", r->station != NULL ? r->station :
 		    "");
 	else
 		e = msg_error(ERROR_PERMISSION_DENIED, "%s may not %s%s%s",
 		    r->user != NULL ? r->user : "this station",
-		    access_function_name(right), r->station != NULL ?
+		    access_function_phrase(right), r->station != NULL ?
 		    " from station " : "", r->station != NULL ? r->station :
 		    "");
 	json_object_set_new(e, "right", json_string(

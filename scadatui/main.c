@@ -23,6 +23,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "mirror.h"
+#include "msg.h"
 #include "prompt.h"
 #include "station.h"
 #include "statusbar.h"
@@ -33,6 +34,7 @@
 #define MAIN_TICK_MS		250
 #define MAIN_FRAME_MS		100	/* at most ten frames a second */
 #define MAIN_DEAD_READS		64	/* "readable" but no key: tty gone */
+#define MAIN_ACTIVE_MS		30000	/* keys this recent keep a session */
 
 struct main_loop {
 	struct station		*station;
@@ -44,6 +46,8 @@ struct main_loop {
 	long long		 next_tick;
 	time_t			 clock;		/* second shown in the title */
 	int			 connected;	/* as last heard */
+	long long		 last_key;	/* monotonic ms */
+	long long		 last_touch;	/* the session, for idle logout */
 	int			 dead_reads;
 	char			 error[256];	/* why the loop gave up */
 };
@@ -53,6 +57,8 @@ static const struct view_key main_keys[] = {
 	{ N_("?, F1"), N_("show or hide this help") },
 	{ N_("t, F2"), N_("the tag list") },
 	{ N_("d, F3"), N_("the devices and their links") },
+	{ N_("L"), N_("log out") },
+	{ N_("U"), N_("switch user: log in as another") },
 	{ N_("Esc"), N_("back to the view before; cancel a prompt") },
 	{ N_("Up, Down, PgUp, PgDn"), N_("scroll this help") },
 	{ N_("Ctrl-L"), N_("redraw the screen") },
@@ -64,9 +70,14 @@ main_usage(int status)
 {
 	FILE *f = status == 0 ? stdout : stderr;
 
-	fprintf(f, _("usage: scadatui [-hV] [-s endpoint]\n"));
+	fprintf(f, _("usage: scadatui [-hV] [-K server_key] [-k key] "
+	    "[-s endpoint]\n"));
 	if (status == 0)
-		fprintf(f, _("  -s endpoint  command endpoint of scadad "
+		fprintf(f, _("  -K file      the server's public key (default "
+		    "$SCADA_SERVER_KEY or ~/.config/scada/server.pub)\n"
+		    "  -k file      this station's key (default $SCADA_KEY or "
+		    "~/.config/scada/station.key)\n"
+		    "  -s endpoint  command endpoint of scadad "
 		    "(default $SCADA_SERVER or %s)\n"
 		    "  -h           show this help\n"
 		    "  -V           show the version\n"),
@@ -80,6 +91,8 @@ main_now(void)
 	return zclock_mono();
 }
 
+static void	main_show(struct main_loop *, const char *);
+
 /* Every value set and every change of the link lands here. */
 static void
 main_update(void *arg, const struct mirror_tag *t)
@@ -92,6 +105,67 @@ main_update(void *arg, const struct mirror_tag *t)
 		statusbar_link_up();
 	ml->connected = connected;
 	view_update(&ml->views, t);
+	/* The server shows nothing without a login: ask for one. */
+	if (t == NULL && mirror_refused(ml->station->mirror) ==
+	    ERROR_UNAUTHENTICATED && view_top(&ml->views)->view != &view_login)
+		main_show(ml, "login");
+}
+
+/* Publications other than values: a session of this station ended. */
+static void
+main_event(void *arg, const char *topic, json_t *o)
+{
+	struct main_loop *ml = arg;
+	struct station *st = ml->station;
+	const char *id = json_string_value(json_object_get(o, "id"));
+	const char *why = json_string_value(json_object_get(o, "reason"));
+	char text[160];
+
+	if (strcmp(topic, MSG_TOPIC_SESSION) != 0 || st->session_id == NULL ||
+	    id == NULL || strcmp(id, st->session_id) != 0)
+		return;
+	snprintf(text, sizeof text, why != NULL && strcmp(why, "idle") == 0 ?
+	    _("%s was logged out: idle too long") : why != NULL &&
+	    strcmp(why, "revoked") == 0 ? _("%s was logged out by an "
+	    "administrator") : _("%s was logged out"), st->user);
+	statusbar_error("%s", text);
+	station_logged_out(st, text);
+	ml->urgent = 1;
+}
+
+/*
+ * The server counts only requests as activity: while the operator
+ * uses the keys, a ping now and then keeps the session from going idle.
+ */
+static void
+main_touch(struct main_loop *ml, long long now)
+{
+	json_t *req;
+
+	if (ml->station->user == NULL || now - ml->last_key > MAIN_ACTIVE_MS ||
+	    now - ml->last_touch < MAIN_ACTIVE_MS)
+		return;
+	ml->last_touch = now;
+	req = json_pack("{s:s}", "op", "ping");
+	client_send(ml->station->client, req, 0, 0, NULL, NULL);
+	json_decref(req);
+}
+
+static void
+main_logout(struct main_loop *ml)
+{
+	struct station *st = ml->station;
+	json_t *req;
+
+	if (st->user == NULL) {
+		statusbar_info(_("Nobody is logged in here."));
+		return;
+	}
+	req = json_pack("{s:s}", "op", "logout");
+	client_send(st->client, req, 0, 0, NULL, NULL);
+	json_decref(req);
+	statusbar_info(_("%s logged out."), st->user);
+	station_logged_out(st, _("logged out"));
 }
 
 static void
@@ -186,6 +260,7 @@ main_key(struct main_loop *ml, int key)
 	struct view_entry *ve = view_top(&ml->views);
 
 	ml->urgent = 1;
+	ml->last_key = main_now();
 	if (key == UI_FN(KEY_RESIZE)) {
 		ui_resize();
 		return;
@@ -220,6 +295,15 @@ main_key(struct main_loop *ml, int key)
 	case UI_FN(KEY_F(3)):
 		main_show(ml, "devices");
 		break;
+	case 'L':
+		main_logout(ml);
+		break;
+	case 'U':
+		if (ml->station->user == NULL)
+			statusbar_info(_("Nobody is logged in: log in."));
+		else
+			main_show(ml, "login");
+		break;
 	case UI_ESC:
 	case UI_FN(KEY_BACKSPACE):
 		if (view_back(&ml->views) == -1)
@@ -238,6 +322,7 @@ main_keys_read(struct main_loop *ml, int readable)
 
 	while ((key = ui_key()) != UI_KEY_NONE && !ml->quit) {
 		main_key(ml, key);
+		view_reap(&ml->views);
 		got = 1;
 	}
 	/*
@@ -259,6 +344,7 @@ main_tick(struct main_loop *ml)
 
 	client_tick(st->client);
 	mirror_tick(st->mirror);
+	main_touch(ml, main_now());
 	if (statusbar_tick())
 		ml->dirty = 1;
 	if (now != ml->clock) {
@@ -324,6 +410,7 @@ main_loop(struct main_loop *ml)
 		readable = rc > 0 && (items[0].revents & ZMQ_POLLIN);
 		if (rc > 0 && (items[1].revents & ZMQ_POLLIN)) {
 			client_handle(ml->station->client);
+			view_reap(&ml->views);	/* a login done, perhaps */
 			ml->dirty = 1;	/* a write's answer, perhaps */
 		}
 		if (rc > 0 && (items[2].revents & ZMQ_POLLIN))
@@ -342,15 +429,22 @@ int
 main(int argc, char *argv[])
 {
 	struct main_loop ml;
-	const char *endpoint;
+	const char *endpoint, *key = NULL, *server_key = NULL;
+	char err[512];
 	int ch, rc;
 
 	i18n_init();
 	xmalloc_init();
 	log_init("scadatui", 0, 0);
 	endpoint = client_default_endpoint();
-	while ((ch = getopt(argc, argv, "hs:V")) != -1) {
+	while ((ch = getopt(argc, argv, "hK:k:s:V")) != -1) {
 		switch (ch) {
+		case 'K':
+			server_key = optarg;
+			break;
+		case 'k':
+			key = optarg;
+			break;
 		case 's':
 			endpoint = optarg;
 			break;
@@ -380,13 +474,14 @@ main(int argc, char *argv[])
 	zsys_handler_set(NULL);
 	zsys_set_logstream(NULL);
 	memset(&ml, 0, sizeof ml);
-	if ((ml.station = station_new(endpoint)) == NULL) {
-		fprintf(stderr, "scadatui: %s: %s\n",
-		    _("not a valid ZeroMQ endpoint"), endpoint);
+	if ((ml.station = station_new(endpoint, key, server_key, err,
+	    sizeof err)) == NULL) {
+		fprintf(stderr, "scadatui: %s\n", err);
 		return 1;
 	}
 	view_show(&ml.views, &view_tags, ml.station);
 	mirror_set_handler(ml.station->mirror, main_update, &ml);
+	mirror_set_events(ml.station->mirror, main_event, &ml);
 	i18n_utf8();
 	if (ui_init() == -1) {
 		view_clear(&ml.views);

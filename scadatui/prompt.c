@@ -18,6 +18,7 @@
 static struct {
 	int		 active;
 	int		 confirm;	/* y/n only, no editing */
+	int		 secret;	/* shows nothing of what is typed */
 	char		 label[256];
 	wchar_t		 text[PROMPT_MAX + 1];
 	size_t		 len;
@@ -31,7 +32,7 @@ prompt_start(const char *label, prompt_fn *fn, void *arg, int confirm)
 {
 	if (prompt.active)
 		prompt_cancel();
-	memset(&prompt, 0, sizeof prompt);
+	explicit_bzero(&prompt, sizeof prompt);
 	snprintf(prompt.label, sizeof prompt.label, "%s", label);
 	prompt.fn = fn;
 	prompt.arg = arg;
@@ -54,6 +55,17 @@ prompt_open(const char *label, const char *initial, prompt_fn *fn,
 		prompt.text[n] = L'\0';
 		prompt.len = prompt.cur = n;
 	}
+}
+
+/*
+ * Asks for a secret (a password, a one-time code): what is typed is
+ * never shown, and wiped once given to fn.
+ */
+void
+prompt_open_secret(const char *label, prompt_fn *fn, void *arg)
+{
+	prompt_start(label, fn, arg, 0);
+	prompt.secret = 1;
 }
 
 /* Asks a yes/no question; fn gets "y" for yes and NULL otherwise. */
@@ -99,7 +111,9 @@ prompt_submit(void)
 	if (n == (size_t)-1)
 		n = 0;
 	buf[n] = '\0';
+	explicit_bzero(prompt.text, sizeof prompt.text);
 	prompt_finish(buf);
+	explicit_bzero(buf, sizeof buf);
 }
 
 static int
@@ -211,7 +225,7 @@ prompt_draw(WINDOW *win)
 	wattrset(win, A_BOLD);
 	ui_put(win, prompt.label, lw, UI_LEFT);
 	wattrset(win, ui_attr(UI_NORMAL));
-	if (prompt.confirm) {
+	if (prompt.confirm || prompt.secret) {
 		wmove(win, 0, lw < cols ? lw : cols - 1);
 		return;
 	}

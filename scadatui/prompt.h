@@ -12,6 +12,7 @@
 typedef void (prompt_fn)(void *, const char *);
 
 void	prompt_open(const char *, const char *, prompt_fn *, void *);
+void	prompt_open_secret(const char *, prompt_fn *, void *);
 void	prompt_confirm(const char *, prompt_fn *, void *);
 int	prompt_active(void);
 void	prompt_cancel(void);

@@ -6,8 +6,10 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "msg.h"
@@ -21,20 +23,78 @@ struct station_write {
 	char		*shown;
 };
 
-/* Returns NULL if the endpoint is not a valid ZeroMQ address. */
+/* The name a plain link claims: $SCADA_STATION, else the host's. */
+static char *
+station_name(void)
+{
+	const char *env = getenv("SCADA_STATION");
+	char host[256];
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	if (gethostname(host, sizeof host) == -1)
+		return xstrdup("station");
+	host[sizeof host - 1] = '\0';
+	host[strcspn(host, ".")] = '\0';
+	return xstrdup(host);
+}
+
+/*
+ * Returns NULL with the reason in err if the endpoint is not a valid
+ * ZeroMQ address or the keys (-k, -K) cannot be used.
+ */
 struct station *
-station_new(const char *endpoint)
+station_new(const char *endpoint, const char *key, const char *server_key,
+    char *err, size_t errlen)
 {
 	struct station *st = xcalloc(1, sizeof *st);
 
 	st->endpoint = xstrdup(endpoint);
-	if ((st->client = client_new(endpoint, STATION_TIMEOUT_MS,
-	    STATION_RETRIES)) == NULL) {
+	st->name = station_name();
+	if (keys_load(&st->keys, key, server_key, err, errlen) == -1) {
 		station_destroy(&st);
 		return NULL;
 	}
+	if ((st->client = client_new(endpoint, STATION_TIMEOUT_MS,
+	    STATION_RETRIES)) == NULL) {
+		snprintf(err, errlen, "%s: %s", _("not a valid ZeroMQ endpoint"),
+		    endpoint);
+		station_destroy(&st);
+		return NULL;
+	}
+	if (st->keys.mine != NULL)
+		client_set_keys(st->client, &st->keys);
+	client_set_station(st->client, st->name);
 	st->mirror = mirror_new(st->client);
 	return st;
+}
+
+/* A login's reply: its session from now on, and a fresh sync. */
+void
+station_logged_in(struct station *st, json_t *reply)
+{
+	free(st->user);
+	free(st->session_id);
+	st->user = xstrdup(json_string_value(json_object_get(reply, "user")));
+	st->session_id = xstrdup(json_string_value(json_object_get(reply,
+	    "id")));
+	free(st->name);
+	st->name = xstrdup(json_string_value(json_object_get(reply,
+	    "station")));
+	client_set_session(st->client, json_string_value(json_object_get(reply,
+	    "session")));
+	mirror_restart(st->mirror, _("logged in"));
+}
+
+/* The session is over (why: logged out, idle, revoked). */
+void
+station_logged_out(struct station *st, const char *why)
+{
+	free(st->user);
+	free(st->session_id);
+	st->user = st->session_id = NULL;
+	client_set_session(st->client, NULL);
+	mirror_restart(st->mirror, why);
 }
 
 void
@@ -46,7 +106,11 @@ station_destroy(struct station **stp)
 		return;
 	mirror_destroy(&st->mirror);
 	client_destroy(&st->client);
+	keys_free(&st->keys);
 	free(st->endpoint);
+	free(st->name);
+	free(st->user);
+	free(st->session_id);
 	free(st);
 	*stp = NULL;
 }

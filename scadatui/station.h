@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "client.h"
+#include "keys.h"
 #include "mirror.h"
 
 #define STATION_TIMEOUT_MS	2000
@@ -20,9 +21,16 @@ struct station {
 	client_t	*client;
 	mirror_t	*mirror;
 	int		 writes;	/* in flight */
+	struct keys	 keys;		/* CurveZMQ, or none */
+	char		*name;		/* the station, as the server knows it */
+	char		*user;		/* logged in, or NULL */
+	char		*session_id;	/* its public id, for session events */
 };
 
-struct station	*station_new(const char *);
+struct station	*station_new(const char *, const char *, const char *,
+		    char *, size_t);
+void		 station_logged_in(struct station *, json_t *);
+void		 station_logged_out(struct station *, const char *);
 void		 station_destroy(struct station **);
 void		 station_write(struct station *, const char *, const char *,
 		    json_t *);

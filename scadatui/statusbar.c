@@ -206,15 +206,24 @@ statusbar_status(WINDOW *win, struct station *st, const char *keys)
 		wattrset(win, ui_attr(UI_UNCERTAIN) | A_BOLD);
 		snprintf(state, sizeof state, _(" LOADING %zu%% "),
 		    total > 0 ? loaded * 100 / total : 0);
+	} else if (mirror_refused(m) == ERROR_UNAUTHENTICATED) {
+		wattrset(win, ui_attr(UI_UNCERTAIN) | A_BOLD);
+		snprintf(state, sizeof state, "%s", _(" NOT LOGGED IN "));
 	} else {
 		wattrset(win, ui_attr(UI_BANNER));
 		snprintf(state, sizeof state, "%s", _(" COMMUNICATION LOST "));
 	}
 	ui_put(win, state, ui_width(state), UI_LEFT);
 	wattrset(win, ui_attr(UI_STATUS));
-	if (mirror_online(m))
+	if (mirror_online(m) && st->user != NULL)
+		snprintf(info, sizeof info, _("  %s@%s  seq %llu  %zu tags"),
+		    st->user, st->name, (unsigned long long)mirror_seq(m),
+		    mirror_count(m));
+	else if (mirror_online(m))
 		snprintf(info, sizeof info, _("  seq %llu  %zu tags"),
 		    (unsigned long long)mirror_seq(m), mirror_count(m));
+	else if (mirror_refused(m) == ERROR_UNAUTHENTICATED)
+		snprintf(info, sizeof info, _("  station %s"), st->name);
 	else if (mirror_connected(m) && mirror_loading(m, &loaded, &total))
 		snprintf(info, sizeof info, _("  %zu of %zu tags loaded"),
 		    loaded, total);

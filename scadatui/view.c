@@ -14,6 +14,7 @@
 static const struct view *const view_registry[] = {
 	&view_tags,
 	&view_devices,
+	&view_login,
 };
 
 const struct view *
@@ -118,4 +119,12 @@ view_clear(struct view_stack *vs)
 {
 	while (vs->n > 0)
 		view_free(&vs->entries[--vs->n]);
+}
+
+/* Closes the views on top that said they are done. */
+void
+view_reap(struct view_stack *vs)
+{
+	while (vs->n > 1 && view_top(vs)->closing)
+		view_back(vs);
 }

@@ -47,6 +47,7 @@ struct view_entry {
 	struct station		*station;
 	void			*data;
 	int			 dirty;
+	int			 closing;	/* done: close it after this key */
 };
 
 #define VIEW_STACK_MAX	8
@@ -58,6 +59,7 @@ struct view_stack {
 
 extern const struct view view_tags;
 extern const struct view view_devices;
+extern const struct view view_login;
 
 const struct view	*view_find(const char *);
 struct view_entry	*view_new(const struct view *, struct station *);
@@ -70,5 +72,6 @@ void			 view_update(struct view_stack *,
 			    const struct mirror_tag *);
 int			 view_dirty(struct view_stack *);
 void			 view_clear(struct view_stack *);
+void			 view_reap(struct view_stack *);
 
 #endif

@@ -594,6 +594,13 @@ view_tags_edit(struct view_entry *ve, int toggle)
 		statusbar_error(_("%s is read-only."), t->name);
 		return;
 	}
+	if (!t->may_write) {
+		statusbar_error(_("%s may not write %s: no role of theirs grants "
+		    "operate in area %s here."), ve->station->user != NULL ?
+		    ve->station->user : _("this station"), t->name,
+		    t->area[0] != '\0' ? t->area : "-");
+		return;
+	}
 	if (!mirror_fresh(view_tags_mirror(ve), t)) {
 		statusbar_link_error(_("Communication lost: cannot write %s."),
 		    t->name);
@@ -770,6 +777,12 @@ view_tags_hint(struct view_entry *ve, char *buf, size_t len)
 	if (value_type_is_string(t->type) &&
 	    ui_width(value) > vt->cols.value) {
 		snprintf(buf, len, "%s = %s", t->name, value);
+		return UI_NORMAL;
+	}
+	if (t->writable && !t->may_write) {
+		snprintf(buf, len, _("%s: writable, but not by %s here"),
+		    t->name, ve->station->user != NULL ? ve->station->user :
+		    _("this station"));
 		return UI_NORMAL;
 	}
 	if (t->writable) {
