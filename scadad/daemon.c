@@ -205,3 +205,32 @@ daemon_drop(const char *user)
 	    pw->pw_name, (long)pw->pw_uid);
 	return 0;
 }
+
+/*
+ * The directory path is in, and path itself if it exists, become the
+ * user's if root owns them: a server that gives up root must still
+ * write its data. Returns -1 having said why.
+ */
+int
+daemon_give_dir(const char *path, const char *user)
+{
+	char *copy = xstrdup(path), *dir = dirname(copy);
+	struct passwd *pw = getpwnam(user);
+	struct stat st;
+	int rc = 0;
+
+	if (pw == NULL) {
+		log_errx("-u %s: no such user", user);
+		rc = -1;
+	} else if (stat(dir, &st) == 0 && st.st_uid == 0 &&
+	    chown(dir, pw->pw_uid, pw->pw_gid) == -1) {
+		log_err("cannot give %s to %s", dir, user);
+		rc = -1;
+	} else if (stat(path, &st) == 0 && st.st_uid == 0 &&
+	    chown(path, pw->pw_uid, pw->pw_gid) == -1) {
+		log_err("cannot give %s to %s", path, user);
+		rc = -1;
+	}
+	free(copy);
+	return rc;
+}

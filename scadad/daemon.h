@@ -5,6 +5,7 @@
 char	*daemon_abspath(const char *);
 void	daemon_detach(void);
 int	daemon_drop(const char *);
+int	daemon_give_dir(const char *, const char *);
 int	daemon_mkdir_for(const char *, const char *, const char *);
 void	daemon_ready(void);
 int	daemon_pidfile(const char *);

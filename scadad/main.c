@@ -19,6 +19,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "project.h"
+#include "security_conf.h"
 #include "server.h"
 #include "server_conf.h"
 #include "xmalloc.h"
@@ -112,6 +113,31 @@ paths_free(struct paths *a)
 	free(a->logfile);
 }
 
+/* The server's key, and a data directory the server's user may write. */
+static int
+scadad_root_work(struct project *p, struct server_options *o,
+    const char *user)
+{
+	const struct security_conf *sc = security_conf(p);
+	char *audit;
+	int rc = 0;
+
+	if (sc->curve && (o->cert = zcert_load(sc->server_key)) == NULL) {
+		log_err("server key %s (make one with scadactl keygen %s)",
+		    sc->server_key, sc->server_key);
+		return -1;
+	}
+	if (user == NULL)
+		return 0;
+	audit = security_conf_audit_path(p, o->data_dir);
+	if (daemon_mkdir_for(audit, "audit trail", "create it, or name "
+	    "another in [server] data_dir or with -D") == -1 ||
+	    daemon_give_dir(audit, user) == -1)
+		rc = -1;
+	free(audit);
+	return rc;
+}
+
 /* The server proper, once the options are read. */
 static int
 scadad(const char *path, struct paths *abs, struct server_options *o,
@@ -160,13 +186,20 @@ scadad(const char *path, struct paths *abs, struct server_options *o,
 		project_unref(&p);
 		return 1;
 	}
-	/* The one process that keeps root's rights: it only runs PAM. */
-	if ((o->auth_fd = authd_spawn(dir, user != NULL ? pidfile : NULL)) ==
+	/*
+	 * What root alone may read or make is done now: the server's key,
+	 * the data directory. Then one process keeps root's rights, and it
+	 * only runs PAM.
+	 */
+	if (scadad_root_work(p, o, user) == -1 ||
+	    (o->auth_fd = authd_spawn(dir, user != NULL ? pidfile : NULL)) ==
 	    -1 || (user != NULL && daemon_drop(user) == -1)) {
+		zcert_destroy(&o->cert);
 		project_unref(&p);
 		return 1;
 	}
 	rc = server_run(p, o);
+	zcert_destroy(&o->cert);
 	daemon_pidfile_remove();
 	project_unref(&p);
 	return rc;

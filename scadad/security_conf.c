@@ -134,3 +134,15 @@ security_conf(const struct project *p)
 {
 	return project_data(p, &security_conf_section);
 }
+
+/* Where the audit trail goes: [security] audit, in dir or data_dir. */
+char *
+security_conf_audit_path(const struct project *p, const char *dir)
+{
+	const char *audit = security_conf(p)->audit;
+
+	if (audit[0] == '/')
+		return xstrdup(audit);
+	return xasprintf("%s/%s", dir != NULL ? dir :
+	    server_conf(p)->data_dir, audit);
+}

@@ -29,5 +29,6 @@ extern const struct project_section security_conf_section;
 
 const struct security_conf *security_conf(const struct project *);
 int	 security_conf_loopback(const char *);
+char	*security_conf_audit_path(const struct project *, const char *);
 
 #endif

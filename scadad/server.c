@@ -88,8 +88,12 @@ server_recv(struct server *s, size_t *dropped, char *peer, size_t peerlen)
 			zmq_msg_close(&part);
 			break;
 		}
-		/* The station the ZAP handler let in; none on plain links. */
-		if (frames == 0 && s->zap != NULL &&
+		/*
+		 * The station the ZAP handler let in; none on plain links.
+		 * The routing id ROUTER puts first carries no metadata: the
+		 * frames the peer sent do.
+		 */
+		if (peer[0] == '\0' && s->zap != NULL &&
 		    (user = zmq_msg_gets(&part, "User-Id")) != NULL)
 			snprintf(peer, peerlen, "%s", user);
 		more = zmq_msg_more(&part);
@@ -313,7 +317,8 @@ server_station_of(void *arg, const char *key)
  * loopback unless the project insists, and never without a warning.
  */
 static int
-server_security(struct server *s, const char *cmd, const char *pub)
+server_security(struct server *s, const struct server_options *o,
+    const char *cmd, const char *pub)
 {
 	const struct security_conf *sc = security_conf(s->project);
 
@@ -329,12 +334,12 @@ server_security(struct server *s, const char *cmd, const char *pub)
 		    "values and passwords go in clear text");
 		return 0;
 	}
-	if ((s->cert = zcert_load(sc->server_key)) == NULL ||
-	    zcert_secret_txt(s->cert) == NULL ||
+	/* Loaded before scadad gave up root, if it did: o->cert. */
+	if ((s->cert = o->cert) == NULL ||
 	    strcmp(zcert_secret_txt(s->cert), "0000000000000000000000000000"
 	    "000000000000") == 0) {
 		log_errx("server key %s: no secret key there (make one with "
-		    "scadactl keygen -o %s)", sc->server_key, sc->server_key);
+		    "scadactl keygen %s)", sc->server_key, sc->server_key);
 		return -1;
 	}
 	if ((s->zap = zap_new(s->loop, server_station_of, s)) == NULL)
@@ -348,14 +353,10 @@ server_security(struct server *s, const char *cmd, const char *pub)
 static int
 server_open_audit(struct server *s, const struct server_options *o)
 {
-	const char *audit = security_conf(s->project)->audit;
-	const char *dir = o->data_dir != NULL ? o->data_dir :
-	    server_conf(s->project)->data_dir;
 	char err[512] = "", *path;
 	int rc = -1;
 
-	path = audit[0] == '/' ? xstrdup(audit) : xasprintf("%s/%s", dir,
-	    audit);
+	path = security_conf_audit_path(s->project, o->data_dir);
 	if (daemon_mkdir_for(path, "audit trail", "create it, or name "
 	    "another in [server] data_dir or with -D") == 0 &&
 	    (s->audit = audit_new(path, server_on_audit_answer, s, err,
@@ -397,7 +398,7 @@ server_bind(struct server *s, const struct server_options *o)
 	const char *pub = o->publish != NULL ? o->publish : sc->publish;
 	char err[256];
 
-	if (server_security(s, cmd, pub) == -1)
+	if (server_security(s, o, cmd, pub) == -1)
 		return -1;
 	if ((s->pub = publisher_new(pub, s->cert, err, sizeof err)) == NULL) {
 		log_errx("%s", err);
@@ -439,7 +440,6 @@ server_cleanup(struct server *s)
 	zap_destroy(&s->zap);
 	audit_destroy(&s->audit);
 	zloop_destroy(&s->loop);
-	zcert_destroy(&s->cert);
 	image_destroy(&s->image);
 }
 

@@ -5,6 +5,8 @@
 #ifndef SCADA_SERVER_H
 #define SCADA_SERVER_H
 
+#include <czmq.h>
+
 #include "project.h"
 
 struct server_options {
@@ -13,6 +15,7 @@ struct server_options {
 	const char	*endpoints_file;
 	const char	*data_dir;	/* -D, or NULL: the project's */
 	int		 auth_fd;	/* to the login helper, or -1 */
+	zcert_t		*cert;		/* CurveZMQ: the server's key pair */
 	void		(*ready)(void);	/* called once the sockets are bound */
 };
 
