@@ -1,8 +1,10 @@
 """A small client of scadad, written from scada-proto(7) alone.
 
 Copy it with the examples: call() sends one request the Lazy Pirate
-way, pages() walks a paged browse or snapshot, and Mirror keeps a live
-copy of the tag image with the Clone pattern. Needs python3-zmq.
+way, login() holds the PAM conversation and keeps the session, pages()
+walks a paged browse or snapshot, and Mirror keeps a live copy of the
+tag image with the Clone pattern. With keys() a link is CurveZMQ, as a
+server with curve = yes wants. Needs python3-zmq.
 """
 import json
 import os
@@ -28,27 +30,63 @@ class Error(Exception):
         self.reply = reply
 
 
-class Client:
-    """Requests on a REQ socket, each retried with the same request id."""
+def keys(secret_file, server_public_file):
+    """A station's key pair and the server's public key, from the files
+    scadactl keygen writes (CZMQ certificates), as Client(keys=) takes
+    them."""
+    def field(path, name):
+        with open(path) as f:
+            for line in f:
+                key, _, value = line.strip().partition("=")
+                if key.strip() == name:
+                    return value.strip().strip('"').encode()
+        raise ValueError("%s: no %s" % (path, name))
+    return (field(secret_file, "public-key"),
+            field(secret_file, "secret-key"),
+            field(server_public_file, "public-key"))
 
-    def __init__(self, command, timeout=1.5, attempts=3):
+
+class Client:
+    """Requests on a REQ socket, each retried with the same request id.
+
+    station names this machine on a plain link (under CurveZMQ the
+    server knows it by its key); after login() every request carries
+    the session.
+    """
+
+    def __init__(self, command, timeout=1.5, attempts=3, keys=None,
+                 station=None):
         self.command = command
         self.timeout = timeout
         self.attempts = attempts
+        self.keys = keys
+        self.station = station
+        self.session = None
         self.prefix = uuid.uuid4().hex
         self.count = 0
         self.sock = None
+
+    def secure(self, sock):
+        """Makes sock a CurveZMQ client of the server, if keys are set."""
+        if self.keys is not None:
+            sock.curve_publickey, sock.curve_secretkey, \
+                sock.curve_serverkey = self.keys
 
     def call(self, op, timeout=None, attempts=None, **fields):
         """The reply to one request; raises Error for an error reply."""
         self.count += 1
         body = dict(fields, v=VERSION, op=op,
                     rid="%s-%d" % (self.prefix, self.count))
+        if self.session is not None:
+            body.setdefault("session", self.session)
+        if self.station is not None:
+            body.setdefault("station", self.station)
         text = json.dumps(body).encode()
         for attempt in range(attempts or self.attempts):
             if self.sock is None:
                 self.sock = CTX.socket(zmq.REQ)
                 self.sock.setsockopt(zmq.LINGER, 0)
+                self.secure(self.sock)
                 self.sock.connect(self.command)
             self.sock.send(text)
             if self.sock.poll(int((timeout or self.timeout) * 1000)):
@@ -63,6 +101,26 @@ class Client:
             self.sock = None
         raise Error({"error": "unreachable", "message":
                      "no reply from %s" % self.command})
+
+    def login(self, user, answer):
+        """Logs user in: answer(prompt) gives the text for each prompt
+        of the server's PAM conversation (a password, a one-time code),
+        and the texts that need none are handed to it too, with their
+        style. Returns the final reply; the session is kept."""
+        reply = self.call("login", timeout=10, attempts=1, user=user)
+        while reply["state"] == "prompt":
+            for m in reply.get("messages", []):
+                answer(m)
+            answers = [answer(p) for p in reply["prompts"]]
+            reply = self.call("login", timeout=10, attempts=1,
+                              login=reply["login"],
+                              answers=[a for a, p in
+                                       zip(answers, reply["prompts"])
+                                       if p["style"].startswith("echo")])
+        for m in reply.get("messages", []):
+            answer(m)
+        self.session = reply["session"]
+        return reply
 
     def pages(self, op, **fields):
         """Every page of a browse or snapshot, as the replies."""
@@ -90,6 +148,7 @@ class Mirror:
         self.changed = changed or (lambda tag: None)
         self.sub = CTX.socket(zmq.SUB)
         self.sub.setsockopt(zmq.LINGER, 0)
+        client.secure(self.sub)
         self.sub.setsockopt_string(zmq.SUBSCRIBE, "")    # every topic
         self.pub = None
         self.tags = {}          # name -> (value object, its seq)

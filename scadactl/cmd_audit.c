@@ -75,8 +75,9 @@ cmd_audit_filter(struct cmd_args *args, int *rc)
 	static const struct { char opt; const char *key; } texts[] = {
 		{ 'u', "user" }, { 'S', "station" }, { 'a', "action" },
 		{ 't', "tag" } };
-	json_t *f = json_pack("{s:s, s:i}", "op", "audit", "limit",
-	    CMD_AUDIT_LIMIT);
+	json_t *where = json_object();
+	json_t *f = json_pack("{s:s, s:i, s:o}", "op", "audit", "limit",
+	    CMD_AUDIT_LIMIT, "where", where);
 	const char *v;
 	long long ms;
 	char *end;
@@ -85,7 +86,8 @@ cmd_audit_filter(struct cmd_args *args, int *rc)
 
 	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if ((v = args->opt[(unsigned char)texts[i].opt]) != NULL)
-			json_object_set_new(f, texts[i].key, json_string(v));
+			json_object_set_new(where, texts[i].key,
+			    json_string(v));
 	for (i = 0; i < 2; i++) {
 		if ((v = args->opt[i == 0 ? 's' : 'e']) == NULL)
 			continue;
@@ -96,7 +98,7 @@ cmd_audit_filter(struct cmd_args *args, int *rc)
 			json_decref(f);
 			return NULL;
 		}
-		json_object_set_new(f, i == 0 ? "since" : "until",
+		json_object_set_new(where, i == 0 ? "since" : "until",
 		    json_integer(ms));
 	}
 	if ((v = args->opt['n']) != NULL) {

@@ -217,14 +217,30 @@ authd_groups(const char *user)
 	return list;
 }
 
+/* Where a PAM transaction failed: what the failure means differs. */
+enum authd_phase {
+	AUTHD_AUTH,
+	AUTHD_ACCOUNT,
+	AUTHD_PASSWORD
+};
+
 /* What went wrong, as an error of the protocol and a message. */
 static json_t *
-authd_failure(json_int_t id, pam_handle_t *pamh, int rc, int in_account)
+authd_failure(json_int_t id, pam_handle_t *pamh, int rc,
+    enum authd_phase phase)
 {
 	enum error_code code = ERROR_AUTH_FAILED;
 	const char *message = "login incorrect";
+	int in_account = phase == AUTHD_ACCOUNT;
 	char text[256];
 
+	if (phase == AUTHD_PASSWORD && rc != PAM_CONV_ERR) {
+		snprintf(text, sizeof text, "the password must be changed, "
+		    "and was not: %s", pam_strerror(pamh, rc));
+		return json_pack("{s:s, s:I, s:b, s:s, s:s}", "op", "done",
+		    "id", id, "ok", 0, "error", error_name(ERROR_ACCOUNT),
+		    "message", text);
+	}
 	switch (rc) {
 	case PAM_AUTH_ERR:
 	case PAM_USER_UNKNOWN:
@@ -275,9 +291,10 @@ authd_child(int fd, json_t *start)
 	struct pam_conv conv = { authd_conversation, &c };
 	const char *dir = json_string_value(json_object_get(start, "dir"));
 	const void *item;
+	enum authd_phase phase = AUTHD_AUTH;
 	pam_handle_t *pamh = NULL;
-	int rc, in_account = 0;
 	json_t *done;
+	int rc;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	alarm(AUTHD_CHILD_TIMEOUT_S);
@@ -292,10 +309,12 @@ authd_child(int fd, json_t *start)
 		rc = pam_authenticate(pamh, PAM_DISALLOW_NULL_AUTHTOK);
 	}
 	if (rc == PAM_SUCCESS) {
-		in_account = 1;
+		phase = AUTHD_ACCOUNT;
 		rc = pam_acct_mgmt(pamh, PAM_DISALLOW_NULL_AUTHTOK);
-		if (rc == PAM_NEW_AUTHTOK_REQD)
+		if (rc == PAM_NEW_AUTHTOK_REQD) {
+			phase = AUTHD_PASSWORD;
 			rc = pam_chauthtok(pamh, PAM_CHANGE_EXPIRED_AUTHTOK);
+		}
 	}
 	if (rc == PAM_SUCCESS && pam_get_item(pamh, PAM_USER, &item) ==
 	    PAM_SUCCESS && item != NULL)
@@ -304,7 +323,7 @@ authd_child(int fd, json_t *start)
 		    authd_groups(item));
 	else
 		done = authd_failure(c.id, pamh, rc == PAM_SUCCESS ?
-		    PAM_SYSTEM_ERR : rc, in_account);
+		    PAM_SYSTEM_ERR : rc, phase);
 	authd_send(fd, done);
 	json_decref(done);
 	if (pamh != NULL)

@@ -24,31 +24,48 @@ static const struct pending_ops cmd_audit_ops = {
 	.expire = cmd_audit_expire,
 };
 
-/* The filter of a query: only the members the trail knows, checked. */
+/* A member of a filter, checked: a string, or a whole number >= 0. */
 static json_t *
-cmd_audit_filter(json_t *body, json_t **error)
+cmd_audit_member(json_t *from, const char *key, int number, json_t *f)
+{
+	json_t *v = json_object_get(from, key);
+
+	if (v == NULL)
+		return NULL;
+	if (number ? !json_is_integer(v) || json_integer_value(v) < 0 :
+	    !json_is_string(v))
+		return msg_error(ERROR_BAD_REQUEST, "\"%s\" must be %s", key,
+		    number ? "a whole number" : "a string");
+	json_object_set(f, key, v);
+	return NULL;
+}
+
+/*
+ * The filter of a query: the members of its "where" object (a
+ * request's own "station" names the asking station, not rows), and
+ * its "limit", each checked.
+ */
+static json_t *
+cmd_audit_filter(json_t *request, json_t **error)
 {
 	static const char *const texts[] = { "user", "station", "action",
 	    "tag" };
-	static const char *const numbers[] = { "since", "until", "limit" };
-	json_t *f = json_object(), *v;
+	json_t *where = json_object_get(request, "where");
+	json_t *f = json_object();
 	size_t i;
 
 	*error = NULL;
-	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
-		if ((v = json_object_get(body, texts[i])) != NULL) {
-			if (!json_is_string(v))
-				*error = msg_error(ERROR_BAD_REQUEST,
-				    "\"%s\" must be a string", texts[i]);
-			json_object_set(f, texts[i], v);
-		}
-	for (i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
-		if ((v = json_object_get(body, numbers[i])) != NULL) {
-			if (!json_is_integer(v) || json_integer_value(v) < 0)
-				*error = msg_error(ERROR_BAD_REQUEST,
-				    "\"%s\" must be a whole number", numbers[i]);
-			json_object_set(f, numbers[i], v);
-		}
+	if (where != NULL && !json_is_object(where))
+		*error = msg_error(ERROR_BAD_REQUEST, "\"where\" must be an "
+		    "object");
+	for (i = 0; *error == NULL && i < sizeof texts / sizeof texts[0]; i++)
+		*error = cmd_audit_member(where, texts[i], 0, f);
+	if (*error == NULL)
+		*error = cmd_audit_member(where, "since", 1, f);
+	if (*error == NULL)
+		*error = cmd_audit_member(where, "until", 1, f);
+	if (*error == NULL)
+		*error = cmd_audit_member(request, "limit", 1, f);
 	if (*error != NULL) {
 		json_decref(f);
 		return NULL;
