@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -98,10 +99,16 @@ audit_text(json_t *e, const char *key)
 {
 	json_t *v = json_object_get(e, key);
 
+	double d;
+
 	if (v == NULL || json_is_null(v))
 		return NULL;
 	if (json_is_string(v))
 		return xstrdup(json_string_value(v));
+	/* 42 as 42, however it travelled: the same value reads the same. */
+	d = json_is_real(v) ? json_real_value(v) : NAN;
+	if (d == floor(d) && fabs(d) < 9007199254740992.0)
+		return xasprintf("%.0f", d);
 	return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 }
 
@@ -351,7 +358,7 @@ audit_db_verify(struct audit_db *d)
 			reason = xasprintf("row %lld was changed: its fields do "
 			    "not match its hash", (long long)id);
 		if (reason != NULL)
-			broken = id;
+			broken = id != expect ? expect : id;
 		memcpy(prev, hash, sizeof prev);
 		expect = id + 1;
 		for (i = 0; i < AF_NFIELDS; i++)
