@@ -198,8 +198,10 @@ ctl_session_load(struct ctl *ctl)
 	}
 	rest = ctl_session_read(ctl->endpoint, token, sizeof token);
 	free(rest);
-	if (token[0] != '\0')
+	if (token[0] != '\0') {
 		client_set_session(ctl->client, token);
+		ctl->session_kept = 1;
+	}
 	explicit_bzero(token, sizeof token);
 }
 
@@ -256,6 +258,22 @@ ctl_close(struct ctl *ctl)
 }
 
 /*
+ * A kept session the server no longer knows (it ended, or the server
+ * restarted) is dropped, so the next command goes without it.
+ */
+static json_t *
+ctl_reply(struct ctl *ctl, json_t *reply)
+{
+	if (ctl->session_kept &&
+	    msg_error_code(reply) == ERROR_UNAUTHENTICATED) {
+		ctl_session_forget(ctl);
+		client_set_session(ctl->client, NULL);
+		ctl->session_kept = 0;
+	}
+	return reply;
+}
+
+/*
  * Builds a request with json_pack(fmt, ...) and sends it. Like
  * client_call it always returns a reply, so callers have one path for
  * every failure.
@@ -276,7 +294,7 @@ ctl_call(struct ctl *ctl, const char *fmt, ...)
 		    _("cannot build request"), jerr.text);
 	reply = client_call(ctl->client, req);
 	json_decref(req);
-	return reply;
+	return ctl_reply(ctl, reply);
 }
 
 /* A write may wait on a slow PLC: more time for its reply. */
@@ -287,7 +305,7 @@ ctl_call_write(struct ctl *ctl, json_t *req)
 	    CLIENT_WRITE_TIMEOUT_MS;
 
 	assert(ctl->client != NULL);
-	return client_call_timeout(ctl->client, req, ms, 0);
+	return ctl_reply(ctl, client_call_timeout(ctl->client, req, ms, 0));
 }
 
 /*

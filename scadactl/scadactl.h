@@ -29,6 +29,7 @@ struct ctl {
 	const char	*server_key;	/* -K: the server's public key */
 	struct keys	 keys;
 	client_t	*client;	/* opened on first request */
+	int		 session_kept;	/* sent the session file's token */
 };
 
 /* A command's own options and operands, after the command name. */

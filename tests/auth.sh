@@ -31,7 +31,7 @@ printf 'operator\n' | "$SCADACTL" login operator >"$T/out" ||
     fail "scadactl login: $(cat "$T/out")"
 grep -q 'logged in as operator on station s-ctl' "$T/out" ||
     fail "scadactl login said: $(cat "$T/out")"
-[ "$(stat -c %a "$HOME/.cache/scada/sessions")" = 600 ] ||
+[ "$(stat -c %a "$XDG_RUNTIME_DIR/scada/sessions")" = 600 ] ||
     fail "the kept session is readable by others"
 "$SCADACTL" whoami | grep -q 'view operate in tank1' ||
     fail "whoami: $("$SCADACTL" whoami)"

@@ -46,7 +46,7 @@ grep -q 'on station op1 ' "$T/out" ||
 as op1 read tank1.level >/dev/null || fail "read over CurveZMQ"
 
 # A session taken to another registered station opens nothing there.
-token=$(awk '{ print $2 }' "$HOME/.cache/scada/sessions")
+token=$(awk '{ print $2 }' "$XDG_RUNTIME_DIR/scada/sessions")
 SCADA_SESSION=$token as op2 read tank1.level 2>"$T/err"
 [ $? -eq 4 ] && grep -q 'belongs to station op1' "$T/err" ||
     fail "a session replayed from op2: $(cat "$T/err")"

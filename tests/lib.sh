@@ -20,6 +20,10 @@ TMUX_SOCK=
 # and any report fails the test, background processes included.
 export ASAN_OPTIONS="log_path=$T/sanitizer:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="log_path=$T/sanitizer:print_stacktrace=1:${UBSAN_OPTIONS:-}"
+# The user's own keys, logins and station name stay out of the tests, and
+# the tests' logins out of the user's files.
+export XDG_CONFIG_HOME=$T/config XDG_RUNTIME_DIR=$T/run
+unset SCADA_KEY SCADA_SERVER_KEY SCADA_SESSION SCADA_STATION
 
 cleanup() {
 	status=$?
