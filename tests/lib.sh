@@ -16,6 +16,7 @@ PY=/usr/bin/python3
 T=$(mktemp -d "${TMPDIR:-/tmp}/${LIB_TEMP:-scada-test}.XXXXXX")
 PIDS=
 TMUX_SOCK=
+MOUNTS=		# file systems a test mounted, unmounted at the end
 # In a sanitizer build, every process we start reports to a file here,
 # and any report fails the test, background processes included.
 export ASAN_OPTIONS="log_path=$T/sanitizer:${ASAN_OPTIONS:-}"
@@ -41,6 +42,9 @@ cleanup() {
 			sleep 0.2
 		done
 		kill -9 "$pid" 2>/dev/null
+	done
+	for m in $MOUNTS; do
+		umount "$m" 2>/dev/null || umount -l "$m"
 	done
 	for f in "$T"/sanitizer.*; do
 		[ -f "$f" ] || continue
