@@ -108,11 +108,12 @@ auth_alive(auth_t *a)
 
 int
 auth_start(auth_t *a, uint64_t id, const char *service, const char *dir,
-    const char *user, const char *station)
+    const char *user, const char *station, const char *rhost)
 {
-	json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "op", "start",
-	    "id", (json_int_t)id, "service", service, "dir", dir, "user", user,
-	    "station", station);
+	json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "op",
+	    "start", "id", (json_int_t)id, "service", service, "dir", dir,
+	    "user", user, "station", station, "rhost", rhost != NULL ? rhost :
+	    "");
 	int rc = auth_send(a, o);
 
 	json_decref(o);

@@ -19,7 +19,7 @@ auth_t	*auth_new(int, zloop_t *, auth_fn *, void *);
 void	 auth_destroy(auth_t **);
 int	 auth_alive(auth_t *);
 int	 auth_start(auth_t *, uint64_t, const char *, const char *,
-	    const char *, const char *);
+	    const char *, const char *, const char *);
 int	 auth_answer(auth_t *, uint64_t, json_t *);
 void	 auth_abort(auth_t *, uint64_t);
 

@@ -282,6 +282,28 @@ authd_failure(json_int_t id, pam_handle_t *pamh, int rc,
 	    "ok", 0, "error", error_name(code), "message", message);
 }
 
+/*
+ * What PAM modules may check: the station's address as the remote host
+ * (numeric: a station name is no DNS name, and a lookup of one can stall
+ * a login for seconds where no DNS answers), the station's name in the
+ * PAM environment as SCADA_STATION.
+ */
+static void
+authd_items(pam_handle_t *pamh, json_t *start)
+{
+	const char *rhost = json_string_value(json_object_get(start, "rhost"));
+	const char *station = json_string_value(json_object_get(start,
+	    "station"));
+	char env[256];
+
+	if (rhost != NULL && *rhost != '\0')
+		pam_set_item(pamh, PAM_RHOST, rhost);
+	if (station != NULL) {
+		snprintf(env, sizeof env, "SCADA_STATION=%s", station);
+		pam_putenv(pamh, env);
+	}
+}
+
 /* One login, in its own process; never returns. */
 static void __attribute__((noreturn))
 authd_child(int fd, json_t *start)
@@ -302,8 +324,7 @@ authd_child(int fd, json_t *start)
 	    "service")), json_string_value(json_object_get(start, "user")),
 	    &conv, dir != NULL && *dir != '\0' ? dir : NULL, &pamh);
 	if (rc == PAM_SUCCESS) {
-		pam_set_item(pamh, PAM_RHOST, json_string_value(
-		    json_object_get(start, "station")));
+		authd_items(pamh, start);
 		pam_set_item(pamh, PAM_TTY, "scada");
 		pam_set_item(pamh, PAM_FAIL_DELAY, (const void *)authd_no_delay);
 		rc = pam_authenticate(pamh, PAM_DISALLOW_NULL_AUTHTOK);

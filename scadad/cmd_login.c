@@ -199,7 +199,7 @@ cmd_login_start(struct cmd_env *env, struct request **rp)
 	l->deadline = zclock_mono() + (long long)sc->login_timeout_s * 1000;
 	l->messages = json_array();
 	if (auth_start(env->auth, l->num, sc->pam_service, sc->pam_dir, user,
-	    station) == -1) {
+	    station, (*rp)->addr) == -1) {
 		cmd_login_free(l);
 		return msg_error(ERROR_INTERNAL, "the login helper does not "
 		    "take the login");

@@ -120,16 +120,19 @@ request_destroy(struct request **rp)
 	json_decref(r->body);
 	free(r->rid);
 	free(r->peer);
+	free(r->addr);
 	free(r);
 	*rp = NULL;
 }
 
 /* The station a ZAP handler vouched for, or NULL (plain links). */
 void
-request_set_peer(struct request *r, const char *peer)
+request_set_peer(struct request *r, const char *peer, const char *addr)
 {
 	free(r->peer);
 	r->peer = peer != NULL && *peer != '\0' ? xstrdup(peer) : NULL;
+	free(r->addr);
+	r->addr = addr != NULL && *addr != '\0' ? xstrdup(addr) : NULL;
 }
 
 /* Sends the reply (taken), with the request's id and generation. */

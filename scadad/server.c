@@ -69,8 +69,14 @@ server_bad_request(struct server *s, zmsg_t *envelope, json_t *reply)
  * envelope before it still finds its end. Returns the frames, or NULL
  * if there were none; *dropped counts the bytes let go.
  */
+/* Who sent a request, as libzmq knows it. */
+struct server_peer {
+	char	station[PROJECT_NAME_MAX + 1];	/* its CURVE key's */
+	char	addr[64];			/* numeric, as PAM's rhost */
+};
+
 static zmsg_t *
-server_recv(struct server *s, size_t *dropped, char *peer, size_t peerlen)
+server_recv(struct server *s, size_t *dropped, struct server_peer *peer)
 {
 	void *raw = zsock_resolve(s->router);
 	size_t total = 0, frames = 0;
@@ -81,7 +87,7 @@ server_recv(struct server *s, size_t *dropped, char *peer, size_t peerlen)
 	int more;
 
 	*dropped = 0;
-	peer[0] = '\0';
+	peer->station[0] = peer->addr[0] = '\0';
 	do {
 		zmq_msg_init(&part);
 		if (zmq_msg_recv(&part, raw, ZMQ_DONTWAIT) == -1) {
@@ -93,9 +99,13 @@ server_recv(struct server *s, size_t *dropped, char *peer, size_t peerlen)
 		 * The routing id ROUTER puts first carries no metadata: the
 		 * frames the peer sent do.
 		 */
-		if (peer[0] == '\0' && s->zap != NULL &&
+		if (peer->station[0] == '\0' && s->zap != NULL &&
 		    (user = zmq_msg_gets(&part, "User-Id")) != NULL)
-			snprintf(peer, peerlen, "%s", user);
+			snprintf(peer->station, sizeof peer->station, "%s",
+			    user);
+		if (peer->addr[0] == '\0' &&
+		    (user = zmq_msg_gets(&part, "Peer-Address")) != NULL)
+			snprintf(peer->addr, sizeof peer->addr, "%s", user);
 		more = zmq_msg_more(&part);
 		total += zmq_msg_size(&part);
 		if (++frames <= MSG_MAX_FRAMES &&
@@ -147,7 +157,8 @@ server_split(zmsg_t *m, zmsg_t *envelope)
 }
 
 static void
-server_request(struct server *s, zmsg_t *m, size_t dropped, const char *peer)
+server_request(struct server *s, zmsg_t *m, size_t dropped,
+    const struct server_peer *peer)
 {
 	zmsg_t *envelope = zmsg_new();
 	zframe_t *body = server_split(m, envelope);
@@ -168,7 +179,7 @@ server_request(struct server *s, zmsg_t *m, size_t dropped, const char *peer)
 		server_bad_request(s, envelope, error);
 	else {
 		envelope = NULL;	/* the request's now */
-		request_set_peer(r, peer);
+		request_set_peer(r, peer->station, peer->addr);
 		command_dispatch(&s->env, &r);
 	}
 	zframe_destroy(&body);
@@ -180,7 +191,7 @@ server_on_router(zloop_t *loop, zsock_t *router, void *arg)
 {
 	struct server *s = arg;
 	long long end = zclock_mono() + SERVER_SLICE_MS;
-	char peer[PROJECT_NAME_MAX + 1];
+	struct server_peer peer;
 	size_t dropped;
 	zmsg_t *m;
 	int i;
@@ -188,10 +199,10 @@ server_on_router(zloop_t *loop, zsock_t *router, void *arg)
 	/* A slice, so a flood of requests cannot starve the rest. */
 	for (i = 0; i < SERVER_SLICE_MAX && zclock_mono() < end &&
 	    (zsock_events(router) & ZMQ_POLLIN); i++) {
-		if ((m = server_recv(s, &dropped, peer, sizeof peer)) == NULL)
+		if ((m = server_recv(s, &dropped, &peer)) == NULL)
 			break;
 		s->stats.requests++;
-		server_request(s, m, dropped, peer);
+		server_request(s, m, dropped, &peer);
 		zmsg_destroy(&m);
 		s->trim_bytes += dropped;
 	}

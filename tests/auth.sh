@@ -58,6 +58,7 @@ make_project "$P2"
 project_login "$P2"
 sed -i 's/^pam_service = .*/pam_service = accounts/' "$P2/project.ini"
 cat >"$P2/pam/accounts" <<PAM
+auth     optional  pam_exec.so quiet log=$P2/pam/env.log /usr/bin/env
 auth     required  $MATRIX passdb=pam/matrix.db
 account  [success=1 default=ignore] pam_succeed_if.so quiet user notin expired
 account  requisite pam_debug.so acct=acct_expired
@@ -87,6 +88,12 @@ ctl_login a3 mustchange old old new1 new1 ||
     fail "password change: $(cat "$T/out" "$T/err")"
 grep -q '^mustchange:new1:accounts$' "$P2/pam/matrix.db" ||
     fail "the new password was not stored: $(cat "$P2/pam/matrix.db")"
+# Modules see the station's address as the remote host (numeric: no DNS
+# lookup of a station name, which can stall a login where no DNS
+# answers) and its name as SCADA_STATION.
+grep -q '^PAM_RHOST=127\.0\.0\.1$' "$P2/pam/env.log" &&
+    grep -q '^SCADA_STATION=a3$' "$P2/pam/env.log" ||
+    fail "PAM's items: $(cat "$P2/pam/env.log")"
 "$SCADACTL" logout
 stop "$SCADAD_PID"
 
