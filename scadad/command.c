@@ -12,6 +12,7 @@
 #include "command.h"
 #include "msg.h"
 #include "security_conf.h"
+#include "xmalloc.h"
 
 static const struct cmd_entry *const command_table[] = {
 	&cmd_hello_entry,
@@ -210,7 +211,15 @@ command_dispatch(struct cmd_env *env, struct request **rp)
 }
 
 /* The session the selftest's requests carry, or NULL. */
-static const char *command_selftest_session;
+/* A copy: the session may end (logout) while its token is still sent. */
+static char *command_selftest_session;
+
+static void
+command_selftest_use(const char *token)
+{
+	free(command_selftest_session);
+	command_selftest_session = token != NULL ? xstrdup(token) : NULL;
+}
 
 /* Sends body to the server side of a pair; the request it makes. */
 static struct request *
@@ -340,14 +349,14 @@ command_selftest(struct project *p)
 	command_selftest_expect(&env, router, dealer,
 	    "{\"v\":2,\"op\":\"read\",\"tags\":[\"tank1.level\"]}",
 	    ERROR_UNAUTHENTICATED);
-	command_selftest_session = "0123456789abcdef";
+	command_selftest_use("0123456789abcdef");
 	command_selftest_expect(&env, router, dealer,
 	    "{\"v\":2,\"op\":\"read\",\"tags\":[\"tank1.level\"]}",
 	    ERROR_UNAUTHENTICATED);
 
 	/* The demo's operator: view and operate in tank1, nothing else. */
 	op = sessions_add(env.sessions, p, "operator", NULL, "op1");
-	command_selftest_session = op->token;
+	command_selftest_use(op->token);
 	reply = command_selftest_call(&env, router, dealer,
 	    "{\"v\":2,\"op\":\"read\",\"tags\":[\"tank1.level\"]}");
 	CHECK(msg_is_ok(reply));
@@ -382,7 +391,7 @@ command_selftest(struct project *p)
 
 	/* The engineer sees every area, and may list the sessions. */
 	eng = sessions_add(env.sessions, p, "engineer", NULL, "op1");
-	command_selftest_session = eng->token;
+	command_selftest_use(eng->token);
 	CHECK(command_selftest_total(&env, router, dealer) ==
 	    (json_int_t)project_ntags(p));
 	reply = command_selftest_call(&env, router, dealer,
@@ -395,7 +404,7 @@ command_selftest(struct project *p)
 	json_decref(reply);
 	command_selftest_expect(&env, router, dealer,
 	    "{\"v\":2,\"op\":\"sessions\"}", ERROR_UNAUTHENTICATED);
-	command_selftest_session = NULL;
+	command_selftest_use(NULL);
 
 	cmd_logins_destroy(&env.logins, &env);
 	auth_destroy(&env.auth);
