@@ -8,26 +8,14 @@
 
 export HOME=$T/home
 K=$T/keys
-mkdir -p "$K"
-for k in server op1 op2 op3; do
-	"$SCADACTL" keygen "$K/$k.key" >/dev/null || fail "keygen $k"
-done
-[ "$(stat -c %a "$K/op1.key")" = 600 ] || fail "a secret key readable by others"
-"$SCADACTL" keygen "$K/op1.key" 2>"$T/err" && fail "keygen overwrote a key"
-pubkey() { sed -n 's/^ *public-key = "\(.*\)"$/\1/p' "$K/$1.key.pub"; }
-
 start_sim
 make_project
 project_login
 fixed_ports
-sed -i -e 's/^curve = no/curve = yes/' \
-    -e "s|^server_key = .*||" "$T/project/project.ini"
-printf 'server_key = %s\n' "$K/server.key" >"$T/extra"
-sed -i '/^\[security\]/r '"$T/extra" "$T/project/project.ini"
-for s in op1 op2; do
-	printf '[station %s]\npublic_key = %s\n' "$s" "$(pubkey "$s")" \
-	    >>"$T/project/project.ini"
-done
+project_curve "$T/project" "$K" op1 op2
+"$SCADACTL" keygen "$K/op3.key" >/dev/null || fail "keygen op3"
+[ "$(stat -c %a "$K/op1.key")" = 600 ] || fail "a secret key readable by others"
+"$SCADACTL" keygen "$K/op1.key" 2>"$T/err" && fail "keygen overwrote a key"
 start_scadad
 grep -q 'CurveZMQ on: server key .*, 2 stations registered' "$T/scadad.log" ||
     fail "CurveZMQ not on: $(cat "$T/scadad.log")"

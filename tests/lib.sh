@@ -183,6 +183,27 @@ project_login() {
 	sed -i 's/^login = no/login = yes/' "${1:-$T/project}/project.ini"
 }
 
+# project_curve DIR KEYDIR STATION...: CurveZMQ on for the project in
+# DIR, with a server key and a key for each STATION made in KEYDIR (as
+# KEYDIR/NAME.key) and registered under the station's name.
+project_curve() {
+	pc_dir=$1 pc_keys=$2
+	shift 2
+	mkdir -p "$pc_keys"
+	"$SCADACTL" keygen "$pc_keys/server.key" >/dev/null ||
+	    fail "keygen server"
+	sed -i -e 's/^curve = no/curve = yes/' -e '/^server_key = /d' \
+	    -e "/^\[security\]/a server_key = $pc_keys/server.key" \
+	    "$pc_dir/project.ini"
+	for pc_st in "$@"; do
+		"$SCADACTL" keygen "$pc_keys/$pc_st.key" >/dev/null ||
+		    fail "keygen $pc_st"
+		printf '[station %s]\npublic_key = %s\n' "$pc_st" "$(sed -n \
+		    's/^ *public-key = "\(.*\)"$/\1/p' "$pc_keys/$pc_st.key.pub")" \
+		    >>"$pc_dir/project.ini"
+	done
+}
+
 # free_port: a port nobody listens on now, picked by the kernel. Tests
 # that restart scadad on the same endpoints use these rather than "*",
 # whose ports another test's server may take while ours is down.
