@@ -52,12 +52,23 @@ enum fanout_kind {
 	FANOUT_ZMQ,
 	FANOUT_MQTT,
 	FANOUT_MQTT_BATCH,
+	FANOUT_SCADA_CURVE,	/* the same two with CurveZMQ on */
+	FANOUT_ZMQ_CURVE,
 	FANOUT_NKINDS
 };
 
 static const char *const fanout_kind_names[] = {
-	"scada", "v1", "zmq", "mosquitto", "mosquitto-batch"
+	"scada", "v1", "zmq", "mosquitto", "mosquitto-batch", "scada-curve",
+	"zmq-curve"
 };
+
+/*
+ * The keys of the CurveZMQ runs, as scadad's publisher and a registered
+ * station hold them. No ZAP handler runs here: libzmq then lets every
+ * key in, so what is measured is the encryption, not the key check a
+ * station makes once when it connects.
+ */
+static zcert_t *fanout_server_cert, *fanout_client_cert;
 
 /* One message as it goes on the wire. */
 struct fanout_frame {
@@ -90,6 +101,7 @@ struct fanout_run {
 	int			 mqtt_port;
 	const char		*mqtt_topic;	/* to subscribe to */
 	int			 nsubs;
+	int			 curve;
 	long			 expect;	/* updates, per subscriber */
 	void			*zctx;
 	atomic_int		 ready;		/* every subscriber warm */
@@ -311,6 +323,17 @@ fanout_zmq_drain(struct fanout_run *r, void *s, long *count, int *warm,
 	}
 }
 
+static void
+fanout_curve_client(void *sock)
+{
+	zmq_setsockopt(sock, ZMQ_CURVE_SERVERKEY,
+	    zcert_public_txt(fanout_server_cert), 40);
+	zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY,
+	    zcert_public_txt(fanout_client_cert), 40);
+	zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY,
+	    zcert_secret_txt(fanout_client_cert), 40);
+}
+
 static void *
 fanout_zmq_subs(void *arg)
 {
@@ -327,6 +350,8 @@ fanout_zmq_subs(void *arg)
 		zmq_setsockopt(items[i].socket, ZMQ_RCVHWM, &hwm, sizeof hwm);
 		zmq_setsockopt(items[i].socket, ZMQ_LINGER, &zero, sizeof zero);
 		zmq_setsockopt(items[i].socket, ZMQ_SUBSCRIBE, "", 0);
+		if (r->curve)
+			fanout_curve_client(items[i].socket);
 		if (zmq_connect(items[i].socket, r->endpoint) == -1) {
 			atomic_store(&r->failed, 1);
 			goto out;
@@ -547,15 +572,17 @@ fanout_send_scada(const struct fanout_data *d, publisher_t *p)
 }
 
 static int
-fanout_scada(const struct fanout_data *d, int nsubs, struct fanout_result *res)
+fanout_scada(const struct fanout_data *d, int curve, int nsubs,
+    struct fanout_result *res)
 {
 	struct fanout_run r = { .kind = FANOUT_SCADA, .nsubs = nsubs,
-	    .expect = d->n };
+	    .expect = d->n, .curve = curve };
 	publisher_t *p;
 	pthread_t th;
 	char err[256];
 
-	if ((p = publisher_new("tcp://127.0.0.1:*", NULL, err, sizeof err)) == NULL) {
+	if ((p = publisher_new("tcp://127.0.0.1:*", curve ? fanout_server_cert :
+	    NULL, err, sizeof err)) == NULL) {
 		fprintf(stderr, "fanout: %s\n", err);
 		return -1;
 	}
@@ -576,13 +603,18 @@ fanout_scada(const struct fanout_data *d, int nsubs, struct fanout_result *res)
 }
 
 static void *
-fanout_zmq_pub(void *ctx, int hwm, char *endpoint, size_t len)
+fanout_zmq_pub(void *ctx, int hwm, int curve, char *endpoint, size_t len)
 {
 	void *pub = zmq_socket(ctx, ZMQ_PUB);
-	int linger = 200;
+	int linger = 200, one = 1;
 
 	if (pub == NULL)
 		return NULL;
+	if (curve) {
+		zmq_setsockopt(pub, ZMQ_CURVE_SERVER, &one, sizeof one);
+		zmq_setsockopt(pub, ZMQ_CURVE_SECRETKEY,
+		    zcert_secret_txt(fanout_server_cert), 40);
+	}
 	zmq_setsockopt(pub, ZMQ_SNDHWM, &hwm, sizeof hwm);
 	zmq_setsockopt(pub, ZMQ_LINGER, &linger, sizeof linger);
 	if (zmq_bind(pub, "tcp://127.0.0.1:*") == -1 ||
@@ -626,11 +658,11 @@ fanout_send_zmq(const struct fanout_data *d, enum fanout_kind kind, void *pub)
 }
 
 static int
-fanout_zmq(const struct fanout_data *d, enum fanout_kind kind, int nsubs,
-    struct fanout_result *res)
+fanout_zmq(const struct fanout_data *d, enum fanout_kind kind, int curve,
+    int nsubs, struct fanout_result *res)
 {
 	struct fanout_run r = { .kind = kind, .nsubs = nsubs,
-	    .expect = d->n };
+	    .expect = d->n, .curve = curve };
 	void *ctx, *pub;
 	char endpoint[256];
 	pthread_t th;
@@ -638,7 +670,7 @@ fanout_zmq(const struct fanout_data *d, enum fanout_kind kind, int nsubs,
 	if ((ctx = zmq_ctx_new()) == NULL)
 		return -1;
 	if ((pub = fanout_zmq_pub(ctx, kind == FANOUT_V1 ? FANOUT_V1_HWM :
-	    PUBLISHER_HWM, endpoint, sizeof endpoint)) == NULL) {
+	    PUBLISHER_HWM, curve, endpoint, sizeof endpoint)) == NULL) {
 		zmq_ctx_term(ctx);
 		return -1;
 	}
@@ -772,10 +804,13 @@ fanout_measure(enum fanout_kind kind, const struct fanout_data *d,
 
 	for (i = 0; i < reps; i++) {
 		memset(&res[i], 0, sizeof res[i]);
-		if (kind == FANOUT_SCADA)
-			rc = fanout_scada(d, nsubs, &res[i]);
+		if (kind == FANOUT_SCADA || kind == FANOUT_SCADA_CURVE)
+			rc = fanout_scada(d, kind == FANOUT_SCADA_CURVE, nsubs,
+			    &res[i]);
 		else if (kind == FANOUT_V1 || kind == FANOUT_ZMQ)
-			rc = fanout_zmq(d, kind, nsubs, &res[i]);
+			rc = fanout_zmq(d, kind, 0, nsubs, &res[i]);
+		else if (kind == FANOUT_ZMQ_CURVE)
+			rc = fanout_zmq(d, FANOUT_ZMQ, 1, nsubs, &res[i]);
 		else
 			rc = fanout_mqtt(d, kind, mqtt_port, nsubs, &res[i]);
 		if (rc == -1)
@@ -812,6 +847,14 @@ fanout_report(int nsubs, const struct fanout_result *res, const int *ran)
 	if (ran[FANOUT_MQTT_BATCH])
 		printf(", %.1fx mosquitto-batch (%.0f)", fanout_ratio(s,
 		    &res[FANOUT_MQTT_BATCH]), res[FANOUT_MQTT_BATCH].rate);
+	if (ran[FANOUT_SCADA_CURVE])
+		printf("; curve: scada %.2f of plain (%.0f)", fanout_ratio(
+		    &res[FANOUT_SCADA_CURVE], s), res[FANOUT_SCADA_CURVE].rate);
+	if (ran[FANOUT_ZMQ_CURVE])
+		printf(", zmq %.2f of plain (%.0f), scada %.2f of zmq",
+		    fanout_ratio(&res[FANOUT_ZMQ_CURVE], &res[FANOUT_ZMQ]),
+		    res[FANOUT_ZMQ_CURVE].rate, fanout_ratio(
+		    &res[FANOUT_SCADA_CURVE], &res[FANOUT_ZMQ_CURVE]));
 	printf("; dropped");
 	for (k = 0; k < FANOUT_NKINDS; k++)
 		if (ran[k])
@@ -906,6 +949,8 @@ main(int argc, char **argv)
 		fanout_usage();
 	util_raise_nofile(8192);
 	mosquitto_lib_init();
+	fanout_server_cert = zcert_new();
+	fanout_client_cert = zcert_new();
 	fanout_data_build(&d, n, ntags, batch);
 	printf("fanout: %ld updates over %d tags; one a message: %.0f bytes "
 	    "each (topic + body); in batches of %d: %.0f bytes a batch, %.1f "
@@ -924,6 +969,8 @@ main(int argc, char **argv)
 		fanout_report(subs[k], res, ran);
 	}
 	fanout_data_free(&d);
+	zcert_destroy(&fanout_server_cert);
+	zcert_destroy(&fanout_client_cert);
 	mosquitto_lib_cleanup();
 	zsys_shutdown();
 	return 0;

@@ -22,6 +22,7 @@
 
 #include "client.h"
 #include "i18n.h"
+#include "keys.h"
 #include "log.h"
 #include "mirror.h"
 #include "msg.h"
@@ -32,6 +33,19 @@
 #define LATENCY_WARMUP		20
 #define LATENCY_TIMEOUT_MS	3000
 #define LATENCY_TICK_US		50000
+
+/* -k and -K: both stations speak CurveZMQ with this key, as scadatui would. */
+static struct keys latency_keys;
+
+static client_t *
+latency_client(const char *endpoint, int timeout_ms, int retries)
+{
+	client_t *c = client_new(endpoint, timeout_ms, retries);
+
+	if (c != NULL && latency_keys.mine != NULL)
+		client_set_keys(c, &latency_keys);
+	return c;
+}
 
 struct latency_stats {
 	double	median;
@@ -63,7 +77,7 @@ latency_on_update(void *arg, const struct mirror_tag *t)
 static void
 latency_station(zsock_t *pipe, void *arg)
 {
-	client_t *c = client_new(arg, 0, 0);
+	client_t *c = latency_client(arg, 0, 0);
 	mirror_t *m = c != NULL ? mirror_new(c) : NULL;
 	zmq_pollitem_t items[3];
 	long long next_tick = 0, now;
@@ -169,7 +183,7 @@ latency_scada(const char *endpoint, long n, struct latency_stats *e2e,
     struct latency_stats *rtt, long *lost)
 {
 	zactor_t *station = zactor_new(latency_station, (void *)endpoint);
-	client_t *c = client_new(endpoint, 2000, 1);
+	client_t *c = latency_client(endpoint, 2000, 1);
 	double *lat = calloc((size_t)n + 1, sizeof *lat);
 	double *call = calloc((size_t)n + 1, sizeof *call);
 	long long t0, t1, at;
@@ -321,7 +335,8 @@ static void
 latency_usage(void)
 {
 	fprintf(stderr, "%s", _("usage: latency -c command-endpoint "
-	    "-m modbus-port [-n writes]\n"));
+	    "[-K server-key] [-k key] -m modbus-port\n"
+	    "               [-n writes]\n"));
 	exit(2);
 }
 
@@ -329,16 +344,23 @@ int
 main(int argc, char **argv)
 {
 	struct latency_stats e2e = { 0 }, rtt = { 0 }, mb = { 0 }, zq = { 0 };
-	const char *endpoint = NULL;
+	const char *endpoint = NULL, *key = NULL, *server_key = NULL;
 	long n = 1000, lost = 0;
+	char err[512];
 	int ch, port = 0;
 
 	i18n_init();
 	log_init("latency", 0, 0);
-	while ((ch = getopt(argc, argv, "c:m:n:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:K:k:m:n:")) != -1) {
 		switch (ch) {
 		case 'c':
 			endpoint = optarg;
+			break;
+		case 'K':
+			server_key = optarg;
+			break;
+		case 'k':
+			key = optarg;
 			break;
 		case 'm':
 			port = (int)util_number(optarg, 1, 65535, _("port"));
@@ -352,17 +374,24 @@ main(int argc, char **argv)
 	}
 	if (optind != argc || endpoint == NULL || port == 0)
 		latency_usage();
+	if ((key != NULL || server_key != NULL) && keys_load(&latency_keys,
+	    key, server_key, err, sizeof err) == -1) {
+		fprintf(stderr, "latency: %s\n", err);
+		return 1;
+	}
 	if (latency_scada(endpoint, n, &e2e, &rtt, &lost) == -1 ||
 	    latency_modbus(port, n, &mb) == -1 || latency_zmq(n, &zq) == -1)
 		return 1;
 	/* A fixed format, read by bench/run.sh: not translated. */
-	printf("latency writes=%ld: scada write->update median %.0f us, "
+	printf("latency%s writes=%ld: scada write->update median %.0f us, "
 	    "p99 %.0f us (write reply median %.0f us, p99 %.0f us; lost %ld); "
 	    "modbus write+read median %.0f us, p99 %.0f us (ratio %.1fx); "
 	    "zmq req/rep median %.0f us, p99 %.0f us (ratio %.1fx)\n",
-	    e2e.count, e2e.median, e2e.p99, rtt.median, rtt.p99, lost,
+	    latency_keys.mine != NULL ? " curve" : "", e2e.count, e2e.median,
+	    e2e.p99, rtt.median, rtt.p99, lost,
 	    mb.median, mb.p99, mb.median > 0 ? e2e.median / mb.median : 0,
 	    zq.median, zq.p99, zq.median > 0 ? e2e.median / zq.median : 0);
+	keys_free(&latency_keys);
 	zsys_shutdown();
 	return lost == 0 ? 0 : 1;
 }

@@ -4,8 +4,8 @@
 # on 127.0.0.1 on ephemeral ports; every process started here is stopped
 # on the way out, whatever happens (the trap of tests/lib.sh).
 #
-# BENCH=fanout,latency,stations,tags,modbus,devices selects some (default:
-# all). BENCH_QUICK=1 shrinks the counts for a smoke test (numbers then
+# BENCH=fanout,latency,stations,tags,modbus,devices,logins selects some
+# (default: all). BENCH_QUICK=1 shrinks the counts for a smoke test (numbers then
 # mean little).
 : "${top_builddir:?run through make bench}"
 : "${top_srcdir:?run through make bench}"
@@ -14,7 +14,7 @@ LIB_TEMP=scada-bench
 
 BIN=$top_builddir/bench
 MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
-WANT=${BENCH:-fanout,latency,stations,tags,modbus,devices}
+WANT=${BENCH:-fanout,latency,stations,tags,modbus,devices,logins}
 QUICK=${BENCH_QUICK:-0}
 
 SUMMARY=$T/summary
@@ -42,7 +42,7 @@ run() {
 	rc=$?
 	forget "$bench_pid"
 	cat "$T/$name.out"
-	grep -E '^(fanout|latency|stations|tags|modbus|devices) ' \
+	grep -E '^(fanout|latency|stations|tags|modbus|devices|logins) ' \
 	    "$T/$name.out" >>"$SUMMARY"
 	if [ "$rc" -ne 0 ]; then
 		echo "bench: $name exited with status $rc" >&2
@@ -94,6 +94,9 @@ bench_fanout() {
 	run fanout-large "$BIN/fanout" -m "$MQTT_PORT" -n "$updates" \
 	    -r "$reps" -M 1 -s 100
 	stop "$MQTT_PID"
+	# What CurveZMQ costs, against the same runs in plain text.
+	run fanout-curve "$BIN/fanout" -k scada,scada-curve,zmq,zmq-curve \
+	    -n "$updates" -r "$reps" -s 1 -s 10
 }
 
 bench_latency() {
@@ -104,7 +107,27 @@ bench_latency() {
 	start_scadad "$T/latency" scadad-latency
 	run latency "$BIN/latency" -c "$SERVER" -m "$SIM_PORT" -n "$writes"
 	stop "$SCADAD_PID"
+	# The same with CurveZMQ on both sockets, the station registered.
+	project_curve "$T/latency" "$T/latency/keys" bench
+	start_scadad "$T/latency" scadad-latency-curve
+	run latency-curve "$BIN/latency" -c "$SERVER" -m "$SIM_PORT" \
+	    -n "$writes" -k "$T/latency/keys/bench.key" \
+	    -K "$T/latency/keys/server.key.pub"
+	stop "$SCADAD_PID"
 	stop "$SIM_PID"
+	latency_curve_ratio
+}
+
+# The medians and p99s of the two latency runs, side by side.
+latency_curve_ratio() {
+	line=$(awk '$1 == "latency" && $2 ~ /^writes=/ { pm = $6; pp = $9 }
+	    $1 == "latency" && $2 == "curve" { cm = $7; cp = $10 }
+	    END { if (pm > 0 && pp > 0)
+		printf "latency curve: write->update median %s us vs %s us " \
+		    "plain (ratio %.2f), p99 %s us vs %s us (ratio %.2f)\n",
+		    cm, pm, cm / pm, cp, pp, cp / pp }' "$SUMMARY")
+	echo "$line"
+	echo "$line" >>"$SUMMARY"
 }
 
 # kb_of NAME: the per-station figure a stations run printed.
@@ -226,6 +249,23 @@ bench_modbus() {
 # 50 PLCs, each a bigplc that answers after 5 ms. All are started before
 # any is waited for; devices gets "port pid" lines, and stops and
 # continues the PLCs itself to start their scans together.
+# Logins through the demo's PAM service (pam_pwdfile), the heartbeat
+# every 100 ms so that a stalled server loop shows.
+bench_logins() {
+	logins=200 stations=100
+	[ "$QUICK" = 1 ] && logins=20 stations=20
+	start_sim
+	make_project "$T/logins"
+	project_login "$T/logins"
+	sed -i 's/^heartbeat_ms = .*/heartbeat_ms = 100/' "$T/logins/project.ini"
+	start_scadad "$T/logins" scadad-logins
+	run logins "$BIN/logins" -c "$SERVER" -d "$T/logins" \
+	    -P "$(awk '$1 == "publish" { print $2 }' "$T/endpoints")" \
+	    -n "$logins" -s "$stations" -u operator -w operator
+	stop "$SCADAD_PID"
+	stop "$SIM_PID"
+}
+
 bench_devices() {
 	count=50 delay=5 rounds=7 seconds=3
 	[ "$QUICK" = 1 ] && rounds=3 seconds=2
@@ -264,6 +304,7 @@ wanted stations && bench_stations
 wanted tags && bench_tags
 wanted modbus && bench_modbus
 wanted devices && bench_devices
+wanted logins && bench_logins
 
 echo
 echo "bench: summary"
