@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,11 +110,14 @@ access_list_find(const struct access_list *list, const char *name)
 	return NULL;
 }
 
-/* [role NAME] and the others: a new entry of size bytes, defaults set. */
+/*
+ * [role NAME] and the others: a new entry of size bytes, defaults set,
+ * the section's line kept at offset line_at.
+ */
 static void *
 access_list_open(struct project_loader *l, struct access_list *list,
     const char *what, const char *name, size_t size,
-    const struct conf_key *keys)
+    const struct conf_key *keys, size_t line_at)
 {
 	void *e;
 
@@ -130,6 +134,7 @@ access_list_open(struct project_loader *l, struct access_list *list,
 	}
 	e = xcalloc(1, size);
 	*(char **)e = xstrdup(name);
+	*(int *)((char *)e + line_at) = loader_line(l);
 	conf_defaults(l, e, keys);
 	list->v = xreallocarray(list->v, list->n + 1, sizeof *list->v);
 	list->v[list->n++] = e;
@@ -139,45 +144,33 @@ access_list_open(struct project_loader *l, struct access_list *list,
 static void *
 access_role_open(struct project_loader *l, void *data, const char *name)
 {
-	struct access_role *r = access_list_open(l, data, "role", name,
-	    sizeof *r, access_role_keys);
-
-	if (r != NULL)
-		r->line = loader_line(l);
-	return r;
+	return access_list_open(l, data, "role", name,
+	    sizeof(struct access_role), access_role_keys,
+	    offsetof(struct access_role, line));
 }
 
 static void *
 access_user_open(struct project_loader *l, void *data, const char *name)
 {
-	struct access_holder *h = access_list_open(l, data, "user", name,
-	    sizeof *h, access_holder_keys);
-
-	if (h != NULL)
-		h->line = loader_line(l);
-	return h;
+	return access_list_open(l, data, "user", name,
+	    sizeof(struct access_holder), access_holder_keys,
+	    offsetof(struct access_holder, line));
 }
 
 static void *
 access_group_open(struct project_loader *l, void *data, const char *name)
 {
-	struct access_holder *h = access_list_open(l, data, "group", name,
-	    sizeof *h, access_holder_keys);
-
-	if (h != NULL)
-		h->line = loader_line(l);
-	return h;
+	return access_list_open(l, data, "group", name,
+	    sizeof(struct access_holder), access_holder_keys,
+	    offsetof(struct access_holder, line));
 }
 
 static void *
 access_station_open(struct project_loader *l, void *data, const char *name)
 {
-	struct access_station *s = access_list_open(l, data, "station", name,
-	    sizeof *s, access_station_keys);
-
-	if (s != NULL)
-		s->line = loader_line(l);
-	return s;
+	return access_list_open(l, data, "station", name,
+	    sizeof(struct access_station), access_station_keys,
+	    offsetof(struct access_station, line));
 }
 
 static int
