@@ -48,6 +48,36 @@ keys_pick(const char *option, const char *var, const char *name, char *buf,
  * Loads both keys, or neither: returns 0 (k->mine NULL for a plain
  * link), or -1 with the reason in err.
  */
+/*
+ * A secret key file, a station's or the server's; NULL with a reason if
+ * it is not one, or if others than its owner may read it.
+ */
+zcert_t *
+keys_load_secret(const char *path, char *err, size_t len)
+{
+	struct stat st;
+	zcert_t *c;
+
+	if (stat(path, &st) == -1) {
+		snprintf(err, len, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((st.st_mode & 077) != 0) {
+		snprintf(err, len, _("%s: a secret key others may read is not "
+		    "used (chmod 600 it)"), path);
+		return NULL;
+	}
+	if ((c = zcert_load(path)) == NULL ||
+	    strcmp(zcert_secret_txt(c), "000000000000000000000000000000"
+	    "0000000000") == 0) {
+		snprintf(err, len, _("%s: not a secret key file (as scadactl "
+		    "keygen writes)"), path);
+		zcert_destroy(&c);
+		return NULL;
+	}
+	return c;
+}
+
 int
 keys_load(struct keys *k, const char *mine, const char *server, char *err,
     size_t len)
@@ -55,7 +85,6 @@ keys_load(struct keys *k, const char *mine, const char *server, char *err,
 	char mbuf[1024], sbuf[1024];
 	const char *mp, *sp;
 	zcert_t *pub;
-	struct stat st;
 	int mgiven, sgiven;
 
 	memset(k, 0, sizeof *k);
@@ -73,19 +102,8 @@ keys_load(struct keys *k, const char *mine, const char *server, char *err,
 		    "the server's public key (-K)");
 		return -1;
 	}
-	if (stat(mp, &st) == 0 && (st.st_mode & 077) != 0) {
-		snprintf(err, len, _("%s: a secret key others may read is not "
-		    "used (chmod 600 it)"), mp);
+	if ((k->mine = keys_load_secret(mp, err, len)) == NULL)
 		return -1;
-	}
-	if ((k->mine = zcert_load(mp)) == NULL ||
-	    strcmp(zcert_secret_txt(k->mine), "000000000000000000000000000000"
-	    "0000000000") == 0) {
-		snprintf(err, len, _("%s: not a secret key file (as scadactl "
-		    "keygen writes)"), mp);
-		zcert_destroy(&k->mine);
-		return -1;
-	}
 	if ((pub = zcert_load(sp)) == NULL) {
 		snprintf(err, len, _("%s: not a public key file: %s"), sp,
 		    strerror(errno));

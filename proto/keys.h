@@ -19,6 +19,7 @@ struct keys {
 };
 
 int	 keys_load(struct keys *, const char *, const char *, char *, size_t);
+zcert_t	*keys_load_secret(const char *, char *, size_t);
 void	 keys_apply(const struct keys *, zsock_t *);
 void	 keys_free(struct keys *);
 int	 keys_generate(const char *, char *, size_t, char *, size_t);

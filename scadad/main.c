@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "driver_conf.h"
 #include "i18n.h"
+#include "keys.h"
 #include "log.h"
 #include "project.h"
 #include "security_conf.h"
@@ -119,12 +120,13 @@ scadad_root_work(struct project *p, struct server_options *o,
     const char *user)
 {
 	const struct security_conf *sc = security_conf(p);
-	char *audit;
+	char *audit, err[1024];
 	int rc = 0;
 
-	if (sc->curve && (o->cert = zcert_load(sc->server_key)) == NULL) {
-		log_err("server key %s (make one with scadactl keygen %s)",
-		    sc->server_key, sc->server_key);
+	if (sc->curve && (o->cert = keys_load_secret(sc->server_key, err,
+	    sizeof err)) == NULL) {
+		log_errx("server key %s (make one with scadactl keygen %s)",
+		    err, sc->server_key);	/* err names the file */
 		return -1;
 	}
 	if (user == NULL)
@@ -187,17 +189,20 @@ scadad(const char *path, struct paths *abs, struct server_options *o,
 		return 1;
 	}
 	/*
-	 * What root alone may read or make is done now: the server's key,
-	 * the data directory. Then one process keeps root's rights, and it
-	 * only runs PAM.
+	 * One process keeps root's rights, and it only runs PAM: forked
+	 * first, so it never holds the server's secret key. Then what root
+	 * alone may read or make is done: the key, the data directory.
 	 */
-	if (scadad_root_work(p, o, user) == -1 ||
-	    (o->auth_fd = authd_spawn(dir, user != NULL ? pidfile : NULL)) ==
-	    -1 || (user != NULL && daemon_drop(user) == -1)) {
+	if ((o->auth_fd = authd_spawn(dir, user != NULL ? pidfile : NULL)) ==
+	    -1 || scadad_root_work(p, o, user) == -1 ||
+	    (user != NULL && daemon_drop(user) == -1)) {
 		zcert_destroy(&o->cert);
 		project_unref(&p);
 		return 1;
 	}
+	if (user == NULL && geteuid() == 0)
+		log_warnx("running as root: the part that reads the network "
+		    "and the PLCs should not (start with -u, see scadad(8))");
 	rc = server_run(p, o);
 	zcert_destroy(&o->cert);
 	daemon_pidfile_remove();

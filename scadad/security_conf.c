@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,18 +45,29 @@ static const struct conf_key security_conf_keys[] = {
 	CONF_END
 };
 
-/* Is the endpoint's host the loopback interface? */
+/*
+ * Is the endpoint's host the loopback interface? Only a numeric
+ * 127.x.y.z, [::1] or localhost: "127.example.com" is a name like any
+ * other.
+ */
 int
 security_conf_loopback(const char *ep)
 {
 	const char *host = strncmp(ep, "tcp://", 6) == 0 ? ep + 6 : ep;
 	size_t n = strcspn(host, ":");
+	struct in_addr a;
+	char ip[INET_ADDRSTRLEN];
 
 	if (host[0] == '[')	/* tcp://[::1]:7700 */
-		return strncmp(host, "[::1]", 5) == 0;
-	return (n == 9 && strncmp(host, "127.0.0.1", 9) == 0) ||
-	    (n == 9 && strncmp(host, "localhost", 9) == 0) ||
-	    (n > 4 && strncmp(host, "127.", 4) == 0);
+		return strncmp(host, "[::1]:", 6) == 0;
+	if (n == 9 && strncmp(host, "localhost", 9) == 0)
+		return 1;
+	if (n >= sizeof ip)
+		return 0;
+	memcpy(ip, host, n);
+	ip[n] = '\0';
+	return inet_pton(AF_INET, ip, &a) == 1 &&
+	    (ntohl(a.s_addr) >> 24) == 127;
 }
 
 static void *

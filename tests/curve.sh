@@ -141,7 +141,16 @@ sed -i 's|^command = .*|command = tcp://0.0.0.0:*|' "$T/project/project.ini"
 "$SCADAD" -n -c "$T/project" 2>"$T/err" && fail "plain on 0.0.0.0 accepted"
 grep -q 'curve = no sends commands, values and passwords in clear text' \
     "$T/err" || fail "plain beyond loopback: $(cat "$T/err")"
+# A name that only looks like loopback is a name like any other.
+sed -i 's|^command = .*|command = tcp://127.example.com:7700|' \
+    "$T/project/project.ini"
+"$SCADAD" -n -c "$T/project" 2>"$T/err" &&
+    fail "plain on 127.example.com accepted"
+grep -q 'curve = no sends commands' "$T/err" ||
+    fail "plain on a name: $(cat "$T/err")"
 sed -i 's|^command = .*|command = tcp://127.0.0.1:*|' "$T/project/project.ini"
+"$SCADAD" -n -c "$T/project" >/dev/null 2>"$T/err" ||
+    fail "plain on 127.0.0.1 refused: $(cat "$T/err")"
 "$SCADAD" -f -c "$T/project" -C 'tcp://0.0.0.0:*' 2>"$T/err" &&
     fail "plain on -C 0.0.0.0 accepted"
 grep -q 'would cross the network in clear text' "$T/err" ||
@@ -152,4 +161,14 @@ printf '[station bad]\npublic_key = short\n' >>"$T/project/project.ini"
 "$SCADAD" -n -c "$T/project" 2>"$T/err" && fail "a bad station key accepted"
 grep -q "station 'bad': public_key is not 40 characters of Z85" "$T/err" ||
     fail "bad key: $(cat "$T/err")"
+sed -i '/^\[station bad\]/,$d' "$T/project/project.ini"
+sed -i 's/^curve = no/curve = yes/' "$T/project/project.ini"
+chmod 644 "$K/server.key"
+"$SCADAD" -f -c "$T/project" 2>"$T/err" && fail "a server key others read used"
+grep -q "server key $K/server.key: a secret key others may read is not used" \
+    "$T/err" || fail "server key mode: $(cat "$T/err")"
+mv "$K/server.key" "$K/moved.key"
+"$SCADAD" -f -c "$T/project" 2>"$T/err" && fail "started without its key"
+grep -q "server key $K/server.key: No such file or directory (make one with scadactl keygen $K/server.key)" \
+    "$T/err" || fail "no server key: $(cat "$T/err")"
 echo ok
