@@ -54,7 +54,7 @@ command_reply_once(struct cmd_env *env, struct request *r, json_t *reply)
 		json_object_set_new(reply, "gen", json_integer(
 		    (json_int_t)r->gen));
 		if ((text = msg_encode(reply)) != NULL) {
-			replay_store(env->replay, r->rid, text);
+			replay_store(env->replay, request_key(r), text);
 			request_reply_text(r, text);
 			free(text);
 			json_decref(reply);
@@ -73,7 +73,7 @@ command_replay(struct cmd_env *env, struct request **rp)
 
 	if (r->rid == NULL)
 		return 0;
-	if ((text = replay_lookup(env->replay, r->rid)) != NULL) {
+	if ((text = replay_lookup(env->replay, request_key(r))) != NULL) {
 		request_reply_text(r, text);
 		return 1;
 	}
@@ -318,7 +318,7 @@ command_selftest(struct project *p)
 	zsock_t *router, *dealer;
 	struct session *op, *eng;
 	json_t *reply;
-	char err[256];
+	char err[256], *key;
 	size_t i, k;
 
 	for (i = 0; i < COMMAND_N; i++) {
@@ -380,14 +380,23 @@ command_selftest(struct project *p)
 	command_selftest_expect(&env, router, dealer,
 	    "{\"v\":2,\"op\":\"write\",\"tag\":\"tank1.level_sp\","
 	    "\"value\":95.01}", ERROR_OUT_OF_RANGE);
-	/* A retried write: the first reply again, nothing applied. */
-	replay_store(env.replay, "w-1", "{\"ok\":true,\"rid\":\"w-1\","
+	/*
+	 * A retried write: the first reply again, nothing applied; but not
+	 * to another station that sends the same rid.
+	 */
+	key = xasprintf("w-1\nop1\n%s", command_selftest_session);
+	replay_store(env.replay, key, "{\"ok\":true,\"rid\":\"w-1\","
 	    "\"gen\":7,\"first\":true}");
+	free(key);
 	reply = command_selftest_call(&env, router, dealer,
 	    "{\"v\":2,\"op\":\"write\",\"tag\":\"tank1.level_sp\","
-	    "\"value\":50,\"rid\":\"w-1\"}");
+	    "\"value\":50,\"rid\":\"w-1\",\"station\":\"op1\"}");
 	CHECK(json_is_true(json_object_get(reply, "first")));
 	json_decref(reply);
+	command_selftest_expect(&env, router, dealer,
+	    "{\"v\":2,\"op\":\"write\",\"tag\":\"tank1.level_sp\","
+	    "\"value\":95.01,\"rid\":\"w-1\",\"station\":\"op2\"}",
+	    ERROR_OUT_OF_RANGE);
 
 	/* The engineer sees every area, and may list the sessions. */
 	eng = sessions_add(env.sessions, p, "engineer", NULL, "op1");

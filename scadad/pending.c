@@ -26,7 +26,7 @@ struct pending_item {
 
 struct pending {
 	zhashx_t		*items;		/* id -> item */
-	zhashx_t		*by_rid;	/* rid -> item, for retries */
+	zhashx_t		*by_rid;	/* request_key -> item, for retries */
 	uint64_t		 next;
 	size_t			 max;
 };
@@ -55,9 +55,9 @@ pending_free_item(pending_t *p, struct pending_item *it)
 
 	pending_key(it->id, key, sizeof key);
 	zhashx_delete(p->items, key);
-	if (it->request->rid != NULL &&
-	    zhashx_lookup(p->by_rid, it->request->rid) == it)
-		zhashx_delete(p->by_rid, it->request->rid);
+	if (request_key(it->request) != NULL &&
+	    zhashx_lookup(p->by_rid, request_key(it->request)) == it)
+		zhashx_delete(p->by_rid, request_key(it->request));
 	if (it->ops->free != NULL)
 		it->ops->free(it->data);
 	request_destroy(&it->request);
@@ -103,8 +103,8 @@ pending_add(pending_t *p, struct request **r, long long deadline,
 	*r = NULL;
 	pending_key(it->id, key, sizeof key);
 	zhashx_insert(p->items, key, it);
-	if (it->request->rid != NULL)
-		zhashx_update(p->by_rid, it->request->rid, it);
+	if (request_key(it->request) != NULL)
+		zhashx_update(p->by_rid, request_key(it->request), it);
 	return it->id;
 }
 
@@ -145,8 +145,8 @@ pending_retarget(pending_t *p, struct request *r)
 {
 	struct pending_item *it;
 
-	if (r->rid == NULL || (it = zhashx_lookup(p->by_rid, r->rid)) ==
-	    NULL)
+	if (request_key(r) == NULL || (it = zhashx_lookup(p->by_rid,
+	    request_key(r))) == NULL)
 		return 0;
 	zmsg_destroy(&it->request->envelope);
 	it->request->envelope = zmsg_dup(r->envelope);

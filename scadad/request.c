@@ -121,6 +121,7 @@ request_destroy(struct request **rp)
 	free(r->rid);
 	free(r->peer);
 	free(r->addr);
+	free(r->key);
 	free(r);
 	*rp = NULL;
 }
@@ -133,6 +134,29 @@ request_set_peer(struct request *r, const char *peer, const char *addr)
 	r->peer = peer != NULL && *peer != '\0' ? xstrdup(peer) : NULL;
 	free(r->addr);
 	r->addr = addr != NULL && *addr != '\0' ? xstrdup(addr) : NULL;
+}
+
+/*
+ * What a retry is known by: its rid and who sent it, the CURVE station
+ * (else the station claimed) and the session. Another client that
+ * reuses a rid is not retrying, and gets nobody else's reply: a login's
+ * holds a session token. NULL without a rid.
+ */
+const char *
+request_key(struct request *r)
+{
+	const char *st = r->peer;
+
+	if (r->rid == NULL)
+		return NULL;
+	if (r->key == NULL) {
+		if (st == NULL)
+			st = json_string_value(json_object_get(r->body,
+			    "station"));
+		r->key = xasprintf("%s\n%s\n%s", r->rid, st != NULL ? st : "",
+		    r->session != NULL ? r->session : "");
+	}
+	return r->key;
 }
 
 /* Sends the reply (taken), with the request's id and generation. */

@@ -25,6 +25,7 @@ struct request {
 	uint64_t	 gen;
 	char		*peer;		/* the station its CURVE key names */
 	char		*addr;		/* the sender's IP address, or NULL */
+	char		*key;		/* request_key()'s */
 	/* Who asks, as the dispatch found out (command.c): */
 	const char	*station;	/* its key's, or claimed; NULL if none */
 	const char	*user;		/* NULL before a login */
@@ -37,6 +38,7 @@ struct request	*request_new(zsock_t *, zmsg_t *, zframe_t *, uint64_t,
 void		 request_destroy(struct request **);
 void		 request_set_peer(struct request *, const char *,
 		    const char *);
+const char	*request_key(struct request *);
 void		 request_reply(struct request *, json_t *);
 void		 request_reply_text(struct request *, const char *);
 void		 request_send(zsock_t *, zmsg_t *, uint64_t, json_t *);

@@ -131,6 +131,14 @@ e = error_of(lambda: c.login("ghost", answers("whatever")))
 check(e and e["error"] == "auth_failed" and e["message"] ==
       "login incorrect", "an unknown user reads as a wrong password")
 
+# A login's rid sent again from another station is no retry of it: it
+# gets no copy of the reply, and so no session token.
+x = station("s-thief")
+x.prefix, x.count = b.prefix, b.count - 1
+r = x.call("login", timeout=10, attempts=1, user="viewer")
+check(r.get("state") == "prompt" and "session" not in r,
+      "another station reusing a login's rid gets a new conversation")
+
 # Two prompts: the engineer's password, then a one-time code.
 d = station("s-eng")
 ask = answers("engineer", totp())
