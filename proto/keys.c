@@ -150,8 +150,11 @@ keys_generate(const char *path, char *pub, size_t publen, char *err,
 		snprintf(err, errlen, _("cannot make a key pair"));
 		return -1;
 	}
-	if (access(path, F_OK) == 0) {
-		snprintf(err, errlen, _("%s exists: not overwritten"), path);
+	pubpath = xasprintf("%s.pub", path);
+	if (access(path, F_OK) == 0 || access(pubpath, F_OK) == 0) {
+		snprintf(err, errlen, _("%s exists: not overwritten"),
+		    access(path, F_OK) == 0 ? path : pubpath);
+		free(pubpath);
 		zcert_destroy(&cert);
 		return -1;
 	}
@@ -160,7 +163,6 @@ keys_generate(const char *path, char *pub, size_t publen, char *err,
 	if (zcert_save_secret(cert, path) == -1)
 		rc = -1;
 	umask(022);
-	pubpath = xasprintf("%s.pub", path);
 	if (rc == 0 && zcert_save_public(cert, pubpath) == -1)
 		rc = -1;
 	umask(old);

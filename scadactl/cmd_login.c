@@ -17,6 +17,7 @@
 #include "msg.h"
 #include "scadactl.h"
 #include "value.h"
+#include "xmalloc.h"
 
 #define CMD_LOGIN_TIMEOUT_MS	10000	/* PAM may take its time */
 #define CMD_LOGIN_ANSWER_MAX	1024
@@ -169,8 +170,19 @@ cmd_login_round(struct ctl *ctl, json_t *req)
 	return reply;
 }
 
+/* The session this one replaces ends on the server too. */
+static void
+cmd_login_end_old(struct ctl *ctl, const char *old)
+{
+	json_t *reply;
+
+	client_set_session(ctl->client, old);
+	reply = client_callf(ctl->client, "{s:s}", "op", "logout");
+	json_decref(reply);
+}
+
 static int
-cmd_login_done(struct ctl *ctl, json_t *reply, FILE *tty)
+cmd_login_done(struct ctl *ctl, json_t *reply, FILE *tty, const char *old)
 {
 	const char *token = json_string_value(json_object_get(reply,
 	    "session"));
@@ -180,6 +192,9 @@ cmd_login_done(struct ctl *ctl, json_t *reply, FILE *tty)
 	if (token == NULL)
 		return ctl_error(ERROR_INTERNAL, NULL, "%s",
 		    _("malformed reply from server: no session"));
+	if (old != NULL)
+		cmd_login_end_old(ctl, old);
+	client_set_session(ctl->client, token);
 	if (ctl_session_save(ctl, token) == -1)
 		return 1;
 	if (ctl->json)
@@ -198,12 +213,14 @@ cmd_login(struct ctl *ctl, struct cmd_args *args)
 	const char *user = args->argc > 0 ? args->argv[0] : getenv("USER");
 	FILE *tty = isatty(STDIN_FILENO) ? fopen("/dev/tty", "r+") : NULL;
 	json_t *reply, *answers;
-	char id[64];
+	char id[64], *old = NULL;
 	int rc;
 
 	if (user == NULL || *user == '\0')
 		return ctl_error(ERROR_BAD_REQUEST, NULL, "%s",
 		    _("login: no user given and $USER is not set"));
+	if (ctl->session_kept && client_session(ctl->client) != NULL)
+		old = xstrdup(client_session(ctl->client));
 	client_set_session(ctl->client, NULL);
 	reply = cmd_login_round(ctl, json_pack("{s:s, s:s}", "op", "login",
 	    "user", user));
@@ -234,9 +251,13 @@ cmd_login(struct ctl *ctl, struct cmd_args *args)
 		    json_object_get(reply, "messages"));
 		rc = ctl_fail(reply);
 	} else
-		rc = cmd_login_done(ctl, reply, tty);
+		rc = cmd_login_done(ctl, reply, tty, old);
 	json_decref(reply);
 out:
+	if (old != NULL) {
+		explicit_bzero(old, strlen(old));
+		free(old);
+	}
 	if (tty != NULL)
 		fclose(tty);
 	return rc;
@@ -248,8 +269,12 @@ cmd_logout(struct ctl *ctl, struct cmd_args *args)
 	json_t *reply = ctl_call(ctl, "{s:s}", "op", "logout");
 	int rc = 0;
 
-	/* Gone from here whatever the server says: it is of no more use. */
-	ctl_session_forget(ctl);
+	/*
+	 * The kept one is gone from here whatever the server says: it is of
+	 * no more use. One from $SCADA_SESSION leaves the file alone.
+	 */
+	if (ctl->session_kept)
+		ctl_session_forget(ctl);
 	if (!msg_is_ok(reply))
 		rc = ctl_fail(reply);
 	else if (ctl->json)

@@ -302,6 +302,10 @@ cmd_watch_result(struct cmd_watch *w)
 		return 1;
 	if (cmd_watch_stop || w->seen > 0)
 		return 0;
+	/* Refused (not logged in, no right to view) is not unreachable. */
+	if (!w->ever_online && mirror_refused(w->mirror) != ERROR_NONE)
+		return ctl_error(mirror_refused(w->mirror), NULL, "%s",
+		    mirror_status(w->mirror));
 	if (!w->ever_online)
 		return ctl_error(ERROR_UNREACHABLE, NULL, "%s: %s",
 		    error_text(ERROR_UNREACHABLE), mirror_status(w->mirror));
