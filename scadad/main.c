@@ -89,6 +89,7 @@ usage(FILE *fp, int status)
 
 /* Files named on the command line outlive the chdir("/") of detaching. */
 struct paths {
+	char	*project;	/* the login helper works in its folder too */
 	char	*data_dir;
 	char	*endpoints;
 	char	*pidfile;
@@ -96,9 +97,10 @@ struct paths {
 };
 
 static void
-paths_resolve(struct paths *a, const char *data_dir, const char *endpoints,
-    const char *pidfile, const char *logfile)
+paths_resolve(struct paths *a, const char *project, const char *data_dir,
+    const char *endpoints, const char *pidfile, const char *logfile)
 {
+	a->project = daemon_abspath(project);
 	a->data_dir = daemon_abspath(data_dir);
 	a->endpoints = daemon_abspath(endpoints);
 	a->pidfile = daemon_abspath(pidfile);
@@ -108,6 +110,7 @@ paths_resolve(struct paths *a, const char *data_dir, const char *endpoints,
 static void
 paths_free(struct paths *a)
 {
+	free(a->project);
 	free(a->data_dir);
 	free(a->endpoints);
 	free(a->pidfile);
@@ -273,8 +276,8 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage(stderr, 2);
 	log_init("scadad", 0, verbose);
-	paths_resolve(&abs, data_dir, o.endpoints_file, pidfile, logfile);
-	rc = scadad(path, &abs, &o, user, check, foreground);
+	paths_resolve(&abs, path, data_dir, o.endpoints_file, pidfile, logfile);
+	rc = scadad(abs.project, &abs, &o, user, check, foreground);
 	paths_free(&abs);
 	zsys_shutdown();
 	return rc;

@@ -108,6 +108,18 @@ grep -q 'PAM: ' "$T/err" || fail "broken stack: $(cat "$T/err")"
 "$SCADACTL" ping >/dev/null || fail "the server stopped after a PAM error"
 stop "$SCADAD_PID"
 
+# A project named by a relative path: the helper, which works in the
+# project's folder, still finds the PAM service.
+make_project "$T/rel"
+project_login "$T/rel"
+spawn scadad-rel sh -c 'cd "$1" && exec "$2" -f -c rel -E "$3"' sh "$T" \
+    "$SCADAD" "$T/rel.endpoints"
+wait_for 10 test -s "$T/rel.endpoints" || fail "scadad -c rel did not start"
+SCADA_SERVER=$(awk '$1 == "command" { print $2 }' "$T/rel.endpoints") \
+    ctl_login r1 operator operator ||
+    fail "login with a relative project path: $(cat "$T/err")"
+stop "$LAST_PID"
+
 # Started as root with -u, scadad gives it up; only the helper keeps it.
 P4=$T/dropped
 make_project "$P4"
