@@ -277,6 +277,7 @@ cmd_login_done(struct cmd_env *env, struct cmd_login *l, json_t *m)
 	struct conf_words groups = { 0 };
 	struct session *s;
 	json_t *reply, *g;
+	enum error_code code;
 	long long wait;
 	size_t i;
 	struct request *r = NULL;
@@ -284,12 +285,21 @@ cmd_login_done(struct cmd_env *env, struct cmd_login *l, json_t *m)
 	if (l->waiting != 0)
 		pending_data(env->pending, l->waiting, &r);
 	if (!json_is_true(json_object_get(m, "ok"))) {
-		wait = throttle_failed(env->throttle, l->user, l->station,
-		    zclock_mono(), sc->throttle_ms, sc->throttle_max_ms);
-		reply = msg_error(error_from_name(json_string_value(
-		    json_object_get(m, "error"))), "%s", json_string_value(
+		code = error_from_name(json_string_value(json_object_get(m,
+		    "error")));
+		reply = msg_error(code, "%s", json_string_value(
 		    json_object_get(m, "message")));
-		json_object_set_new(reply, "retry_after_ms", json_integer(wait));
+		/*
+		 * What the user got wrong is throttled; a broken PAM stack
+		 * or a full helper is nobody's guess.
+		 */
+		if (code == ERROR_AUTH_FAILED || code == ERROR_ACCOUNT) {
+			wait = throttle_failed(env->throttle, l->user,
+			    l->station, zclock_mono(), sc->throttle_ms,
+			    sc->throttle_max_ms);
+			json_object_set_new(reply, "retry_after_ms",
+			    json_integer(wait));
+		}
 		json_object_set(reply, "messages", l->messages);
 		command_audit(env, r, "login", NULL, NULL, NULL,
 		    json_string_value(json_object_get(reply, "error")),

@@ -105,6 +105,8 @@ printf 'auth required pam_no_such_module.so\n' >"$P3/pam/scada"
 start_scadad "$P3" scadad-broken
 ctl_login b1 operator operator && fail "a broken PAM stack let someone in"
 grep -q 'PAM: ' "$T/err" || fail "broken stack: $(cat "$T/err")"
+ctl_login b1 operator operator
+grep -q 'PAM: ' "$T/err" || fail "a broken stack throttles: $(cat "$T/err")"
 "$SCADACTL" ping >/dev/null || fail "the server stopped after a PAM error"
 stop "$SCADAD_PID"
 
