@@ -93,6 +93,29 @@ main_now(void)
 
 static void	main_show(struct main_loop *, const char *);
 
+/*
+ * The server shows nothing without a login: ask for one. A user still
+ * logged in here has lost the session (the server restarted, or ended
+ * it unheard): logged out first, so the login view asks afresh.
+ */
+static void
+main_unauthenticated(struct main_loop *ml)
+{
+	struct station *st = ml->station;
+	char text[256];
+
+	if (st->user != NULL) {
+		snprintf(text, sizeof text, _("%s is no longer logged in: %s"),
+		    st->user, mirror_status(st->mirror));
+		statusbar_error("%s", text);
+		station_logged_out(st, text);
+		ml->urgent = 1;
+		return;
+	}
+	if (view_top(&ml->views)->view != &view_login)
+		main_show(ml, "login");
+}
+
 /* Every value set and every change of the link lands here. */
 static void
 main_update(void *arg, const struct mirror_tag *t)
@@ -105,10 +128,9 @@ main_update(void *arg, const struct mirror_tag *t)
 		statusbar_link_up();
 	ml->connected = connected;
 	view_update(&ml->views, t);
-	/* The server shows nothing without a login: ask for one. */
 	if (t == NULL && mirror_refused(ml->station->mirror) ==
-	    ERROR_UNAUTHENTICATED && view_top(&ml->views)->view != &view_login)
-		main_show(ml, "login");
+	    ERROR_UNAUTHENTICATED)
+		main_unauthenticated(ml);
 }
 
 /* Publications other than values: a session of this station ended. */
@@ -299,10 +321,8 @@ main_key(struct main_loop *ml, int key)
 		main_logout(ml);
 		break;
 	case 'U':
-		if (ml->station->user == NULL)
-			statusbar_info(_("Nobody is logged in: log in."));
-		else
-			main_show(ml, "login");
+		/* Also where a station's own rights let the list show. */
+		main_show(ml, "login");
 		break;
 	case UI_ESC:
 	case UI_FN(KEY_BACKSPACE):

@@ -209,6 +209,10 @@ statusbar_status(WINDOW *win, struct station *st, const char *keys)
 	} else if (mirror_refused(m) == ERROR_UNAUTHENTICATED) {
 		wattrset(win, ui_attr(UI_UNCERTAIN) | A_BOLD);
 		snprintf(state, sizeof state, "%s", _(" NOT LOGGED IN "));
+	} else if (mirror_refused(m) == ERROR_PERMISSION_DENIED) {
+		/* The server is there: it will not show this user a thing. */
+		wattrset(win, ui_attr(UI_UNCERTAIN) | A_BOLD);
+		snprintf(state, sizeof state, "%s", _(" NO VIEW RIGHT "));
 	} else {
 		wattrset(win, ui_attr(UI_BANNER));
 		snprintf(state, sizeof state, "%s", _(" COMMUNICATION LOST "));
@@ -224,6 +228,9 @@ statusbar_status(WINDOW *win, struct station *st, const char *keys)
 		    (unsigned long long)mirror_seq(m), mirror_count(m));
 	else if (mirror_refused(m) == ERROR_UNAUTHENTICATED)
 		snprintf(info, sizeof info, _("  station %s"), st->name);
+	else if (mirror_refused(m) == ERROR_PERMISSION_DENIED)
+		snprintf(info, sizeof info, "  %s@%s  %s", st->user != NULL ?
+		    st->user : "", st->name, mirror_status(m));
 	else if (mirror_connected(m) && mirror_loading(m, &loaded, &total))
 		snprintf(info, sizeof info, _("  %zu of %zu tags loaded"),
 		    loaded, total);

@@ -340,14 +340,14 @@ view_login_key(struct view_entry *ve, int key)
 static enum ui_role
 view_login_hint(struct view_entry *ve, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s", _("Enter the user name; q quits."));
+	snprintf(buf, len, "%s", _("Enter the user name; Ctrl-C quits."));
 	return UI_NORMAL;
 }
 
 const struct view view_login = {
 	.name = "login",
 	.title = N_("Login"),
-	.keyhint = N_("Esc:again q:quit "),
+	.keyhint = N_("Esc:again ^C:quit "),
 	.keys = view_login_keys,
 	.init = view_login_init,
 	.free = view_login_free,

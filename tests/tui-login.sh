@@ -12,6 +12,7 @@ export TOTP_KEY=3132333435363738393031323334353637383930
 start_sim
 make_project
 project_login
+fixed_ports
 sed -i 's/^throttle_ms = .*/throttle_ms = 0/' "$T/project/project.ini"
 start_scadad
 SCADATUI=$SCADATUI "$EXPECT" -f "$top_srcdir/tests/tui-login.exp" ||
@@ -69,4 +70,23 @@ wait_for 5 on_screen 'viewer@op1' || fail "viewer again"
 tm send-keys L
 wait_for 3 on_screen 'NOT LOGGED IN' || fail "L did not log out"
 wait_for 3 on_screen 'User:' || fail "no login view after L"
+on_screen '\^C:quit' || fail "the login view's keys: $(tail -2 "$T/screen")"
+
+# A server that restarts has forgotten every session: the station says
+# so and asks for a login afresh, not as a switch of user.
+tm send-keys viewer Enter
+wait_for 3 on_screen 'Password:' || fail "no password prompt before the restart"
+tm send-keys viewer Enter
+wait_for 5 on_screen 'viewer@op1' || fail "viewer before the restart"
+stop "$SCADAD_PID"
+start_scadad
+wait_for 10 on_screen 'viewer is no longer logged in' ||
+    fail "the lost session unsaid: $(tail -2 "$T/screen")"
+wait_for 5 on_screen 'Log in to' || fail "no fresh login view: $(cat "$T/screen")"
+on_screen 'Switch user' && fail "a login after a restart taken as a switch"
+tm send-keys operator Enter
+wait_for 3 on_screen 'Password:' || fail "no password prompt after the restart"
+tm send-keys operator Enter
+wait_for 5 on_screen 'operator@op1' ||
+    fail "operator after the restart: $(cat "$T/screen")"
 echo ok
