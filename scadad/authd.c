@@ -319,6 +319,7 @@ authd_child(int fd, json_t *start)
 	int rc;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGTERM, SIG_DFL);
 	alarm(AUTHD_CHILD_TIMEOUT_S);
 	rc = pam_start_confdir(json_string_value(json_object_get(start,
 	    "service")), json_string_value(json_object_get(start, "user")),
@@ -455,6 +456,15 @@ authd_from_child(int fd, struct authd_child *k)
 	json_decref(o);
 }
 
+/* scadad has gone (PR_SET_PDEATHSIG) or we are told to end. */
+static volatile sig_atomic_t authd_ending;
+
+static void
+authd_on_term(int sig)
+{
+	authd_ending = 1;
+}
+
 static void __attribute__((noreturn))
 authd_main(int fd, const char *pidfile)
 {
@@ -464,11 +474,15 @@ authd_main(int fd, const char *pidfile)
 
 	memset(kids, 0, sizeof kids);
 	/* Ends with scadad, whatever way scadad ends. */
+	/* Caught, not fatal: the PID file a dropped scadad cannot remove. */
+	signal(SIGTERM, authd_on_term);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		authd_ending = 1;	/* scadad went before the line above */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	for (;;) {
+	while (!authd_ending) {
 		pfd[0].fd = fd;
 		pfd[0].events = POLLIN;
 		for (i = 0, n = 1; i < AUTHD_LOGINS_MAX; i++)

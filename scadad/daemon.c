@@ -211,6 +211,31 @@ daemon_drop(const char *user)
  * user's if root owns them: a server that gives up root must still
  * write its data. Returns -1 having said why.
  */
+/*
+ * The file and SQLite's companions of it (a root run may have left a
+ * -wal or -shm that the user could then not open), where root owns them.
+ */
+static int
+daemon_give_files(const char *path, const struct passwd *pw)
+{
+	static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
+	struct stat st;
+	char *f;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof ext / sizeof ext[0] && rc == 0; i++) {
+		f = xasprintf("%s%s", path, ext[i]);
+		if (stat(f, &st) == 0 && st.st_uid == 0 &&
+		    chown(f, pw->pw_uid, pw->pw_gid) == -1) {
+			log_err("cannot give %s to %s", f, pw->pw_name);
+			rc = -1;
+		}
+		free(f);
+	}
+	return rc;
+}
+
 int
 daemon_give_dir(const char *path, const char *user)
 {
@@ -226,11 +251,8 @@ daemon_give_dir(const char *path, const char *user)
 	    chown(dir, pw->pw_uid, pw->pw_gid) == -1) {
 		log_err("cannot give %s to %s", dir, user);
 		rc = -1;
-	} else if (stat(path, &st) == 0 && st.st_uid == 0 &&
-	    chown(path, pw->pw_uid, pw->pw_gid) == -1) {
-		log_err("cannot give %s to %s", path, user);
-		rc = -1;
-	}
+	} else
+		rc = daemon_give_files(path, pw);
 	free(copy);
 	return rc;
 }

@@ -134,7 +134,9 @@ if [ "$(id -u)" -eq 0 ] &&
 	echo "# nobody cannot read $P4: -u not tested"
 elif [ "$(id -u)" -eq 0 ]; then
 	mkdir "$T/anyone" && chmod 777 "$T/anyone"
-	spawn scadad-u "$SCADAD" -f -u nobody -c "$P4" -E "$T/anyone/endpoints"
+	mkdir -m 755 "$T/piddir"	# nobody may not remove a file here
+	spawn scadad-u "$SCADAD" -f -u nobody -c "$P4" -E "$T/anyone/endpoints" \
+	    -p "$T/piddir/scadad.pid"
 	wait_for 10 test -s "$T/anyone/endpoints" ||
 	    fail "scadad -u nobody did not start"
 	SCADA_SERVER=$(awk '$1 == "command" { print $2 }' "$T/anyone/endpoints")
@@ -148,6 +150,11 @@ elif [ "$(id -u)" -eq 0 ]; then
 	"$SCADACTL" logout
 	[ "$(stat -c %U "$P4/data/audit.db")" = nobody ] ||
 	    fail "the audit trail is not the server's user's"
+	# The PID file, which nobody may not remove, the helper removes.
+	[ -s "$T/piddir/scadad.pid" ] || fail "no PID file"
+	stop "$pid"
+	wait_for 5 sh -c "! test -e '$T/piddir/scadad.pid'" ||
+	    fail "the PID file outlived scadad -u"
 else
 	echo "# not root: -u not tested"
 fi
