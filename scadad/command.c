@@ -189,6 +189,32 @@ command_check(struct cmd_env *env, const struct cmd_entry *e,
 	return error;
 }
 
+/*
+ * An action refused before its handler ran (no login, no right) goes to
+ * the trail too: who tried to change what is what the trail is for.
+ */
+static void
+command_audit_refused(struct cmd_env *env, const struct cmd_entry *e,
+    struct request *r, json_t *error)
+{
+	json_t *values = json_object_get(r->body, "values"), *v;
+	const char *code = json_string_value(json_object_get(error, "error"));
+	const char *tag;
+	size_t n = 0;
+
+	if (e == NULL || !(e->flags & CMD_ONCE) || (e->flags & CMD_PUBLIC))
+		return;
+	/* A write of several values: a row for each, at most so many. */
+	json_object_foreach(json_is_object(values) ? values : NULL, tag, v)
+		if (n++ < CMD_MAX_WRITES)
+			command_audit(env, r, e->name, tag, NULL, v, code,
+			    msg_error_message(error));
+	if (n == 0)
+		command_audit(env, r, e->name, json_string_value(
+		    json_object_get(r->body, "tag")), NULL, json_object_get(
+		    r->body, "value"), code, msg_error_message(error));
+}
+
 /* Answers the request, now or later; *rp is the caller's no more. */
 void
 command_dispatch(struct cmd_env *env, struct request **rp)
@@ -200,8 +226,9 @@ command_dispatch(struct cmd_env *env, struct request **rp)
 	for (i = 0; i < COMMAND_N; i++)
 		if (strcmp(command_table[i]->name, (*rp)->op) == 0)
 			e = command_table[i];
-	if ((reply = command_check(env, e, *rp)) == NULL &&
-	    (!(e->flags & CMD_ONCE) || !command_replay(env, rp)))
+	if ((reply = command_check(env, e, *rp)) != NULL)
+		command_audit_refused(env, e, *rp, reply);
+	else if (!(e->flags & CMD_ONCE) || !command_replay(env, rp))
 		reply = e->exec(env, rp);
 	if (reply != NULL && *rp != NULL)
 		request_reply(*rp, reply);

@@ -71,4 +71,24 @@ for user, station, *want in MATRIX:
     if user is not None:
         c.call("logout")
 
+# Writes refused for want of a right or a login are in the trail too.
+a = scada.Client(CMD, station="s1")
+a.login("u_admin", lambda p: "pw-u_admin"
+        if p["style"].startswith("echo") else None)
+rows = a.call("audit", timeout=10, where={"action": "write"})["rows"]
+refused = sorted({(r.get("user") or "", r.get("station") or "",
+                   r.get("tag") or "", r["result"])
+                  for r in rows})
+want = [("", "s1", "a1.x", "unauthenticated"),
+        ("", "s1", "a2.y", "unauthenticated"),
+        ("u_view1", "s1", "a1.x", "permission_denied"),
+        ("u_view1", "s1", "a2.y", "permission_denied")]
+missing = [w for w in want if w not in refused]
+if missing:
+    failures += 1
+    print("FAIL: refused writes not in the trail: %s (of %s)" %
+          (missing, refused))
+else:
+    print("ok - refused writes are in the trail")
+
 sys.exit(1 if failures else 0)
