@@ -32,6 +32,7 @@
 #include <string.h>
 #include <linux/close_range.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,6 +42,7 @@
 #include "log.h"
 
 #define AUTHD_CHILD_TIMEOUT_S	3700	/* beyond any login_timeout_s */
+#define AUTHD_NICE		10	/* a login's priority below the loop's */
 #define AUTHD_GROUPS_MAX	256
 
 struct authd_child {
@@ -320,6 +322,12 @@ authd_child(int fd, json_t *start)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	signal(SIGTERM, SIG_DFL);
+	/*
+	 * Hashing a password costs milliseconds of CPU: a hundred stations
+	 * logging in at once must not take the CPU from the server loop and
+	 * the drivers, which run at the normal priority.
+	 */
+	setpriority(PRIO_PROCESS, 0, AUTHD_NICE);
 	alarm(AUTHD_CHILD_TIMEOUT_S);
 	rc = pam_start_confdir(json_string_value(json_object_get(start,
 	    "service")), json_string_value(json_object_get(start, "user")),
