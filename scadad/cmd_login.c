@@ -205,8 +205,10 @@ cmd_login_start(struct cmd_env *env, struct request **rp)
 		    "take the login");
 	}
 	zhashx_insert(env->logins->by_id, l->id, l);
-	if ((e = cmd_login_park(env, l, rp)) != NULL)
+	if ((e = cmd_login_park(env, l, rp)) != NULL) {
+		auth_abort(env->auth, l->num);	/* its PAM child too */
 		cmd_login_forget(env, l);
+	}
 	return e;
 }
 
@@ -229,6 +231,9 @@ cmd_login_continue(struct cmd_env *env, struct request **rp,
 		    "another station");
 	if (json_is_true(json_object_get((*rp)->body, "cancel"))) {
 		auth_abort(env->auth, l->num);
+		/* A step still waiting for PAM gets its one reply too. */
+		cmd_login_reply(env, l, msg_error(ERROR_AUTH_FAILED, "the "
+		    "login was cancelled"));
 		command_audit(env, *rp, "login", NULL, NULL, NULL,
 		    "cancelled", l->user);
 		cmd_login_forget(env, l);
