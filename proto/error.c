@@ -34,6 +34,8 @@ static const struct {
 	[ERROR_AUTH_FAILED] =	  { "auth_failed", N_("login incorrect"), 4 },
 	[ERROR_ACCOUNT] =	  { "account", N_("account may not log in"), 4 },
 	[ERROR_THROTTLED] =	  { "throttled", N_("too many failed logins"), 4 },
+	[ERROR_UNKNOWN_ALARM] =	  { "unknown_alarm", N_("unknown alarm"), 3 },
+	[ERROR_ALARM_STATE] =	  { "alarm_state", N_("alarm not in that state"), 3 },
 };
 
 const char *

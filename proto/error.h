@@ -23,6 +23,8 @@ enum error_code {
 	ERROR_AUTH_FAILED,	/* login refused: wrong password, or the like */
 	ERROR_ACCOUNT,		/* the account may not log in now */
 	ERROR_THROTTLED,	/* too many failed logins: wait */
+	ERROR_UNKNOWN_ALARM,
+	ERROR_ALARM_STATE,	/* not in a state the action applies to */
 	ERROR_COUNT
 };
 

@@ -33,6 +33,7 @@
 #define MSG_TOPIC_SHUTDOWN	"sys/shutdown"
 #define MSG_TOPIC_RELOAD	"sys/reload"
 #define MSG_TOPIC_SESSION	"session"	/* a session ended */
+#define MSG_TOPIC_ALARM		"alarm"		/* an alarm's transition */
 
 /* DBL_DIG: every digit a double holds for sure, and no binary noise. */
 #define MSG_DUMP_FLAGS		(JSON_COMPACT | JSON_REAL_PRECISION(15))

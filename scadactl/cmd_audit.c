@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,77 +115,13 @@ cmd_audit_filter(struct cmd_args *args, int *rc)
 	return f;
 }
 
-static const char *
-cmd_audit_field(json_t *row, const char *key, char *buf, size_t len)
-{
-	json_t *v = json_object_get(row, key);
-	char *text;
-
-	if (v == NULL || json_is_null(v))
-		return "";
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (strcmp(key, "ts") == 0) {
-		value_time(json_integer_value(v), VALUE_TIME_DATE |
-		    VALUE_TIME_MS, buf, len);
-		return buf;
-	}
-	text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	snprintf(buf, len, "%s", text != NULL ? text : "");
-	free(text);
-	return buf;
-}
-
-static const char *const cmd_audit_keys[] = { "id", "ts", "user", "station",
-    "action", "tag", "old", "new", "result", "detail" };
-
-#define CMD_AUDIT_NKEYS	(sizeof cmd_audit_keys / sizeof cmd_audit_keys[0])
-
-static void
-cmd_audit_csv(json_t *rows)
-{
-	char buf[CMD_AUDIT_NKEYS][256];
-	const char *v;
-	size_t i, k;
-	json_t *row;
-
-	for (k = 0; k < CMD_AUDIT_NKEYS; k++) {
-		fputs(k > 0 ? "," : "", stdout);
-		csv_fwrite(stdout, cmd_audit_keys[k], strlen(cmd_audit_keys[k]));
-	}
-	putchar('\n');
-	json_array_foreach(rows, i, row) {
-		for (k = 0; k < CMD_AUDIT_NKEYS; k++) {
-			v = cmd_audit_field(row, cmd_audit_keys[k], buf[k],
-			    sizeof buf[k]);
-			fputs(k > 0 ? "," : "", stdout);
-			csv_fwrite(stdout, v, strlen(v));
-		}
-		putchar('\n');
-	}
-}
-
-static void
-cmd_audit_table(json_t *rows)
-{
-	char b[CMD_AUDIT_NKEYS][256];
-	table_t *t = table_new(CMD_AUDIT_NKEYS);
-	size_t i, k;
-	json_t *row;
-
-	table_align(t, 0, TABLE_RIGHT);
-	table_add(t, _("ID"), _("TIME"), _("USER"), _("STATION"), _("ACTION"),
-	    _("TAG"), _("OLD"), _("NEW"), _("RESULT"), _("DETAIL"));
-	json_array_foreach(rows, i, row) {
-		for (k = 0; k < CMD_AUDIT_NKEYS; k++)
-			snprintf(b[k], sizeof b[k], "%s", cmd_audit_field(row,
-			    cmd_audit_keys[k], b[k], sizeof b[k]));
-		table_add(t, b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-		    b[8], b[9]);
-	}
-	table_print(t, stdout);
-	table_destroy(&t);
-}
+static const struct table_col cmd_audit_cols[] = {
+	{ "id", N_("ID"), TABLE_RIGHT }, { "ts", N_("TIME"), TABLE_TIME },
+	{ "user", N_("USER"), 0 }, { "station", N_("STATION"), 0 },
+	{ "action", N_("ACTION"), 0 }, { "tag", N_("TAG"), 0 },
+	{ "old", N_("OLD"), 0 }, { "new", N_("NEW"), 0 },
+	{ "result", N_("RESULT"), 0 }, { "detail", N_("DETAIL"), 0 },
+};
 
 static int
 cmd_audit_verify(struct ctl *ctl)
@@ -223,8 +158,7 @@ cmd_audit(struct ctl *ctl, struct cmd_args *args)
 {
 	const char *format = args->opt['f'] != NULL ? args->opt['f'] :
 	    ctl->json ? "json" : "table";
-	json_t *req, *reply, *row;
-	size_t i;
+	json_t *req, *reply;
 	int rc = 0;
 
 	if (args->argc == 1 && strcmp(args->argv[0], "verify") == 0)
@@ -242,13 +176,9 @@ cmd_audit(struct ctl *ctl, struct cmd_args *args)
 	json_decref(req);
 	if (!msg_is_ok(reply))
 		rc = ctl_fail(reply);
-	else if (strcmp(format, "json") == 0)
-		json_array_foreach(json_object_get(reply, "rows"), i, row)
-			ctl_print_json(row);
-	else if (strcmp(format, "csv") == 0)
-		cmd_audit_csv(json_object_get(reply, "rows"));
 	else
-		cmd_audit_table(json_object_get(reply, "rows"));
+		table_rows(json_object_get(reply, "rows"), cmd_audit_cols,
+		    sizeof cmd_audit_cols / sizeof cmd_audit_cols[0], format);
 	if (rc == 0 && json_is_true(json_object_get(reply, "more")))
 		ctl_warnx(_("more rows match: these are the newest; narrow the "
 		    "query or raise -n"));

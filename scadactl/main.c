@@ -36,6 +36,7 @@ static const struct cmd_entry *const main_commands[] = {
 	&cmd_revoke_entry,
 	&cmd_audit_entry,
 	&cmd_keygen_entry,
+	&cmd_alarms_entry,
 };
 
 #define MAIN_NCOMMANDS	(sizeof main_commands / sizeof main_commands[0])

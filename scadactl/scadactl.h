@@ -63,6 +63,7 @@ extern const struct cmd_entry cmd_sessions_entry;
 extern const struct cmd_entry cmd_revoke_entry;
 extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_keygen_entry;
+extern const struct cmd_entry cmd_alarms_entry;
 
 /* ctl.c: what the commands share. */
 void	 ctl_json_errors(void);
@@ -84,11 +85,23 @@ json_t	*ctl_browse(struct ctl *, const char *, json_t **);
 typedef struct table table_t;
 
 #define TABLE_RIGHT	0x1
+#define TABLE_TIME	0x2	/* table_rows: ms since the epoch */
+#define TABLE_MAXCOLS	16
+
+/* A column of table_rows: the row's member, its heading (N_()). */
+struct table_col {
+	const char	*key;
+	const char	*heading;
+	int		 flags;
+};
 
 table_t	*table_new(int);
 void	 table_destroy(table_t **);
 void	 table_align(table_t *, int, int);
 void	 table_add(table_t *, ...);
+void	 table_add_row(table_t *, const char *const *);
+void	 table_rows(json_t *, const struct table_col *, size_t,
+	    const char *);
 void	 table_print(table_t *, FILE *);
 size_t	 table_width(const char *);
 void	 table_pad(FILE *, const char *, size_t);

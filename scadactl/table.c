@@ -6,12 +6,16 @@
  */
 #include "config.h"
 
+#include <csv.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
+#include "i18n.h"
 #include "scadactl.h"
+#include "value.h"
 #include "xmalloc.h"
 
 #define TABLE_GAP	2
@@ -82,7 +86,21 @@ table_width(const char *s)
 void
 table_add(table_t *t, ...)
 {
+	const char *cells[TABLE_MAXCOLS];
 	va_list ap;
+	int i;
+
+	va_start(ap, t);
+	for (i = 0; i < t->ncols && i < TABLE_MAXCOLS; i++)
+		cells[i] = va_arg(ap, const char *);
+	va_end(ap);
+	table_add_row(t, cells);
+}
+
+/* A row of ncols cells (NULL: empty). */
+void
+table_add_row(table_t *t, const char *const *cells)
+{
 	char **row;
 	size_t w;
 	int i;
@@ -95,13 +113,8 @@ table_add(table_t *t, ...)
 		t->cap = cap;
 	}
 	row = &t->cells[t->nrows * t->ncols];
-	va_start(ap, t);
-	for (i = 0; i < t->ncols; i++) {
-		const char *s = va_arg(ap, const char *);
-
-		row[i] = xstrdup(s != NULL ? s : "");
-	}
-	va_end(ap);
+	for (i = 0; i < t->ncols; i++)
+		row[i] = xstrdup(cells[i] != NULL ? cells[i] : "");
 	for (i = 0; i < t->ncols; i++)
 		if ((w = table_width(row[i])) > t->width[i])
 			t->width[i] = w;
@@ -152,4 +165,90 @@ table_print(table_t *t, FILE *f)
 		}
 		fputc('\n', f);
 	}
+}
+
+/* A member of a row as text: a time as local time, others as JSON. */
+static const char *
+table_field(json_t *row, const struct table_col *c, char *buf, size_t len)
+{
+	json_t *v = json_object_get(row, c->key);
+	char *text;
+
+	if (v == NULL || json_is_null(v))
+		return "";
+	if (json_is_string(v))
+		return json_string_value(v);
+	if ((c->flags & TABLE_TIME) && json_is_integer(v)) {
+		if (json_integer_value(v) == 0)
+			return "";
+		value_time(json_integer_value(v), VALUE_TIME_DATE |
+		    VALUE_TIME_MS, buf, len);
+		return buf;
+	}
+	text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	snprintf(buf, len, "%s", text != NULL ? text : "");
+	free(text);
+	return buf;
+}
+
+static void
+table_csv(json_t *rows, const struct table_col *cols, size_t ncols)
+{
+	char buf[256];
+	const char *v;
+	json_t *row;
+	size_t i, k;
+
+	for (k = 0; k < ncols; k++) {
+		fputs(k > 0 ? "," : "", stdout);
+		csv_fwrite(stdout, cols[k].key, strlen(cols[k].key));
+	}
+	putchar('\n');
+	json_array_foreach(rows, i, row) {
+		for (k = 0; k < ncols; k++) {
+			v = table_field(row, &cols[k], buf, sizeof buf);
+			fputs(k > 0 ? "," : "", stdout);
+			csv_fwrite(stdout, v, strlen(v));
+		}
+		putchar('\n');
+	}
+}
+
+/*
+ * Rows (JSON objects) as format says: "table" for people, "json" one
+ * object a line, "csv" with the members' names as the header.
+ */
+void
+table_rows(json_t *rows, const struct table_col *cols, size_t ncols,
+    const char *format)
+{
+	char buf[TABLE_MAXCOLS][256];
+	const char *cells[TABLE_MAXCOLS];
+	table_t *t;
+	json_t *row;
+	size_t i, k;
+
+	if (strcmp(format, "json") == 0) {
+		json_array_foreach(rows, i, row)
+			ctl_print_json(row);
+		return;
+	}
+	if (strcmp(format, "csv") == 0) {
+		table_csv(rows, cols, ncols);
+		return;
+	}
+	t = table_new((int)ncols);
+	for (k = 0; k < ncols; k++) {
+		cells[k] = _(cols[k].heading);
+		table_align(t, (int)k, cols[k].flags & TABLE_RIGHT);
+	}
+	table_add_row(t, cells);
+	json_array_foreach(rows, i, row) {
+		for (k = 0; k < ncols; k++)
+			cells[k] = table_field(row, &cols[k], buf[k],
+			    sizeof buf[k]);
+		table_add_row(t, cells);
+	}
+	table_print(t, stdout);
+	table_destroy(&t);
 }

@@ -88,6 +88,9 @@ access_function_phrase(enum access_function f)
 		[ACCESS_OPERATE] = "write tags",
 		[ACCESS_USERS] = "manage sessions (function users)",
 		[ACCESS_AUDIT] = "read the audit trail (function audit)",
+		[ACCESS_ACKNOWLEDGE] = "acknowledge alarms (function "
+		    "acknowledge)",
+		[ACCESS_SHELVE] = "shelve alarms (function shelve)",
 	};
 
 	return (unsigned)f < ACCESS_NFUNCTIONS ? phrases[f] : "?";

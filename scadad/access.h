@@ -20,10 +20,13 @@ enum access_function {
 	ACCESS_OPERATE,		/* write setpoints and switches */
 	ACCESS_USERS,		/* see and end others' sessions */
 	ACCESS_AUDIT,		/* read and verify the audit trail */
+	ACCESS_ACKNOWLEDGE,	/* acknowledge and reset alarms */
+	ACCESS_SHELVE,		/* shelve alarms, take them out of service */
 	ACCESS_NFUNCTIONS
 };
 
-#define ACCESS_FUNCTION_WORDS	"view operate users audit"
+#define ACCESS_FUNCTION_WORDS \
+	"view operate users audit acknowledge shelve"
 
 struct access_role {
 	char			*name;

@@ -29,6 +29,12 @@ static const struct cmd_entry *const command_table[] = {
 	&cmd_revoke_entry,
 	&cmd_audit_entry,
 	&cmd_audit_verify_entry,
+	&cmd_alarms_entry,
+	&cmd_alarm_ack_entry,
+	&cmd_alarm_shelve_entry,
+	&cmd_alarm_unshelve_entry,
+	&cmd_alarm_reset_entry,
+	&cmd_alarm_service_entry,
 };
 
 #define COMMAND_N	(sizeof command_table / sizeof *command_table)

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "access.h"
+#include "alarm.h"
 #include "audit.h"
 #include "auth.h"
 #include "devices.h"
@@ -49,6 +50,7 @@ struct cmd_env {
 	audit_t			*audit;
 	throttle_t		*throttle;
 	struct cmd_logins	*logins;	/* conversations under way */
+	alarms_t		*alarms;
 };
 
 /*
@@ -83,6 +85,12 @@ extern const struct cmd_entry cmd_sessions_entry;
 extern const struct cmd_entry cmd_revoke_entry;
 extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_audit_verify_entry;
+extern const struct cmd_entry cmd_alarms_entry;
+extern const struct cmd_entry cmd_alarm_ack_entry;
+extern const struct cmd_entry cmd_alarm_shelve_entry;
+extern const struct cmd_entry cmd_alarm_unshelve_entry;
+extern const struct cmd_entry cmd_alarm_reset_entry;
+extern const struct cmd_entry cmd_alarm_service_entry;
 
 void	 command_dispatch(struct cmd_env *, struct request **);
 void	 command_reply_once(struct cmd_env *, struct request *, json_t *);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "alarm_conf.h"
 #include "authd.h"
 #include "daemon.h"
 #include "driver_conf.h"
@@ -172,9 +173,9 @@ scadad(const char *path, struct paths *abs, struct server_options *o,
 	if (check) {
 		n = driver_conf_count(p) * DEVICE_STATUS_COUNT;
 		printf(_("%s: project '%s' OK: %zu devices, %zu tags, "
-		    "%zu device status tags\n"), project_path(p),
+		    "%zu device status tags, %zu alarms\n"), project_path(p),
 		    project_name(p), driver_conf_count(p),
-		    project_ntags(p) - n, n);
+		    project_ntags(p) - n, n, alarm_conf(p)->n);
 		project_unref(&p);
 		return 0;
 	}

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "alarm_conf.h"
 #include "check.h"
 #include "log.h"
 #include "driver_conf.h"
@@ -42,6 +43,7 @@ static const struct project_section *const project_sections[] = {
 	&server_conf_section,
 	&security_conf_section,
 	&driver_conf_section,
+	&alarm_conf_section,	/* after the devices: their status tags */
 	&access_role_section,
 	&access_user_section,
 	&access_group_section,

@@ -120,6 +120,8 @@ int		 project_ini_read(struct project_loader *, FILE *,
 		    int (*)(struct project_loader *, const char *,
 		    const char *));
 void		 project_tags_read(struct project_loader *, const char *);
+void		 project_tags_annotate(struct project_loader *, const char *,
+		    const struct project_columns *);
 extern const struct project_columns project_tags_columns;
 
 /* Reaches into project.c: a section's data, by its descriptor. */

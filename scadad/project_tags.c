@@ -8,12 +8,14 @@
 #include "config.h"
 
 #include <csv.h>
+#include <czmq.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alarm_conf.h"
 #include "driver_conf.h"
 #include "i18n.h"
 #include "project_ini.h"
@@ -26,6 +28,7 @@
 static const struct project_columns *const project_tags_sets[] = {
 	&project_tags_columns,
 	&driver_conf_columns,
+	&alarm_conf_columns,
 };
 
 #define PROJECT_TAGS_NSETS \
@@ -118,6 +121,12 @@ struct project_tags {
 	int			 ncols;
 	int			 nfield;
 	char			**fields[PROJECT_TAGS_NSETS];
+	/*
+	 * A table of annotations (project_tags_annotate): its rows name
+	 * tags of the tag tables, and its columns are this set's.
+	 */
+	const struct project_columns *only;
+	zhashx_t		*byname;
 };
 
 static int	project_tags_fail(struct project_tags *, const char *, ...)
@@ -153,6 +162,12 @@ project_tags_header(struct project_tags *c, const char *s)
 			break;
 	if (k == NULL) {
 		project_tags_fail(c, _("unknown column '%s'"), s);
+		return;
+	}
+	if (c->only != NULL && project_tags_sets[set] != c->only &&
+	    !(set == 0 && k == &project_tags_keys[KEY_NAME])) {
+		project_tags_fail(c, _("column '%s' belongs in a tag table, "
+		    "not here"), s);
 		return;
 	}
 	for (i = 0; i < c->ncols; i++)
@@ -211,7 +226,8 @@ project_tags_required(struct project_tags *c)
 
 	for (set = 0; set < PROJECT_TAGS_NSETS; set++)
 		for (k = project_tags_sets[set]->keys; k->name != NULL; k++)
-			if ((k->flags & CONF_REQUIRED) &&
+			if ((k->flags & CONF_REQUIRED) && (c->only == NULL ||
+			    k == &project_tags_keys[KEY_NAME]) &&
 			    c->fields[set][k - project_tags_sets[set]->keys] ==
 			    NULL)
 				return project_tags_fail(c, _("missing %s"),
@@ -231,12 +247,23 @@ project_tags_row_end(struct project_tags *c)
 	loader_set_line(c->l, c->row_line);
 	if (!project_tags_required(c))
 		return;
-	t = loader_tag_new(c->l);
-	t->file = loader_file(c->l);
-	t->line = c->row_line;
+	if (c->only != NULL) {
+		if ((t = zhashx_lookup(c->byname, c->fields[0][KEY_NAME])) ==
+		    NULL) {
+			project_tags_fail(c, _("unknown tag '%s'"),
+			    c->fields[0][KEY_NAME]);
+			return;
+		}
+	} else {
+		t = loader_tag_new(c->l);
+		t->file = loader_file(c->l);
+		t->line = c->row_line;
+	}
 	for (set = 0; set < PROJECT_TAGS_NSETS && !loader_failed(c->l);
 	    set++) {
 		cs = project_tags_sets[set];
+		if (c->only != NULL && cs != c->only)
+			continue;
 		data = cs->owner != NULL ? loader_data(c->l, cs->owner) : NULL;
 		base = cs->row(c->l, t, data);
 		for (k = 0; cs->keys[k].name != NULL; k++)
@@ -306,11 +333,41 @@ project_tags_parse(struct project_tags *c, FILE *fp)
 	free(buf);
 }
 
+static void project_tags_file(struct project_tags *, const char *);
+
 /* Reads one tag table; the loader's file is the table meanwhile. */
 void
 project_tags_read(struct project_loader *l, const char *file)
 {
 	struct project_tags c = { .l = l };
+
+	project_tags_file(&c, file);
+}
+
+/*
+ * Reads a table whose rows add cs's columns to tags the tag tables
+ * have made, named in its 'name' column (the alarm list, say). Call
+ * once every tag table is read: a tag's address in memory is final.
+ */
+void
+project_tags_annotate(struct project_loader *l, const char *file,
+    const struct project_columns *cs)
+{
+	struct project_tags c = { .l = l, .only = cs };
+	size_t i;
+
+	c.byname = zhashx_new();
+	for (i = 0; i < loader_ntags(l); i++)
+		zhashx_insert(c.byname, loader_tag_at(l, i)->name,
+		    loader_tag_at(l, i));
+	project_tags_file(&c, file);
+	zhashx_destroy(&c.byname);
+}
+
+static void
+project_tags_file(struct project_tags *c, const char *file)
+{
+	struct project_loader *l = c->l;
 	size_t set;
 	FILE *fp;
 
@@ -320,11 +377,11 @@ project_tags_read(struct project_loader *l, const char *file)
 	}
 	loader_set_file(l, file);
 	for (set = 0; set < PROJECT_TAGS_NSETS; set++)
-		c.fields[set] = xcalloc(conf_count(project_tags_sets[set]->keys)
-		    + 1, sizeof *c.fields[set]);
-	project_tags_parse(&c, fp);
-	project_tags_clear(&c);
+		c->fields[set] = xcalloc(conf_count(project_tags_sets[set]->keys)
+		    + 1, sizeof *c->fields[set]);
+	project_tags_parse(c, fp);
+	project_tags_clear(c);
 	for (set = 0; set < PROJECT_TAGS_NSETS; set++)
-		free(c.fields[set]);
+		free(c->fields[set]);
 	fclose(fp);
 }

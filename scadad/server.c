@@ -30,6 +30,7 @@
 #define SERVER_PENDING_MAX	10000
 #define SERVER_SLICE_MS		5	/* of requests, between other work */
 #define SERVER_SLICE_MAX	256
+#define SERVER_ALARM_TICK_MS	100
 
 struct server {
 	struct project		*project;
@@ -45,6 +46,7 @@ struct server {
 	audit_t			*audit;
 	throttle_t		*throttle;
 	zap_t			*zap;
+	alarms_t		*alarms;
 	zcert_t			*cert;		/* CurveZMQ: the server's */
 	struct cmd_stats	 stats;
 	struct cmd_env		 env;
@@ -214,6 +216,20 @@ server_on_router(zloop_t *loop, zsock_t *router, void *arg)
 	return 0;
 }
 
+/*
+ * A value changed: into the image and out, and past the alarms that
+ * watch it, whose transitions follow it out in the same order.
+ */
+static void
+server_changed(struct server *s, const struct project_tag *t,
+    const struct tagval *tv)
+{
+	if (!image_set(s->image, t->id, tv))
+		return;
+	publisher_tag(s->pub, t->name, tv);
+	alarms_value(s->alarms, t, tv);
+}
+
 /* A driver's batch: the changes go into the image and out at once. */
 static void
 server_on_update(void *arg, const struct driver_update *u, size_t n)
@@ -223,10 +239,38 @@ server_on_update(void *arg, const struct driver_update *u, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if ((t = project_tag_by_id(s->project, u[i].id)) != NULL &&
-		    image_set(s->image, u[i].id, &u[i].tv))
-			publisher_tag(s->pub, t->name, &u[i].tv);
+		if ((t = project_tag_by_id(s->project, u[i].id)) != NULL)
+			server_changed(s, t, &u[i].tv);
 	publisher_flush(s->pub);
+}
+
+/* An alarm's transition: one publication, in the sequence. */
+static void
+server_on_alarm(void *arg, const struct alarm *a, const char *event,
+    const struct alarm_actor *who)
+{
+	struct server *s = arg;
+	json_t *o = json_pack("{s:s, s:o}", "event", event, "alarm",
+	    alarm_json(a));
+
+	if (who->user != NULL)
+		json_object_set_new(o, "user", json_string(who->user));
+	if (who->station != NULL)
+		json_object_set_new(o, "station", json_string(who->station));
+	if (who->comment != NULL)
+		json_object_set_new(o, "comment", json_string(who->comment));
+	publisher_flush(s->pub);	/* the value that caused it goes first */
+	publisher_event(s->pub, MSG_TOPIC_ALARM, o);
+	json_decref(o);
+}
+
+static int
+server_on_alarm_tick(zloop_t *loop, int timer, void *arg)
+{
+	struct server *s = arg;
+
+	alarms_tick(s->alarms, tagval_now_ms());
+	return 0;
 }
 
 static void
@@ -259,8 +303,7 @@ server_on_quiet(void *arg, const struct device_conf *d, long long ms)
 		snprintf(tv.reason, sizeof tv.reason, "not confirmed by its "
 		    "device for %lld s", ms / 1000);
 		tv.ts_ms = tagval_now_ms();
-		if (image_set(s->image, t->id, &tv))
-			publisher_tag(s->pub, t->name, &tv);
+		server_changed(s, t, &tv);
 	}
 	publisher_flush(s->pub);
 }
@@ -447,6 +490,7 @@ server_cleanup(struct server *s)
 	publisher_destroy(&s->pub);
 	zap_destroy(&s->zap);
 	audit_destroy(&s->audit);
+	alarms_destroy(&s->alarms);
 	zloop_destroy(&s->loop);
 	image_destroy(&s->image);
 }
@@ -469,8 +513,11 @@ server_start(struct server *s, const struct server_options *o)
 	s->sessions = sessions_new(server_on_session_end, s);
 	s->throttle = throttle_new();
 	s->auth = auth_new(o->auth_fd, s->loop, server_on_helper, s);
-	if (server_open_audit(s, o) == -1 || server_bind(s, o) == -1 ||
-	    (s->devices = devices_new(s->project, s->loop, &ev)) == NULL)
+	if (server_open_audit(s, o) == -1 || server_bind(s, o) == -1)
+		return -1;
+	/* Before the devices: their first values pass the alarms too. */
+	s->alarms = alarms_new(s->project, server_on_alarm, s);
+	if ((s->devices = devices_new(s->project, s->loop, &ev)) == NULL)
 		return -1;
 	s->env = (struct cmd_env){
 		.project = s->project,
@@ -485,10 +532,13 @@ server_start(struct server *s, const struct server_options *o)
 		.audit = s->audit,
 		.throttle = s->throttle,
 		.logins = cmd_logins_new(),
+		.alarms = s->alarms,
 	};
 	zloop_reader(s->loop, s->router, server_on_router, s);
 	zloop_timer(s->loop, server_conf(s->project)->heartbeat_ms, 0,
 	    server_on_heartbeat, s);
+	/* Delays and timed shelving: a tenth of a second is fine enough. */
+	zloop_timer(s->loop, SERVER_ALARM_TICK_MS, 0, server_on_alarm_tick, s);
 	return 0;
 }
 

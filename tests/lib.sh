@@ -166,7 +166,8 @@ project_device() {
 # every POLL_MS (default 200).
 make_project() {
 	mkdir -p "${1:-$T/project}"
-	cp "$top_srcdir/conf/demo/tags.csv" "${1:-$T/project}/"
+	cp "$top_srcdir/conf/demo/tags.csv" "$top_srcdir/conf/demo/alarms.csv" \
+	    "${1:-$T/project}/"
 	cp -r "$top_srcdir/conf/demo/pam" "${1:-$T/project}/"
 	sed -e "s/^port = .*/port = $SIM_PORT/" \
 	    -e 's/^login = yes/login = no/' \

@@ -1,0 +1,229 @@
+/*
+ * alarms: the active list and the operators' actions on it.
+ *   alarms [list] [-a area] [-f table|json|csv] [-p priority] [-s state]
+ *       [pattern]
+ *   alarms ack [-c comment] id ...     alarms ack -A [-a area] [-p ...]
+ *   alarms shelve -c reason [-t seconds] id
+ *   alarms unshelve [-c comment] id
+ *   alarms reset [-c comment] id
+ *   alarms service [-c comment] out|in id
+ * Options follow the word that says what to do.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "msg.h"
+#include "scadactl.h"
+
+static int	cmd_alarms(struct ctl *, struct cmd_args *);
+
+const struct cmd_entry cmd_alarms_entry = {
+	.name = "alarms",
+	.options = "a:f:p:s:",
+	.flags = CMD_CLIENT,
+	.args_min = 0,
+	.args_max = -1,
+	.usage = N_("alarms [list|ack|shelve|unshelve|reset|service] "
+	    "[options] [id ...]"),
+	.exec = cmd_alarms,
+};
+
+static const struct table_col cmd_alarm_cols[] = {
+	{ "priority_name", N_("PRIORITY"), 0 },
+	{ "state", N_("STATE"), 0 },
+	{ "active_since", N_("SINCE"), TABLE_TIME },
+	{ "id", N_("ALARM"), 0 },
+	{ "value", N_("VALUE"), TABLE_RIGHT },
+	{ "area", N_("AREA"), 0 },
+	{ "message", N_("MESSAGE"), 0 },
+};
+
+/* A sub-command's options, after its word (argv[0]). */
+static int
+cmd_alarm_opts(struct cmd_args *args, const char *letters)
+{
+	char optstring[32];
+	int ch;
+
+	snprintf(optstring, sizeof optstring, "+:%s", letters);
+	optind = 0;
+	while ((ch = getopt(args->argc, args->argv, optstring)) != -1) {
+		if (ch == '?' || ch == ':')
+			return ctl_error(ERROR_BAD_REQUEST, NULL, ch == '?' ?
+			    _("alarms %s: unknown option -%c") :
+			    _("alarms %s: option -%c needs a value"),
+			    args->argv[0], optopt);
+		args->opt[(unsigned char)ch] = optarg != NULL ? optarg : "";
+	}
+	args->argc -= optind;
+	args->argv += optind;
+	return 0;
+}
+
+static json_t *
+cmd_alarm_where(struct cmd_args *args, const char *pattern)
+{
+	json_t *w = json_object();
+
+	if (args->opt['a'] != NULL)
+		json_object_set_new(w, "area", json_string(args->opt['a']));
+	if (args->opt['p'] != NULL)
+		json_object_set_new(w, "priority", json_string(args->opt['p']));
+	if (args->opt['s'] != NULL)
+		json_object_set_new(w, "state", json_string(args->opt['s']));
+	if (pattern != NULL)
+		json_object_set_new(w, "tag", json_string(pattern));
+	return w;
+}
+
+static int
+cmd_alarm_list(struct ctl *ctl, struct cmd_args *args)
+{
+	const char *format;
+	json_t *reply;
+	int rc = 0;
+
+	if (cmd_alarm_opts(args, "a:f:p:s:") != 0)
+		return 2;
+	format = args->opt['f'] != NULL ? args->opt['f'] : ctl->json ? "json" :
+	    "table";
+	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "csv") != 0)
+		return ctl_error(ERROR_BAD_REQUEST, NULL, _("alarms -f: '%s' is "
+		    "not table, json or csv"), format);
+	if (args->argc > 1)
+		return ctl_error(ERROR_BAD_REQUEST, NULL, "%s", _("alarms list: "
+		    "at most one pattern"));
+	reply = ctl_call(ctl, "{s:s, s:o}", "op", "alarms", "where",
+	    cmd_alarm_where(args, args->argc == 1 ? args->argv[0] : NULL));
+	if (!msg_is_ok(reply))
+		rc = ctl_fail(reply);
+	else
+		table_rows(json_object_get(reply, "alarms"), cmd_alarm_cols,
+		    sizeof cmd_alarm_cols / sizeof cmd_alarm_cols[0], format);
+	json_decref(reply);
+	return rc != 0 ? rc : ctl_flush() == -1 ? 1 : 0;
+}
+
+/* The reply to an action: nothing to say but errors, or JSON if -j. */
+static int
+cmd_alarm_result(struct ctl *ctl, json_t *reply)
+{
+	int rc = 0;
+
+	if (!msg_is_ok(reply))
+		rc = ctl_fail(reply);
+	else if (ctl->json)
+		ctl_print_json(reply);
+	json_decref(reply);
+	return rc;
+}
+
+static int
+cmd_alarm_ack(struct ctl *ctl, struct cmd_args *args)
+{
+	json_t *req, *ids, *reply;
+	int i;
+
+	if (cmd_alarm_opts(args, "Aa:c:p:s:") != 0)
+		return 2;
+	if ((args->opt['A'] != NULL) == (args->argc > 0))
+		return ctl_error(ERROR_BAD_REQUEST, NULL, "%s", _("alarms ack: "
+		    "name the alarms, or -A for all the filter shows"));
+	req = json_pack("{s:s}", "op", "alarm_ack");
+	if (args->opt['A'] != NULL) {
+		json_object_set_new(req, "all", json_true());
+		json_object_set_new(req, "where", cmd_alarm_where(args, NULL));
+	} else {
+		ids = json_array();
+		for (i = 0; i < args->argc; i++)
+			json_array_append_new(ids, json_string(args->argv[i]));
+		json_object_set_new(req, "ids", ids);
+	}
+	if (args->opt['c'] != NULL)
+		json_object_set_new(req, "comment", json_string(args->opt['c']));
+	reply = ctl_call_write(ctl, req);
+	json_decref(req);
+	if (!msg_is_ok(reply) || ctl->json)
+		return cmd_alarm_result(ctl, reply);
+	printf(_("%zu acknowledged\n"), json_array_size(json_object_get(reply,
+	    "acked")));
+	json_decref(reply);
+	return 0;
+}
+
+/* shelve, unshelve, reset and service: one alarm each. */
+static int
+cmd_alarm_act(struct ctl *ctl, struct cmd_args *args, const char *op)
+{
+	int service = strcmp(op, "alarm_service") == 0;
+	json_t *req;
+	long secs = 0;
+	char *end;
+	int rc;
+
+	if (cmd_alarm_opts(args, strcmp(op, "alarm_shelve") == 0 ? "c:t:" :
+	    "c:") != 0)
+		return 2;
+	if (args->argc != 1 + service || (service &&
+	    strcmp(args->argv[0], "out") != 0 &&
+	    strcmp(args->argv[0], "in") != 0))
+		return ctl_error(ERROR_BAD_REQUEST, NULL, service ?
+		    _("alarms service: out or in, then the alarm's id") :
+		    _("alarms %s: one alarm's id"), op + 6);
+	if (args->opt['t'] != NULL) {
+		errno = 0;
+		secs = strtol(args->opt['t'], &end, 10);
+		if (*args->opt['t'] == '\0' || *end != '\0' || errno != 0 ||
+		    secs < 0)
+			return ctl_error(ERROR_BAD_REQUEST, NULL, _("alarms "
+			    "shelve -t: '%s' is not a number of seconds"),
+			    args->opt['t']);
+	}
+	req = json_pack("{s:s, s:s}", "op", op, "id", args->argv[service]);
+	if (args->opt['c'] != NULL)
+		json_object_set_new(req, "comment", json_string(args->opt['c']));
+	if (strcmp(op, "alarm_shelve") == 0)
+		json_object_set_new(req, "seconds", json_integer(secs));
+	if (service)
+		json_object_set_new(req, "out", json_boolean(
+		    strcmp(args->argv[0], "out") == 0));
+	rc = cmd_alarm_result(ctl, ctl_call_write(ctl, req));
+	json_decref(req);
+	return rc;
+}
+
+static int
+cmd_alarms(struct ctl *ctl, struct cmd_args *args)
+{
+	static const char *const acts[][2] = { { "shelve", "alarm_shelve" },
+	    { "unshelve", "alarm_unshelve" }, { "reset", "alarm_reset" },
+	    { "service", "alarm_service" } };
+	const char *word = args->argc > 0 ? args->argv[0] : "list";
+	static char list_word[] = "list";
+	static char *list_argv[] = { list_word, NULL, NULL };
+	size_t i;
+
+	if (strcmp(word, "list") == 0)
+		return cmd_alarm_list(ctl, args);
+	if (strcmp(word, "ack") == 0)
+		return cmd_alarm_ack(ctl, args);
+	for (i = 0; i < sizeof acts / sizeof acts[0]; i++)
+		if (strcmp(word, acts[i][0]) == 0)
+			return cmd_alarm_act(ctl, args, acts[i][1]);
+	/* No word: a list, of what the operand matches if there is one. */
+	if (args->argc > 1)
+		return ctl_error(ERROR_BAD_REQUEST, NULL, _("alarms: unknown "
+		    "word '%s' (list, ack, shelve, unshelve, reset, service)"),
+		    word);
+	list_argv[1] = args->argc == 1 ? args->argv[0] : NULL;
+	args->argc = 1 + (list_argv[1] != NULL);
+	args->argv = list_argv;
+	return cmd_alarm_list(ctl, args);
+}

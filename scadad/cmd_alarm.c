@@ -1,0 +1,396 @@
+/*
+ * The alarm operations: the active list (sorted by priority, then the
+ * newest first) with its counts, and the operators' actions on it:
+ * acknowledge (one, several, or all a filter shows), shelve, unshelve,
+ * reset and out of service. Each action needs its function in the
+ * alarm's area, is checked whole before anything changes, lands in the
+ * audit trail, and is published to every station by the engine's event.
+ */
+#include "config.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "msg.h"
+#include "xmalloc.h"
+
+/* What a request's "where" asks of an alarm. */
+struct cmd_alarm_filter {
+	const char	*area;
+	const char	*tag;		/* a pattern */
+	const char	*state;
+	int		 priority;	/* this or more urgent; 0: any */
+};
+
+static json_t *
+cmd_alarm_filter(json_t *body, struct cmd_alarm_filter *f)
+{
+	json_t *w = json_object_get(body, "where"), *p;
+
+	memset(f, 0, sizeof *f);
+	if (w == NULL)
+		return NULL;
+	if (!json_is_object(w))
+		return msg_error(ERROR_BAD_REQUEST, "\"where\" must be an "
+		    "object");
+	f->area = json_string_value(json_object_get(w, "area"));
+	f->tag = json_string_value(json_object_get(w, "tag"));
+	f->state = json_string_value(json_object_get(w, "state"));
+	if ((p = json_object_get(w, "priority")) != NULL) {
+		f->priority = json_is_integer(p) ? (int)json_integer_value(p) :
+		    json_is_string(p) ? alarm_priority_parse(
+		    json_string_value(p)) : -1;
+		if (f->priority < 1 || f->priority > ALARM_PRIORITIES)
+			return msg_error(ERROR_BAD_REQUEST, "where.priority "
+			    "must be 1..%d or %s", ALARM_PRIORITIES,
+			    ALARM_PRIORITY_WORDS);
+	}
+	return NULL;
+}
+
+static int
+cmd_alarm_matches(const struct alarm *a, const struct cmd_alarm_filter *f)
+{
+	return (f->area == NULL || strcmp(f->area, a->def->area) == 0) &&
+	    (f->tag == NULL || fnmatch(f->tag, a->def->tag, 0) == 0 ||
+	    fnmatch(f->tag, a->def->id, 0) == 0) &&
+	    (f->state == NULL || strcmp(f->state,
+	    alarm_state_name(alarm_state(a))) == 0) &&
+	    (f->priority == 0 || a->def->priority <= f->priority);
+}
+
+/* The alarms on the list the caller may see and the filter takes, sorted. */
+static struct alarm **
+cmd_alarm_list(struct cmd_env *env, struct request *r,
+    const struct cmd_alarm_filter *f, size_t *np)
+{
+	struct alarm **v = NULL, *a;
+	size_t i, n = 0, cap = 0;
+
+	for (i = 0; i < alarms_count(env->alarms); i++) {
+		a = alarms_at(env->alarms, i);
+		if (!alarm_shown(a) || !cmd_alarm_matches(a, f) ||
+		    !access_allows(r->access, ACCESS_VIEW, a->def->area))
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		v[n++] = a;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof *v, alarm_compare);
+	*np = n;
+	return v;
+}
+
+/* Unacknowledged and all shown, per priority and per area. */
+static json_t *
+cmd_alarm_counts(struct alarm **v, size_t n)
+{
+	json_t *pri = json_object(), *areas = json_object(), *o;
+	size_t i;
+	int p, unack;
+
+	for (p = 1; p <= ALARM_PRIORITIES; p++)
+		json_object_set_new(pri, alarm_priority_name(p), json_pack(
+		    "{s:i, s:i}", "shown", 0, "unack", 0));
+	for (i = 0; i < n; i++) {
+		unack = !v[i]->acked;
+		o = json_object_get(pri, alarm_priority_name(
+		    v[i]->def->priority));
+		json_object_set_new(o, "shown", json_integer(
+		    json_integer_value(json_object_get(o, "shown")) + 1));
+		json_object_set_new(o, "unack", json_integer(
+		    json_integer_value(json_object_get(o, "unack")) + unack));
+		if ((o = json_object_get(areas, v[i]->def->area)) == NULL) {
+			o = json_pack("{s:i, s:i}", "shown", 0, "unack", 0);
+			json_object_set_new(areas, v[i]->def->area, o);
+		}
+		json_object_set_new(o, "shown", json_integer(
+		    json_integer_value(json_object_get(o, "shown")) + 1));
+		json_object_set_new(o, "unack", json_integer(
+		    json_integer_value(json_object_get(o, "unack")) + unack));
+	}
+	return json_pack("{s:o, s:o}", "priority", pri, "area", areas);
+}
+
+/* {"op":"alarms","where":{...}}: the list and its counts. */
+static json_t *
+cmd_alarms(struct cmd_env *env, struct request **rp)
+{
+	struct cmd_alarm_filter f;
+	struct alarm **v;
+	json_t *e, *list, *reply;
+	size_t i, n;
+
+	if ((e = cmd_alarm_filter((*rp)->body, &f)) != NULL)
+		return e;
+	v = cmd_alarm_list(env, *rp, &f, &n);
+	list = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, alarm_json(v[i]));
+	reply = json_pack("{s:b, s:o, s:o, s:I}", "ok", 1, "alarms", list,
+	    "counts", cmd_alarm_counts(v, n), "seq",
+	    (json_int_t)publisher_seq(env->pub));
+	free(v);
+	return reply;
+}
+
+/* The alarm id names, if the caller may act on it there; else NULL. */
+static struct alarm *
+cmd_alarm_get(struct cmd_env *env, struct request *r, const char *id,
+    enum access_function right, json_t **error)
+{
+	struct alarm *a = alarms_find(env->alarms, id);
+
+	if (a == NULL || !access_allows(r->access, ACCESS_VIEW,
+	    a->def->area)) {
+		*error = msg_error(ERROR_UNKNOWN_ALARM, "unknown alarm: %s",
+		    id != NULL ? id : "(none)");
+		return NULL;
+	}
+	if (!access_allows(r->access, right, a->def->area)) {
+		*error = command_denied(r, right, a->def->area);
+		return NULL;
+	}
+	return a;
+}
+
+static void
+cmd_alarm_audit(struct cmd_env *env, struct request *r, const char *action,
+    const struct alarm *a, enum error_code rc, const char *detail)
+{
+	command_audit(env, r, action, a->def->id, NULL, NULL, error_name(rc),
+	    detail);
+}
+
+static struct alarm_actor
+cmd_alarm_actor(struct request *r)
+{
+	struct alarm_actor who = { r->user, r->station, json_string_value(
+	    json_object_get(r->body, "comment")) };
+
+	return who;
+}
+
+/*
+ * {"op":"alarm_ack","ids":[...]} or {"op":"alarm_ack","all":true,
+ * "where":{...}}: every alarm named must exist and wait for its
+ * acknowledgement, or nothing changes; "all" takes those the filter
+ * shows that wait.
+ */
+static json_t *
+cmd_alarm_ack(struct cmd_env *env, struct request **rp)
+{
+	struct request *r = *rp;
+	struct alarm_actor who = cmd_alarm_actor(r);
+	json_t *ids = json_object_get(r->body, "ids"), *id, *e = NULL, *done;
+	struct alarm **v = NULL, *a;
+	struct cmd_alarm_filter f;
+	size_t i, n = 0, k;
+	char why[256];
+
+	if (json_is_true(json_object_get(r->body, "all"))) {
+		if ((e = cmd_alarm_filter(r->body, &f)) != NULL)
+			return e;
+		v = cmd_alarm_list(env, r, &f, &n);
+		for (i = k = 0; i < n; i++)
+			if (!v[i]->acked && alarm_state(v[i]) != ALARM_SHELVED
+			    && access_allows(r->access, ACCESS_ACKNOWLEDGE,
+			    v[i]->def->area))
+				v[k++] = v[i];
+		n = k;
+	} else {
+		if (!json_is_array(ids) || json_array_size(ids) == 0 ||
+		    json_array_size(ids) > CMD_MAX_READ)
+			return msg_error(ERROR_BAD_REQUEST, "alarm_ack needs "
+			    "\"ids\" (1 to %d alarm ids) or \"all\": true",
+			    CMD_MAX_READ);
+		v = xcalloc(json_array_size(ids), sizeof *v);
+		json_array_foreach(ids, i, id) {
+			if ((a = cmd_alarm_get(env, r, json_string_value(id),
+			    ACCESS_ACKNOWLEDGE, &e)) == NULL)
+				break;
+			if (a->acked || a->shelved || a->suppressed ||
+			    a->oos) {
+				alarms_ack(env->alarms, a, &who, why,
+				    sizeof why);
+				e = msg_error(ERROR_ALARM_STATE, "%s", why);
+				break;
+			}
+			v[n++] = a;
+		}
+		if (e != NULL) {
+			free(v);
+			return e;
+		}
+	}
+	done = json_array();
+	for (i = 0; i < n; i++)
+		if (alarms_ack(env->alarms, v[i], &who, why, sizeof why) ==
+		    ERROR_NONE) {
+			cmd_alarm_audit(env, r, "alarm_ack", v[i], ERROR_NONE,
+			    who.comment);
+			json_array_append_new(done, json_string(v[i]->def->id));
+		}
+	free(v);
+	/* Kept for a retry, which gets this again and changes nothing. */
+	command_reply_once(env, r, json_pack("{s:b, s:o, s:I}", "ok", 1,
+	    "acked", done, "seq", (json_int_t)publisher_seq(env->pub)));
+	return NULL;
+}
+
+/* One alarm named by "id", one action; the reply carries its state. */
+static json_t *
+cmd_alarm_one(struct cmd_env *env, struct request **rp, const char *action,
+    enum access_function right, struct alarm **ap)
+{
+	const char *id = json_string_value(json_object_get((*rp)->body, "id"));
+	json_t *e = NULL;
+
+	if (id == NULL)
+		return msg_error(ERROR_BAD_REQUEST, "%s needs \"id\", an "
+		    "alarm's id (tag:kind)", action);
+	if ((*ap = cmd_alarm_get(env, *rp, id, right, &e)) == NULL)
+		return e;
+	return NULL;
+}
+
+static json_t *
+cmd_alarm_done(struct cmd_env *env, struct request *r, const char *action,
+    struct alarm *a, enum error_code rc, const char *why)
+{
+	if (rc != ERROR_NONE)
+		return msg_error(rc, "%s", why);
+	cmd_alarm_audit(env, r, action, a, rc, json_string_value(
+	    json_object_get(r->body, "comment")));
+	command_reply_once(env, r, json_pack("{s:b, s:o, s:I}", "ok", 1,
+	    "alarm", alarm_json(a), "seq", (json_int_t)publisher_seq(
+	    env->pub)));
+	return NULL;
+}
+
+/* {"op":"alarm_shelve","id":..,"seconds":N (0: until it clears),"comment":..} */
+static json_t *
+cmd_alarm_shelve(struct cmd_env *env, struct request **rp)
+{
+	struct request *r = *rp;
+	struct alarm_actor who = cmd_alarm_actor(r);
+	json_t *secs = json_object_get(r->body, "seconds"), *e;
+	struct alarm *a;
+	enum error_code rc;
+	char why[256];
+	json_int_t s;
+
+	if ((e = cmd_alarm_one(env, rp, "alarm_shelve", ACCESS_SHELVE, &a)) !=
+	    NULL)
+		return e;
+	s = json_is_integer(secs) ? json_integer_value(secs) : -1;
+	if (s < 0 || s > alarms_shelve_max_s(env->alarms))
+		return msg_error(ERROR_BAD_REQUEST, "alarm_shelve needs "
+		    "\"seconds\": 1 to %d, or 0 for until it clears",
+		    alarms_shelve_max_s(env->alarms));
+	if (who.comment == NULL || who.comment[0] == '\0')
+		return msg_error(ERROR_BAD_REQUEST, "alarm_shelve needs a "
+		    "reason in \"comment\"");
+	rc = alarms_shelve(env->alarms, a, s, &who, why, sizeof why);
+	return cmd_alarm_done(env, r, "alarm_shelve", a, rc, why);
+}
+
+static json_t *
+cmd_alarm_unshelve(struct cmd_env *env, struct request **rp)
+{
+	struct alarm_actor who = cmd_alarm_actor(*rp);
+	struct alarm *a;
+	enum error_code rc;
+	char why[256];
+	json_t *e;
+
+	if ((e = cmd_alarm_one(env, rp, "alarm_unshelve", ACCESS_SHELVE,
+	    &a)) != NULL)
+		return e;
+	rc = alarms_unshelve(env->alarms, a, &who, why, sizeof why);
+	return cmd_alarm_done(env, *rp, "alarm_unshelve", a, rc, why);
+}
+
+static json_t *
+cmd_alarm_reset(struct cmd_env *env, struct request **rp)
+{
+	struct alarm_actor who = cmd_alarm_actor(*rp);
+	struct alarm *a;
+	enum error_code rc;
+	char why[256];
+	json_t *e;
+
+	if ((e = cmd_alarm_one(env, rp, "alarm_reset", ACCESS_ACKNOWLEDGE,
+	    &a)) != NULL)
+		return e;
+	rc = alarms_reset(env->alarms, a, &who, why, sizeof why);
+	return cmd_alarm_done(env, *rp, "alarm_reset", a, rc, why);
+}
+
+/* {"op":"alarm_service","id":..,"out":true|false,"comment":..} */
+static json_t *
+cmd_alarm_service(struct cmd_env *env, struct request **rp)
+{
+	struct alarm_actor who = cmd_alarm_actor(*rp);
+	json_t *out = json_object_get((*rp)->body, "out"), *e;
+	struct alarm *a;
+	enum error_code rc;
+	char why[256];
+
+	if ((e = cmd_alarm_one(env, rp, "alarm_service", ACCESS_SHELVE, &a)) !=
+	    NULL)
+		return e;
+	if (!json_is_boolean(out))
+		return msg_error(ERROR_BAD_REQUEST, "alarm_service needs "
+		    "\"out\": true (out of service) or false (back in)");
+	rc = alarms_service(env->alarms, a, json_is_true(out), &who, why,
+	    sizeof why);
+	return cmd_alarm_done(env, *rp, "alarm_service", a, rc, why);
+}
+
+const struct cmd_entry cmd_alarms_entry = {
+	.name = "alarms",
+	.right = ACCESS_VIEW,
+	.exec = cmd_alarms,
+};
+
+const struct cmd_entry cmd_alarm_ack_entry = {
+	.name = "alarm_ack",
+	.flags = CMD_ONCE,
+	.right = ACCESS_ACKNOWLEDGE,
+	.exec = cmd_alarm_ack,
+};
+
+const struct cmd_entry cmd_alarm_shelve_entry = {
+	.name = "alarm_shelve",
+	.flags = CMD_ONCE,
+	.right = ACCESS_SHELVE,
+	.exec = cmd_alarm_shelve,
+};
+
+const struct cmd_entry cmd_alarm_unshelve_entry = {
+	.name = "alarm_unshelve",
+	.flags = CMD_ONCE,
+	.right = ACCESS_SHELVE,
+	.exec = cmd_alarm_unshelve,
+};
+
+const struct cmd_entry cmd_alarm_reset_entry = {
+	.name = "alarm_reset",
+	.flags = CMD_ONCE,
+	.right = ACCESS_ACKNOWLEDGE,
+	.exec = cmd_alarm_reset,
+};
+
+const struct cmd_entry cmd_alarm_service_entry = {
+	.name = "alarm_service",
+	.flags = CMD_ONCE,
+	.right = ACCESS_SHELVE,
+	.exec = cmd_alarm_service,
+};
