@@ -115,10 +115,11 @@ alarms_destroy(alarms_t **asp)
 	*asp = NULL;
 }
 
+/* None without an engine (the command selftest runs without one). */
 size_t
 alarms_count(alarms_t *as)
 {
-	return as->n;
+	return as != NULL ? as->n : 0;
 }
 
 struct alarm *
@@ -133,7 +134,7 @@ alarms_find(alarms_t *as, const char *id)
 	size_t i;
 
 	/* Operators act on a few at a time: a scan is cheap enough. */
-	for (i = 0; id != NULL && i < as->n; i++)
+	for (i = 0; as != NULL && id != NULL && i < as->n; i++)
 		if (strcmp(as->v[i].def->id, id) == 0)
 			return &as->v[i];
 	return NULL;

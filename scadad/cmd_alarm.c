@@ -118,6 +118,22 @@ cmd_alarm_counts(struct alarm **v, size_t n)
 	return json_pack("{s:o, s:o}", "priority", pri, "area", areas);
 }
 
+/* The list a station starts from, as the snapshot's first page has it. */
+json_t *
+cmd_alarm_snapshot(struct cmd_env *env, struct request *r)
+{
+	struct cmd_alarm_filter f = { 0 };
+	struct alarm **v;
+	json_t *list = json_array();
+	size_t i, n;
+
+	v = cmd_alarm_list(env, r, &f, &n);
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, alarm_json(v[i]));
+	free(v);
+	return list;
+}
+
 /* {"op":"alarms","where":{...}}: the list and its counts. */
 static json_t *
 cmd_alarms(struct cmd_env *env, struct request **rp)

@@ -245,11 +245,16 @@ static json_t *
 cmd_snapshot(struct cmd_env *env, struct request **rp)
 {
 	struct cmd_page pg = { .values = 1 };
-	json_t *e;
+	json_t *e, *reply;
 
 	if ((e = cmd_page_args(*rp, &pg)) != NULL)
 		return e;
-	return cmd_page(env, *rp, &pg);
+	reply = cmd_page(env, *rp, &pg);
+	/* The first page has the alarm list too, at the same seq. */
+	if (pg.cursor == 0 && msg_is_ok(reply))
+		json_object_set_new(reply, "alarms", cmd_alarm_snapshot(env,
+		    *rp));
+	return reply;
 }
 
 /* A string tag takes text that fits it. */

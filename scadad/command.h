@@ -94,6 +94,7 @@ extern const struct cmd_entry cmd_alarm_service_entry;
 
 void	 command_dispatch(struct cmd_env *, struct request **);
 void	 command_reply_once(struct cmd_env *, struct request *, json_t *);
+json_t	*cmd_alarm_snapshot(struct cmd_env *, struct request *);
 void	 cmd_tags_wrote(struct cmd_env *, uint64_t, enum error_code,
 	    const char *);
 void	 cmd_login_helper(struct cmd_env *, uint64_t, const char *, json_t *);

@@ -278,3 +278,9 @@ check(A.events == B.events and A.gaps == 0 and B.gaps == 0,
 listed = {a["id"]: a["state"] for a in op.call("alarms")["alarms"]}
 check({k: v["state"] for k, v in A.alarms.items()} == listed,
       "a station's list agrees with the server's: %s" % listed)
+
+# A station that joins now starts from the snapshot: its first page has
+# the list, at the page's seq.
+snap = op.call("snapshot")
+check({a["id"]: a["state"] for a in snap["alarms"]} == listed,
+      "the snapshot's first page carries the alarm list")
