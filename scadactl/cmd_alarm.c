@@ -111,20 +111,6 @@ cmd_alarm_list(struct ctl *ctl, struct cmd_args *args)
 	return rc != 0 ? rc : ctl_flush() == -1 ? 1 : 0;
 }
 
-/* The reply to an action: nothing to say but errors, or JSON if -j. */
-static int
-cmd_alarm_result(struct ctl *ctl, json_t *reply)
-{
-	int rc = 0;
-
-	if (!msg_is_ok(reply))
-		rc = ctl_fail(reply);
-	else if (ctl->json)
-		ctl_print_json(reply);
-	json_decref(reply);
-	return rc;
-}
-
 static int
 cmd_alarm_ack(struct ctl *ctl, struct cmd_args *args)
 {
@@ -151,7 +137,7 @@ cmd_alarm_ack(struct ctl *ctl, struct cmd_args *args)
 	reply = ctl_call_write(ctl, req);
 	json_decref(req);
 	if (!msg_is_ok(reply) || ctl->json)
-		return cmd_alarm_result(ctl, reply);
+		return ctl_done(reply);
 	printf(_("%zu acknowledged\n"), json_array_size(json_object_get(reply,
 	    "acked")));
 	json_decref(reply);
@@ -194,7 +180,7 @@ cmd_alarm_act(struct ctl *ctl, struct cmd_args *args, const char *op)
 	if (service)
 		json_object_set_new(req, "out", json_boolean(
 		    strcmp(args->argv[0], "out") == 0));
-	rc = cmd_alarm_result(ctl, ctl_call_write(ctl, req));
+	rc = ctl_done(ctl_call_write(ctl, req));
 	json_decref(req);
 	return rc;
 }

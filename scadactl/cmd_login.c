@@ -267,7 +267,6 @@ static int
 cmd_logout(struct ctl *ctl, struct cmd_args *args)
 {
 	json_t *reply = ctl_call(ctl, "{s:s}", "op", "logout");
-	int rc = 0;
 
 	/*
 	 * The kept one is gone from here whatever the server says: it is of
@@ -275,12 +274,7 @@ cmd_logout(struct ctl *ctl, struct cmd_args *args)
 	 */
 	if (ctl->session_kept)
 		ctl_session_forget(ctl);
-	if (!msg_is_ok(reply))
-		rc = ctl_fail(reply);
-	else if (ctl->json)
-		ctl_print_json(reply);
-	json_decref(reply);
-	return rc;
+	return ctl_done(reply);
 }
 
 static void

@@ -262,12 +262,7 @@ cmd_tags_write(struct ctl *ctl, struct cmd_args *args)
 	    "value", value);
 	reply = ctl_call_write(ctl, req);
 	json_decref(req);
-	if (!msg_is_ok(reply))
-		rc = ctl_fail(reply);
-	else if (ctl->json)
-		ctl_print_json(reply);
-	json_decref(reply);
-	return rc;
+	return ctl_done(reply);
 }
 
 static void

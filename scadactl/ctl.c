@@ -332,6 +332,24 @@ ctl_fail(json_t *reply)
 	return error_exit_status(code);
 }
 
+/*
+ * The reply (taken) to an action that prints nothing when it works:
+ * the error if it failed, the reply itself with -j. Returns the exit
+ * status.
+ */
+int
+ctl_done(json_t *reply)
+{
+	int rc = 0;
+
+	if (!msg_is_ok(reply))
+		rc = ctl_fail(reply);
+	else if (ctl_json)
+		ctl_print_json(reply);
+	json_decref(reply);
+	return rc;
+}
+
 /* One compact JSON object per line, flushed: made for pipes. */
 void
 ctl_print_json(json_t *o)

@@ -77,6 +77,7 @@ void	 ctl_session_forget(struct ctl *);
 json_t	*ctl_call(struct ctl *, const char *, ...);
 json_t	*ctl_call_write(struct ctl *, json_t *);
 int	 ctl_fail(json_t *);
+int	 ctl_done(json_t *);
 void	 ctl_print_json(json_t *);
 int	 ctl_flush(void);
 json_t	*ctl_browse(struct ctl *, const char *, json_t **);

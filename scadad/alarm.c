@@ -38,40 +38,43 @@ struct alarms {
 
 static const struct alarm_actor alarm_system = { NULL, NULL, NULL };
 
+/* The tags alarm i watches, each once; returns how many. */
+static size_t
+alarms_watched(alarms_t *as, size_t i, uint32_t *ids)
+{
+	const struct alarm_def *d = as->v[i].def;
+	uint32_t all[3] = { d->tag_id, d->setpoint_id, d->suppress_id };
+	size_t k, n = 0;
+
+	for (k = 0; k < 3; k++)
+		if (all[k] != 0 && all[k] <= as->max_id &&
+		    (k == 0 || all[k] != all[0]))
+			ids[n++] = all[k];
+	return n;
+}
+
 /* Each tag's alarms, counted, then listed (a CSR index by tag id). */
 static void
 alarms_index(alarms_t *as)
 {
 	uint32_t *count, ids[3];
-	size_t i, k;
+	size_t i, k, n;
 
 	for (i = 0; i < project_ntags(as->project); i++)
 		if (project_tag_at(as->project, i)->id > as->max_id)
 			as->max_id = project_tag_at(as->project, i)->id;
 	as->first = xcalloc((size_t)as->max_id + 2, sizeof *as->first);
 	count = xcalloc((size_t)as->max_id + 2, sizeof *count);
-	for (i = 0; i < as->n; i++) {
-		ids[0] = as->v[i].def->tag_id;
-		ids[1] = as->v[i].def->setpoint_id;
-		ids[2] = as->v[i].def->suppress_id;
-		for (k = 0; k < 3; k++)
-			if (ids[k] != 0 && ids[k] <= as->max_id &&
-			    (k == 0 || ids[k] != ids[0]))
-				as->first[ids[k] + 1]++;
-	}
+	for (i = 0; i < as->n; i++)
+		for (k = 0, n = alarms_watched(as, i, ids); k < n; k++)
+			as->first[ids[k] + 1]++;
 	for (i = 1; i <= (size_t)as->max_id + 1; i++)
 		as->first[i] += as->first[i - 1];
 	as->by = xcalloc(as->first[as->max_id + 1] + 1, sizeof *as->by);
-	for (i = 0; i < as->n; i++) {
-		ids[0] = as->v[i].def->tag_id;
-		ids[1] = as->v[i].def->setpoint_id;
-		ids[2] = as->v[i].def->suppress_id;
-		for (k = 0; k < 3; k++)
-			if (ids[k] != 0 && ids[k] <= as->max_id &&
-			    (k == 0 || ids[k] != ids[0]))
-				as->by[as->first[ids[k]] + count[ids[k]]++] =
-				    (uint32_t)i;
-	}
+	for (i = 0; i < as->n; i++)
+		for (k = 0, n = alarms_watched(as, i, ids); k < n; k++)
+			as->by[as->first[ids[k]] + count[ids[k]]++] =
+			    (uint32_t)i;
 	free(count);
 }
 
