@@ -94,6 +94,5 @@ enum error_code	 alarms_unshelve(alarms_t *, struct alarm *,
 		    const struct alarm_actor *, char *, size_t);
 enum error_code	 alarms_service(alarms_t *, struct alarm *, int,
 		    const struct alarm_actor *, char *, size_t);
-void		 alarms_selftest(const struct project *);
 
 #endif
