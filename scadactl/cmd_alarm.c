@@ -7,6 +7,8 @@
  *   alarms unshelve [-c comment] id
  *   alarms reset [-c comment] id
  *   alarms service [-c comment] out|in id
+ *   alarms journal [-a area] [-E event] [-e until] [-f format]
+ *       [-n count] [-p priority] [-s since] [-t pattern] [-x text]
  * Options follow the word that says what to do.
  */
 #include "config.h"
@@ -29,9 +31,23 @@ const struct cmd_entry cmd_alarms_entry = {
 	.flags = CMD_CLIENT,
 	.args_min = 0,
 	.args_max = -1,
-	.usage = N_("alarms [list|ack|shelve|unshelve|reset|service] "
+	.usage = N_("alarms [list|ack|shelve|unshelve|reset|service|journal] "
 	    "[options] [id ...]"),
 	.exec = cmd_alarms,
+};
+
+static const struct table_col cmd_alarm_journal_cols[] = {
+	{ "id", N_("ID"), TABLE_RIGHT },
+	{ "ts", N_("TIME"), TABLE_TIME },
+	{ "alarm", N_("ALARM"), 0 },
+	{ "event", N_("EVENT"), 0 },
+	{ "state", N_("STATE"), 0 },
+	{ "priority", N_("PRI"), TABLE_RIGHT },
+	{ "value", N_("VALUE"), TABLE_RIGHT },
+	{ "user", N_("USER"), 0 },
+	{ "station", N_("STATION"), 0 },
+	{ "comment", N_("COMMENT"), 0 },
+	{ "message", N_("MESSAGE"), 0 },
 };
 
 static const struct table_col cmd_alarm_cols[] = {
@@ -144,6 +160,106 @@ cmd_alarm_ack(struct ctl *ctl, struct cmd_args *args)
 	return 0;
 }
 
+/* A priority as a number, from a number or a word; 0 if neither. */
+static int
+cmd_alarm_priority(const char *s)
+{
+	static const char *const words[] = { "urgent", "high", "medium",
+	    "low" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (strcmp(s, words[i]) == 0 || (s[0] == '1' + i &&
+		    s[1] == '\0'))
+			return i + 1;
+	return 0;
+}
+
+/* The journal's filter from the options; NULL after saying why not. */
+static json_t *
+cmd_alarm_journal_where(struct cmd_args *args, int *rc)
+{
+	static const struct { char opt; const char *key; } texts[] = {
+		{ 'a', "area" }, { 't', "tag" }, { 'E', "event" },
+		{ 'x', "text" } };
+	json_t *w = json_object();
+	long long ms;
+	size_t i;
+
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (args->opt[(unsigned char)texts[i].opt] != NULL)
+			json_object_set_new(w, texts[i].key, json_string(
+			    args->opt[(unsigned char)texts[i].opt]));
+	if (args->opt['p'] != NULL) {
+		if (cmd_alarm_priority(args->opt['p']) == 0) {
+			*rc = ctl_error(ERROR_BAD_REQUEST, NULL, _("alarms "
+			    "journal -p: '%s' is not urgent, high, medium, low "
+			    "or 1 to 4"), args->opt['p']);
+			json_decref(w);
+			return NULL;
+		}
+		json_object_set_new(w, "priority", json_integer(
+		    cmd_alarm_priority(args->opt['p'])));
+	}
+	for (i = 0; i < 2; i++) {
+		const char *v = args->opt[i == 0 ? 's' : 'e'];
+
+		if (v == NULL)
+			continue;
+		if ((ms = ctl_time(v)) < 0) {
+			*rc = ctl_error(ERROR_BAD_REQUEST, NULL, _("bad time "
+			    "'%s' (YYYY-MM-DD [HH:MM[:SS]], or an age: 90s, "
+			    "15m, 2h, 7d)"), v);
+			json_decref(w);
+			return NULL;
+		}
+		json_object_set_new(w, i == 0 ? "since" : "until",
+		    json_integer(ms));
+	}
+	return w;
+}
+
+static int
+cmd_alarm_journal(struct ctl *ctl, struct cmd_args *args)
+{
+	const char *format;
+	json_t *where, *req, *reply;
+	long n = 100;
+	char *end;
+	int rc = 0;
+
+	if (cmd_alarm_opts(args, "a:E:e:f:n:p:s:t:x:") != 0)
+		return 2;
+	format = args->opt['f'] != NULL ? args->opt['f'] : ctl->json ? "json" :
+	    "table";
+	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "csv") != 0)
+		return ctl_error(ERROR_BAD_REQUEST, NULL, _("alarms -f: '%s' is "
+		    "not table, json or csv"), format);
+	if (args->opt['n'] != NULL) {
+		errno = 0;
+		n = strtol(args->opt['n'], &end, 10);
+		if (*args->opt['n'] == '\0' || *end != '\0' || errno != 0 ||
+		    n < 1 || n > 10000)
+			return ctl_error(ERROR_BAD_REQUEST, NULL, _("bad count "
+			    "(1 to 10000): %s"), args->opt['n']);
+	}
+	if ((where = cmd_alarm_journal_where(args, &rc)) == NULL)
+		return rc;
+	req = json_pack("{s:s, s:o, s:i}", "op", "alarm_journal", "where",
+	    where, "limit", (int)n);
+	reply = client_call_timeout(ctl->client, req, 30000, 0);
+	json_decref(req);
+	if (!msg_is_ok(reply))
+		rc = ctl_fail(reply);
+	else
+		table_rows(json_object_get(reply, "rows"),
+		    cmd_alarm_journal_cols, sizeof cmd_alarm_journal_cols /
+		    sizeof cmd_alarm_journal_cols[0], format);
+	json_decref(reply);
+	return rc != 0 ? rc : ctl_flush() == -1 ? 1 : 0;
+}
+
 /* shelve, unshelve, reset and service: one alarm each. */
 static int
 cmd_alarm_act(struct ctl *ctl, struct cmd_args *args, const char *op)
@@ -200,13 +316,16 @@ cmd_alarms(struct ctl *ctl, struct cmd_args *args)
 		return cmd_alarm_list(ctl, args);
 	if (strcmp(word, "ack") == 0)
 		return cmd_alarm_ack(ctl, args);
+	if (strcmp(word, "journal") == 0)
+		return cmd_alarm_journal(ctl, args);
 	for (i = 0; i < sizeof acts / sizeof acts[0]; i++)
 		if (strcmp(word, acts[i][0]) == 0)
 			return cmd_alarm_act(ctl, args, acts[i][1]);
 	/* No word: a list, of what the operand matches if there is one. */
 	if (args->argc > 1)
 		return ctl_error(ERROR_BAD_REQUEST, NULL, _("alarms: unknown "
-		    "word '%s' (list, ack, shelve, unshelve, reset, service)"),
+		    "word '%s' (list, ack, shelve, unshelve, reset, service, "
+		    "journal)"),
 		    word);
 	list_argv[1] = args->argc == 1 ? args->argv[0] : NULL;
 	args->argc = 1 + (list_argv[1] != NULL);

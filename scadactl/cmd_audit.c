@@ -34,39 +34,6 @@ const struct cmd_entry cmd_audit_entry = {
 	.exec = cmd_audit,
 };
 
-/*
- * A time as ms since the epoch: "2026-12-03 17:30", "2026-12-03", or
- * an age: "90s", "15m", "2h", "7d". -1 if it is neither.
- */
-static long long
-cmd_audit_time(const char *s)
-{
-	static const char *const formats[] = { "%Y-%m-%d %H:%M:%S",
-	    "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
-	    "%Y-%m-%d" };
-	struct tm tm;
-	char *end;
-	double n;
-	size_t i;
-	const char *rest;
-
-	errno = 0;
-	n = strtod(s, &end);
-	if (end != s && errno == 0 && n >= 0 && strchr("smhd", *end) != NULL &&
-	    *end != '\0' && end[1] == '\0')
-		return tagval_now_ms() - (long long)(n * 1000 *
-		    (*end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 :
-		    86400));
-	for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
-		memset(&tm, 0, sizeof tm);
-		tm.tm_isdst = -1;
-		if ((rest = strptime(s, formats[i], &tm)) != NULL &&
-		    *rest == '\0')
-			return (long long)mktime(&tm) * 1000;
-	}
-	return -1;
-}
-
 /* The query from the options; NULL after saying what is wrong. */
 static json_t *
 cmd_audit_filter(struct cmd_args *args, int *rc)
@@ -90,7 +57,7 @@ cmd_audit_filter(struct cmd_args *args, int *rc)
 	for (i = 0; i < 2; i++) {
 		if ((v = args->opt[i == 0 ? 's' : 'e']) == NULL)
 			continue;
-		if ((ms = cmd_audit_time(v)) < 0) {
+		if ((ms = ctl_time(v)) < 0) {
 			*rc = ctl_error(ERROR_BAD_REQUEST, NULL, _("bad time "
 			    "'%s': YYYY-MM-DD [HH:MM[:SS]], or an age such as "
 			    "15m, 2h, 7d"), v);

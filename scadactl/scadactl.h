@@ -78,6 +78,7 @@ json_t	*ctl_call(struct ctl *, const char *, ...);
 json_t	*ctl_call_write(struct ctl *, json_t *);
 int	 ctl_fail(json_t *);
 int	 ctl_done(json_t *);
+long long ctl_time(const char *);
 void	 ctl_print_json(json_t *);
 int	 ctl_flush(void);
 json_t	*ctl_browse(struct ctl *, const char *, json_t **);

@@ -20,6 +20,7 @@
 #include "driver_conf.h"
 #include "i18n.h"
 #include "project_ini.h"
+#include "server_conf.h"
 #include "xmalloc.h"
 
 /* One row's alarm columns, as given. */
@@ -146,6 +147,8 @@ static const struct conf_key alarm_conf_keys[] = {
 	{ .name = "comm_priority", .type = CONF_ENUM,
 	    .choices = "no " ALARM_PRIORITY_WORDS, .def = "high",
 	    .offset = offsetof(struct alarm_conf, comm_priority) },
+	{ .name = "journal", .type = CONF_STRING, .def = "alarms.db",
+	    .offset = offsetof(struct alarm_conf, journal) },
 	{ .name = "table", .type = CONF_WORDS,
 	    .offset = offsetof(struct alarm_conf, tables) },
 	{ .name = "shelve_max_s", .type = CONF_INT, .min = 60,
@@ -483,6 +486,7 @@ alarm_conf_free(void *data)
 		free(ac->defs[i].message_de);
 	}
 	free(ac->defs);
+	free(ac->journal);
 	conf_words_free(&ac->tables);
 	if (ac->row != NULL)
 		alarm_row_clear(ac->row);
@@ -504,4 +508,17 @@ const struct alarm_conf *
 alarm_conf(const struct project *p)
 {
 	return project_data(p, &alarm_conf_section);
+}
+
+/* The journal's file: as given if absolute, else in dir (-D's, or the
+ * project's data_dir). */
+char *
+alarm_conf_journal_path(const struct project *p, const char *dir)
+{
+	const char *j = alarm_conf(p)->journal;
+
+	if (j[0] == '/')
+		return xstrdup(j);
+	return xasprintf("%s/%s", dir != NULL ? dir :
+	    server_conf(p)->data_dir, j);
 }

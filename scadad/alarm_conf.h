@@ -61,6 +61,7 @@ struct alarm_conf {
 	struct conf_words	 tables;	/* alarm lists, CSV */
 	int			 comm_priority;	/* 0: no communication alarms */
 	int			 shelve_max_s;
+	char			*journal;	/* file, in the data directory */
 	struct alarm_def	*defs;
 	size_t			 n;
 	/* While loading: the row being read. */
@@ -72,6 +73,7 @@ extern const struct project_section alarm_conf_section;
 extern const struct project_columns alarm_conf_columns;
 
 const struct alarm_conf *alarm_conf(const struct project *);
+char		*alarm_conf_journal_path(const struct project *, const char *);
 const char	*alarm_kind_name(enum alarm_kind);
 const char	*alarm_kind_text(enum alarm_kind);
 const char	*alarm_priority_name(int);

@@ -21,6 +21,7 @@
 
 #include "audit.h"
 #include "check.h"
+#include "dbthread.h"
 #include "log.h"
 #include "tagval.h"
 #include "xmalloc.h"
@@ -380,16 +381,6 @@ audit_db_verify(struct audit_db *d)
 	return reply;
 }
 
-static void
-audit_reply(zsock_t *pipe, const char *token, json_t *answer)
-{
-	char *text = json_dumps(answer, JSON_COMPACT);
-
-	zsock_send(pipe, "sss", "ANSWER", token, text != NULL ? text : "{}");
-	free(text);
-	json_decref(answer);
-}
-
 /* One command from the server; -1 to end. */
 static int
 audit_db_command(struct audit_db *d, zsock_t *pipe)
@@ -408,25 +399,14 @@ audit_db_command(struct audit_db *d, zsock_t *pipe)
 		rc = 1;
 	} else if (strcmp(cmd, "QUERY") == 0) {
 		o = json_loads(text, 0, NULL);
-		audit_reply(pipe, token, audit_db_query(d, o));
+		dbthread_reply(pipe, token, audit_db_query(d, o));
 		json_decref(o);
 	} else if (strcmp(cmd, "VERIFY") == 0)
-		audit_reply(pipe, token, audit_db_verify(d));
+		dbthread_reply(pipe, token, audit_db_verify(d));
 	zstr_free(&cmd);
 	zstr_free(&token);
 	zstr_free(&text);
 	return rc;
-}
-
-/* Waits for the server; -1 if interrupted for good. */
-static int
-audit_wait(zsock_t *pipe, long ms)
-{
-	zmq_pollitem_t item = { zsock_resolve(pipe), 0, ZMQ_POLLIN, 0 };
-
-	if (zmq_poll(&item, 1, ms) == -1 && zmq_errno() != EINTR)
-		return -1;
-	return 0;
 }
 
 static void
@@ -454,7 +434,7 @@ audit_actor(zsock_t *pipe, void *arg)
 		if (rc == -1)
 			break;
 		audit_db_flush(&d);
-		if (n == 0 && audit_wait(pipe, json_array_size(d.held) > 0 ?
+		if (n == 0 && dbthread_wait(pipe, json_array_size(d.held) > 0 ?
 		    AUDIT_RETRY_MS : -1) == -1)
 			break;
 	}
@@ -471,7 +451,6 @@ audit_new(const char *path, audit_answer_fn *answer, void *arg, char *err,
     size_t errlen)
 {
 	audit_t *a;
-	char *why;
 
 	if (sodium_init() < 0) {
 		snprintf(err, errlen, "audit trail: libsodium does not start");
@@ -480,21 +459,11 @@ audit_new(const char *path, audit_answer_fn *answer, void *arg, char *err,
 	a = xcalloc(1, sizeof *a);
 	a->answer = answer;
 	a->arg = arg;
-	/* The thread takes its own copy of the path. */
-	if ((a->actor = zactor_new(audit_actor, xstrdup(path))) == NULL ||
-	    (why = zstr_recv(a->actor)) == NULL) {
-		snprintf(err, errlen, "audit trail %s: cannot start", path);
-		audit_destroy(&a);
+	if ((a->actor = dbthread_start(audit_actor, path, err, errlen)) ==
+	    NULL) {
+		free(a);
 		return NULL;
 	}
-	if (why[0] != '\0') {
-		snprintf(err, errlen, "%s", why);
-		zstr_free(&why);
-		audit_destroy(&a);
-		return NULL;
-	}
-	zstr_free(&why);
-	zsock_set_sndhwm(zactor_sock(a->actor), 100000);
 	return a;
 }
 
@@ -520,37 +489,19 @@ audit_sock(audit_t *a)
 void
 audit_handle(audit_t *a)
 {
-	char *cmd = NULL, *token = NULL, *text = NULL;
+	uint64_t token;
 	json_t *o;
 
-	if (zsock_recv(a->actor, "sss", &cmd, &token, &text) == 0 &&
-	    cmd != NULL && strcmp(cmd, "ANSWER") == 0 &&
-	    (o = json_loads(text, 0, NULL)) != NULL) {
-		a->answer(a->arg, strtoull(token, NULL, 10), o);
+	if (dbthread_answer(a->actor, &token, &o) == 0) {
+		a->answer(a->arg, token, o);
 		json_decref(o);
 	}
-	zstr_free(&cmd);
-	zstr_free(&token);
-	zstr_free(&text);
 }
 
-/*
- * Sends to the thread without waiting; if its queue is full (the disk
- * stalls), waits rather than lose the entry.
- */
 static void
 audit_send(audit_t *a, const char *cmd, uint64_t token, const char *text)
 {
-	zsock_t *s = zactor_sock(a->actor);
-	char t[24];
-
-	snprintf(t, sizeof t, "%llu", (unsigned long long)token);
-	zsock_set_sndtimeo(s, 0);
-	if (zsock_send(s, "sss", cmd, t, text) == 0)
-		return;
-	zsock_set_sndtimeo(s, -1);
-	log_warnx("audit trail: its queue is full; waiting for the disk");
-	zsock_send(s, "sss", cmd, t, text);
+	dbthread_send(a->actor, "audit trail", cmd, token, text);
 }
 
 void

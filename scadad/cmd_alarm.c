@@ -370,6 +370,103 @@ cmd_alarm_service(struct cmd_env *env, struct request **rp)
 	return cmd_alarm_done(env, *rp, "alarm_service", a, rc, why);
 }
 
+#define CMD_ALARM_JOURNAL_WAIT_MS	30000
+
+static void
+cmd_alarm_journal_expire(void *data, struct request *r, void *arg)
+{
+	request_reply(r, msg_error(ERROR_TIMEOUT, "the alarm journal did not "
+	    "answer in time"));
+}
+
+static const struct pending_ops cmd_alarm_journal_ops = {
+	.kind = "alarm_journal",
+	.expire = cmd_alarm_journal_expire,
+};
+
+/*
+ * {"op":"alarm_journal","where":{since, until, area, priority, tag,
+ * event, text},"limit":N}: the newest transitions that match, oldest
+ * first, answered by the journal's thread.
+ */
+static json_t *
+cmd_alarm_journal(struct cmd_env *env, struct request **rp)
+{
+	static const char *const texts[] = { "area", "tag", "event", "text" };
+	static const char *const numbers[] = { "since", "until", "priority" };
+	json_t *where = json_object_get((*rp)->body, "where"), *v, *f;
+	json_t *limit = json_object_get((*rp)->body, "limit");
+	uint64_t token;
+	size_t i;
+
+	if (env->journal == NULL)
+		return msg_error(ERROR_INTERNAL, "no alarm journal");
+	if (where != NULL && !json_is_object(where))
+		return msg_error(ERROR_BAD_REQUEST, "\"where\" must be an "
+		    "object");
+	if (limit != NULL && (!json_is_integer(limit) ||
+	    json_integer_value(limit) < 1))
+		return msg_error(ERROR_BAD_REQUEST, "\"limit\" must be a whole "
+		    "number above 0");
+	f = json_object();
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if ((v = json_object_get(where, texts[i])) != NULL) {
+			if (!json_is_string(v)) {
+				json_decref(f);
+				return msg_error(ERROR_BAD_REQUEST, "where.%s "
+				    "must be a string", texts[i]);
+			}
+			json_object_set(f, texts[i], v);
+		}
+	for (i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+		if ((v = json_object_get(where, numbers[i])) != NULL) {
+			if (!json_is_integer(v) || json_integer_value(v) < 0) {
+				json_decref(f);
+				return msg_error(ERROR_BAD_REQUEST, "where.%s "
+				    "must be a whole number", numbers[i]);
+			}
+			json_object_set(f, numbers[i], v);
+		}
+	if (limit != NULL)
+		json_object_set(f, "limit", limit);
+	token = pending_add(env->pending, rp, zclock_mono() +
+	    CMD_ALARM_JOURNAL_WAIT_MS, &cmd_alarm_journal_ops, env);
+	if (token == 0) {
+		json_decref(f);
+		return msg_error(ERROR_BUSY, "too many requests wait; try "
+		    "again shortly");
+	}
+	journal_query(env->journal, token, f);
+	json_decref(f);
+	return NULL;
+}
+
+/* The journal's answer: only the rows of areas the asker may view. */
+void
+cmd_alarm_journal_answer(struct cmd_env *env, uint64_t token, json_t *answer)
+{
+	json_t *rows = json_object_get(answer, "rows"), *row;
+	struct request *r = NULL;
+	size_t i;
+
+	if (pending_data(env->pending, token, &r) == NULL)
+		return;		/* timed out before */
+	for (i = json_array_size(rows); i-- > 0;) {
+		row = json_array_get(rows, i);
+		if (!access_allows(r->access, ACCESS_VIEW, json_string_value(
+		    json_object_get(row, "area"))))
+			json_array_remove(rows, i);
+	}
+	request_reply(r, json_incref(answer));
+	pending_done(env->pending, token);
+}
+
+const struct cmd_entry cmd_alarm_journal_entry = {
+	.name = "alarm_journal",
+	.right = ACCESS_VIEW,
+	.exec = cmd_alarm_journal,
+};
+
 const struct cmd_entry cmd_alarms_entry = {
 	.name = "alarms",
 	.right = ACCESS_VIEW,

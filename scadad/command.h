@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "devices.h"
 #include "image.h"
+#include "journal.h"
 #include "pending.h"
 #include "project.h"
 #include "publisher.h"
@@ -51,6 +52,7 @@ struct cmd_env {
 	throttle_t		*throttle;
 	struct cmd_logins	*logins;	/* conversations under way */
 	alarms_t		*alarms;
+	journal_t		*journal;
 };
 
 /*
@@ -91,10 +93,12 @@ extern const struct cmd_entry cmd_alarm_shelve_entry;
 extern const struct cmd_entry cmd_alarm_unshelve_entry;
 extern const struct cmd_entry cmd_alarm_reset_entry;
 extern const struct cmd_entry cmd_alarm_service_entry;
+extern const struct cmd_entry cmd_alarm_journal_entry;
 
 void	 command_dispatch(struct cmd_env *, struct request **);
 void	 command_reply_once(struct cmd_env *, struct request *, json_t *);
 json_t	*cmd_alarm_snapshot(struct cmd_env *, struct request *);
+void	 cmd_alarm_journal_answer(struct cmd_env *, uint64_t, json_t *);
 void	 cmd_tags_wrote(struct cmd_env *, uint64_t, enum error_code,
 	    const char *);
 void	 cmd_login_helper(struct cmd_env *, uint64_t, const char *, json_t *);

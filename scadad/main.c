@@ -141,6 +141,12 @@ scadad_root_work(struct project *p, struct server_options *o,
 	    daemon_give_dir(audit, user) == -1)
 		rc = -1;
 	free(audit);
+	audit = alarm_conf_journal_path(p, o->data_dir);
+	if (rc == 0 && (daemon_mkdir_for(audit, "alarm journal", "create it, "
+	    "or name another in [server] data_dir or with -D") == -1 ||
+	    daemon_give_dir(audit, user) == -1))
+		rc = -1;
+	free(audit);
 	return rc;
 }
 

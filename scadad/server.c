@@ -47,6 +47,7 @@ struct server {
 	throttle_t		*throttle;
 	zap_t			*zap;
 	alarms_t		*alarms;
+	journal_t		*journal;
 	zcert_t			*cert;		/* CurveZMQ: the server's */
 	struct cmd_stats	 stats;
 	struct cmd_env		 env;
@@ -244,6 +245,29 @@ server_on_update(void *arg, const struct driver_update *u, size_t n)
 	publisher_flush(s->pub);
 }
 
+/* An alarm's transition as the journal keeps it. */
+static void
+server_journal(struct server *s, const struct alarm *a, const char *event,
+    const struct alarm_actor *who)
+{
+	json_t *e = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}",
+	    "ts", (json_int_t)a->since_ms, "alarm", a->def->id, "tag",
+	    a->def->tag, "kind", alarm_kind_name(a->def->kind), "event", event,
+	    "state", alarm_state_name(alarm_state(a)), "priority",
+	    a->def->priority, "area", a->def->area, "message", a->message);
+
+	if (a->has_value)
+		json_object_set_new(e, "value", json_string(a->text));
+	if (who->user != NULL)
+		json_object_set_new(e, "user", json_string(who->user));
+	if (who->station != NULL)
+		json_object_set_new(e, "station", json_string(who->station));
+	if (who->comment != NULL)
+		json_object_set_new(e, "comment", json_string(who->comment));
+	journal_log(s->journal, e);
+	json_decref(e);
+}
+
 /* An alarm's transition: one publication, in the sequence. */
 static void
 server_on_alarm(void *arg, const struct alarm *a, const char *event,
@@ -262,6 +286,7 @@ server_on_alarm(void *arg, const struct alarm *a, const char *event,
 	publisher_flush(s->pub);	/* the value that caused it goes first */
 	publisher_event(s->pub, MSG_TOPIC_ALARM, o);
 	json_decref(o);
+	server_journal(s, a, event, who);
 }
 
 static int
@@ -420,6 +445,44 @@ server_open_audit(struct server *s, const struct server_options *o)
 	return rc;
 }
 
+static void
+server_on_journal_answer(void *arg, uint64_t token, json_t *answer)
+{
+	struct server *s = arg;
+
+	cmd_alarm_journal_answer(&s->env, token, answer);
+}
+
+static int
+server_on_journal(zloop_t *loop, zsock_t *sock, void *arg)
+{
+	struct server *s = arg;
+
+	journal_handle(s->journal);
+	return 0;
+}
+
+/* The alarm journal, beside the audit trail. */
+static int
+server_open_journal(struct server *s, const struct server_options *o)
+{
+	char err[512] = "", *path;
+	int rc = -1;
+
+	path = alarm_conf_journal_path(s->project, o->data_dir);
+	if (daemon_mkdir_for(path, "alarm journal", "create it, or name "
+	    "another in [server] data_dir or with -D") == 0 &&
+	    (s->journal = journal_new(path, server_on_journal_answer, s, err,
+	    sizeof err)) != NULL) {
+		zloop_reader(s->loop, journal_sock(s->journal),
+		    server_on_journal, s);
+		rc = 0;
+	} else if (s->journal == NULL && err[0] != '\0')
+		log_errx("%s", err);
+	free(path);
+	return rc;
+}
+
 static int
 server_write_endpoints(struct server *s, const char *path)
 {
@@ -490,6 +553,7 @@ server_cleanup(struct server *s)
 	publisher_destroy(&s->pub);
 	zap_destroy(&s->zap);
 	audit_destroy(&s->audit);
+	journal_destroy(&s->journal);
 	alarms_destroy(&s->alarms);
 	zloop_destroy(&s->loop);
 	image_destroy(&s->image);
@@ -513,7 +577,8 @@ server_start(struct server *s, const struct server_options *o)
 	s->sessions = sessions_new(server_on_session_end, s);
 	s->throttle = throttle_new();
 	s->auth = auth_new(o->auth_fd, s->loop, server_on_helper, s);
-	if (server_open_audit(s, o) == -1 || server_bind(s, o) == -1)
+	if (server_open_audit(s, o) == -1 || server_open_journal(s, o) == -1 ||
+	    server_bind(s, o) == -1)
 		return -1;
 	/* Before the devices: their first values pass the alarms too. */
 	s->alarms = alarms_new(s->project, server_on_alarm, s);
@@ -533,6 +598,7 @@ server_start(struct server *s, const struct server_options *o)
 		.throttle = s->throttle,
 		.logins = cmd_logins_new(),
 		.alarms = s->alarms,
+		.journal = s->journal,
 	};
 	zloop_reader(s->loop, s->router, server_on_router, s);
 	zloop_timer(s->loop, server_conf(s->project)->heartbeat_ms, 0,

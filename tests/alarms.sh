@@ -52,6 +52,27 @@ grep -q '"medium","unack",.*"tank1.level_sp:h"' "$T/csv" ||
 "$SCADACTL" -j alarms ack -A >"$T/out" || fail "alarms ack -A"
 grep -q '"acked":\[' "$T/out" || fail "ack -A: $(cat "$T/out")"
 
+# The journal has every transition, queried by tag, event and text.
+J=$T/project/data/alarms.db
+"$SCADACTL" alarms journal -f csv -t 'tank1.level_sp:h' >"$T/csv" ||
+    fail "alarms journal"
+head -1 "$T/csv" | grep -q '^"id","ts","alarm","event","state","priority"' ||
+    fail "journal CSV header: $(head -1 "$T/csv")"
+grep -q '"tank1.level_sp:h","ack","acked","3",.*"seen"' "$T/csv" ||
+    fail "the first acknowledgement with its comment: $(head -5 "$T/csv")"
+"$SCADACTL" -j alarms journal -E shelve -x 'level setpoint' >"$T/rows" ||
+    fail "journal -E -x"
+grep -q '"comment":"sensor work"' "$T/rows" ||
+    fail "a shelf in the journal: $(cat "$T/rows")"
+grep -q '"event":"active"' "$T/rows" && fail "-E shelve took other events"
+n_pub=$(grep -c . "$T/csv")
+[ "$n_pub" -gt 10 ] || fail "few transitions of tank1.level_sp:h: $n_pub"
+"$SCADACTL" alarms journal -s yesterdayish 2>"$T/err"
+[ $? -eq 2 ] && grep -q "bad time 'yesterdayish'" "$T/err" ||
+    fail "a bad time: $(cat "$T/err")"
+[ "$(sqlite3 "$J" 'PRAGMA integrity_check')" = ok ] ||
+    fail "the journal's integrity"
+
 # The operators' actions are in the audit trail.
 "$SCADACTL" -j audit -a alarm_ack >"$T/rows" || fail "audit"
 grep -q '"tag":"tank1.level_sp:h","result":"ok","detail":"seen"' "$T/rows" ||

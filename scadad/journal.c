@@ -1,0 +1,342 @@
+/*
+ * The alarm journal's thread: transitions come in as JSON, are held,
+ * and go to the file a batch (one transaction) at a time; a batch the
+ * disk refuses stays held and is tried again a second later.
+ */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbthread.h"
+#include "journal.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define JOURNAL_BATCH		1000	/* transitions a transaction */
+#define JOURNAL_RETRY_MS	1000
+
+struct journal {
+	zactor_t		*actor;
+	journal_answer_fn	*answer;
+	void			*arg;
+};
+
+struct journal_db {
+	sqlite3		*db;
+	sqlite3_stmt	*insert;
+	json_t		*held;
+	long long	 held_logged;
+	const char	*path;
+};
+
+static const char journal_schema[] =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=NORMAL;"
+	"CREATE TABLE IF NOT EXISTS journal ("
+	" id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, alarm TEXT NOT NULL,"
+	" tag TEXT, kind TEXT, event TEXT NOT NULL, state TEXT, value TEXT,"
+	" priority INTEGER, area TEXT, message TEXT, user TEXT, station TEXT,"
+	" comment TEXT);"
+	"CREATE INDEX IF NOT EXISTS journal_ts ON journal (ts);"
+	"CREATE INDEX IF NOT EXISTS journal_alarm ON journal (alarm, ts);";
+
+/* The columns after id, as the transitions name them. */
+static const char *const journal_keys[] = { "ts", "alarm", "tag", "kind",
+    "event", "state", "value", "priority", "area", "message", "user",
+    "station", "comment" };
+
+#define JOURNAL_NKEYS	(sizeof journal_keys / sizeof journal_keys[0])
+
+static int
+journal_db_insert(struct journal_db *d, json_t *e)
+{
+	json_t *v;
+	size_t i;
+
+	sqlite3_reset(d->insert);
+	for (i = 0; i < JOURNAL_NKEYS; i++) {
+		v = json_object_get(e, journal_keys[i]);
+		if (json_is_integer(v))
+			sqlite3_bind_int64(d->insert, (int)i + 1,
+			    json_integer_value(v));
+		else if (json_is_string(v))
+			sqlite3_bind_text(d->insert, (int)i + 1,
+			    json_string_value(v), -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(d->insert, (int)i + 1);
+	}
+	return sqlite3_step(d->insert) == SQLITE_DONE ? 0 : -1;
+}
+
+/* Writes every held transition in one transaction, or keeps them all. */
+static void
+journal_db_flush(struct journal_db *d)
+{
+	size_t i;
+	json_t *e;
+	int ok;
+
+	if (json_array_size(d->held) == 0)
+		return;
+	ok = sqlite3_exec(d->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+	    SQLITE_OK;
+	json_array_foreach(d->held, i, e)
+		if (ok && journal_db_insert(d, e) == -1)
+			ok = 0;
+	if (ok && sqlite3_exec(d->db, "COMMIT", NULL, NULL, NULL) ==
+	    SQLITE_OK) {
+		json_array_clear(d->held);
+		return;
+	}
+	sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+	if (log_ratelimit(&d->held_logged, 60000))
+		log_errx("alarm journal %s: %s; %zu transitions held in memory "
+		    "until it can be written", d->path, sqlite3_errmsg(d->db),
+		    json_array_size(d->held));
+}
+
+static int
+journal_db_open(struct journal_db *d, const char *path, char *err,
+    size_t len)
+{
+	d->path = path;
+	d->held = json_array();
+	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    sqlite3_exec(d->db, journal_schema, NULL, NULL, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(d->db, "INSERT INTO journal (ts, "
+	    "alarm, tag, kind, event, state, value, priority, area, message, "
+	    "user, station, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?)", -1, &d->insert, NULL) != SQLITE_OK) {
+		snprintf(err, len, "alarm journal %s: %s", path,
+		    d->db != NULL ? sqlite3_errmsg(d->db) : "cannot open");
+		return -1;
+	}
+	sqlite3_busy_timeout(d->db, 100);
+	return 0;
+}
+
+static void
+journal_db_close(struct journal_db *d)
+{
+	journal_db_flush(d);
+	if (json_array_size(d->held) > 0)
+		log_errx("alarm journal %s: %zu transitions could not be "
+		    "written", d->path, json_array_size(d->held));
+	json_decref(d->held);
+	sqlite3_finalize(d->insert);
+	sqlite3_close(d->db);
+}
+
+static json_t *
+journal_row_json(sqlite3_stmt *st)
+{
+	json_t *o = json_object();
+	int i, n = sqlite3_column_count(st);
+
+	for (i = 0; i < n; i++) {
+		if (sqlite3_column_type(st, i) == SQLITE_NULL)
+			continue;
+		json_object_set_new(o, sqlite3_column_name(st, i),
+		    sqlite3_column_type(st, i) == SQLITE_INTEGER ?
+		    json_integer(sqlite3_column_int64(st, i)) :
+		    json_string((const char *)sqlite3_column_text(st, i)));
+	}
+	return o;
+}
+
+/*
+ * The newest transitions the filter takes, oldest first: by time, area,
+ * priority (this or more urgent), tag or alarm (a glob), event, and a
+ * text the message contains.
+ */
+static json_t *
+journal_db_query(struct journal_db *d, json_t *f)
+{
+	json_int_t limit = json_integer_value(json_object_get(f, "limit"));
+	json_t *rows = json_array(), *reply, *v;
+	sqlite3_stmt *st;
+	char *sql, *like;
+
+	journal_db_flush(d);
+	if (limit <= 0 || limit > JOURNAL_QUERY_MAX)
+		limit = JOURNAL_QUERY_MAX;
+	sql = xasprintf("SELECT * FROM (SELECT * FROM journal WHERE 1%s%s%s%s"
+	    "%s%s%s ORDER BY id DESC LIMIT %lld) ORDER BY id",
+	    json_object_get(f, "since") ? " AND ts >= :since" : "",
+	    json_object_get(f, "until") ? " AND ts < :until" : "",
+	    json_object_get(f, "area") ? " AND area = :area" : "",
+	    json_object_get(f, "priority") ? " AND priority <= :priority" : "",
+	    json_object_get(f, "tag") ? " AND (tag GLOB :tag OR alarm GLOB "
+	    ":tag)" : "",
+	    json_object_get(f, "event") ? " AND event = :event" : "",
+	    json_object_get(f, "text") ? " AND message LIKE :text" : "",
+	    (long long)limit + 1);
+	if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		free(sql);
+		json_decref(rows);
+		return json_pack("{s:b, s:s, s:s}", "ok", 0, "error",
+		    "internal", "message", sqlite3_errmsg(d->db));
+	}
+	free(sql);
+	if ((v = json_object_get(f, "since")) != NULL)
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st,
+		    ":since"), json_integer_value(v));
+	if ((v = json_object_get(f, "until")) != NULL)
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st,
+		    ":until"), json_integer_value(v));
+	if ((v = json_object_get(f, "priority")) != NULL)
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st,
+		    ":priority"), json_integer_value(v));
+	if ((v = json_object_get(f, "area")) != NULL)
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st,
+		    ":area"), json_string_value(v), -1, SQLITE_TRANSIENT);
+	if ((v = json_object_get(f, "tag")) != NULL)
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st,
+		    ":tag"), json_string_value(v), -1, SQLITE_TRANSIENT);
+	if ((v = json_object_get(f, "event")) != NULL)
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st,
+		    ":event"), json_string_value(v), -1, SQLITE_TRANSIENT);
+	if ((v = json_object_get(f, "text")) != NULL) {
+		like = xasprintf("%%%s%%", json_string_value(v));
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st,
+		    ":text"), like, -1, SQLITE_TRANSIENT);
+		free(like);
+	}
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(rows, journal_row_json(st));
+	sqlite3_finalize(st);
+	reply = json_pack("{s:b, s:b}", "ok", 1, "more",
+	    json_array_size(rows) > (size_t)limit);
+	if (json_array_size(rows) > (size_t)limit)
+		json_array_remove(rows, 0);
+	json_object_set_new(reply, "rows", rows);
+	return reply;
+}
+
+/* One command from the server; -1 to end. */
+static int
+journal_db_command(struct journal_db *d, zsock_t *pipe)
+{
+	char *cmd = NULL, *token = NULL, *text = NULL;
+	json_t *o;
+	int rc = 0;
+
+	if (zsock_recv(pipe, "sss", &cmd, &token, &text) == -1 || cmd == NULL)
+		return -1;
+	if (strcmp(cmd, "$TERM") == 0)
+		rc = -1;
+	else if (strcmp(cmd, "LOG") == 0 &&
+	    (o = json_loads(text, 0, NULL)) != NULL)
+		json_array_append_new(d->held, o);
+	else if (strcmp(cmd, "QUERY") == 0) {
+		o = json_loads(text, 0, NULL);
+		dbthread_reply(pipe, token, journal_db_query(d, o));
+		json_decref(o);
+	}
+	zstr_free(&cmd);
+	zstr_free(&token);
+	zstr_free(&text);
+	return rc;
+}
+
+static void
+journal_actor(zsock_t *pipe, void *arg)
+{
+	struct journal_db d;
+	char err[512] = "";
+	int n, rc;
+
+	memset(&d, 0, sizeof d);
+	zsock_signal(pipe, 0);
+	if (journal_db_open(&d, arg, err, sizeof err) == -1) {
+		zstr_send(pipe, err);
+		sqlite3_finalize(d.insert);
+		sqlite3_close(d.db);
+		json_decref(d.held);
+		free(arg);
+		return;
+	}
+	zstr_send(pipe, "");
+	for (;;) {
+		for (n = 0, rc = 0; n < JOURNAL_BATCH && rc != -1 &&
+		    (zsock_events(pipe) & ZMQ_POLLIN); n++)
+			rc = journal_db_command(&d, pipe);
+		if (rc == -1)
+			break;
+		journal_db_flush(&d);
+		if (n == 0 && dbthread_wait(pipe, json_array_size(d.held) > 0 ?
+		    JOURNAL_RETRY_MS : -1) == -1)
+			break;
+	}
+	journal_db_close(&d);
+	free(arg);
+}
+
+journal_t *
+journal_new(const char *path, journal_answer_fn *answer, void *arg,
+    char *err, size_t len)
+{
+	journal_t *j = xcalloc(1, sizeof *j);
+
+	j->answer = answer;
+	j->arg = arg;
+	if ((j->actor = dbthread_start(journal_actor, path, err, len)) ==
+	    NULL) {
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+void
+journal_destroy(journal_t **jp)
+{
+	journal_t *j = *jp;
+
+	if (j == NULL)
+		return;
+	zactor_destroy(&j->actor);
+	free(j);
+	*jp = NULL;
+}
+
+zsock_t *
+journal_sock(journal_t *j)
+{
+	return zactor_sock(j->actor);
+}
+
+void
+journal_handle(journal_t *j)
+{
+	uint64_t token;
+	json_t *o;
+
+	if (dbthread_answer(j->actor, &token, &o) == 0) {
+		j->answer(j->arg, token, o);
+		json_decref(o);
+	}
+}
+
+/* A transition (borrowed) to the journal. */
+void
+journal_log(journal_t *j, json_t *e)
+{
+	char *text = json_dumps(e, JSON_COMPACT);
+
+	dbthread_send(j->actor, "alarm journal", "LOG", 0, text);
+	free(text);
+}
+
+void
+journal_query(journal_t *j, uint64_t token, json_t *filter)
+{
+	char *text = json_dumps(filter, JSON_COMPACT);
+
+	dbthread_send(j->actor, "alarm journal", "QUERY", token, text);
+	free(text);
+}

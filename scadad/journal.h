@@ -1,0 +1,29 @@
+/*
+ * The alarm journal: every alarm transition (time, alarm, tag, event,
+ * state, value, priority, area, message, and the user, station and
+ * comment of an operator's action) in an SQLite file of the data
+ * directory, written by a thread of its own in batches so the server
+ * loop never waits on the disk. Transitions the disk refuses are held
+ * and written when it can. Queries run in the thread and answer later.
+ */
+#ifndef SCADA_JOURNAL_H
+#define SCADA_JOURNAL_H
+
+#include <czmq.h>
+#include <jansson.h>
+#include <stdint.h>
+
+typedef struct journal journal_t;
+typedef void (journal_answer_fn)(void *, uint64_t, json_t *);
+
+#define JOURNAL_QUERY_MAX	10000	/* rows in one answer */
+
+journal_t	*journal_new(const char *, journal_answer_fn *, void *, char *,
+		    size_t);
+void		 journal_destroy(journal_t **);
+zsock_t		*journal_sock(journal_t *);
+void		 journal_handle(journal_t *);
+void		 journal_log(journal_t *, json_t *);
+void		 journal_query(journal_t *, uint64_t, json_t *);
+
+#endif
