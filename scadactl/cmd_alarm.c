@@ -7,6 +7,7 @@
  *   alarms unshelve [-c comment] id
  *   alarms reset [-c comment] id
  *   alarms service [-c comment] out|in id
+ *   alarms stats [-e until] [-s since]
  *   alarms journal [-a area] [-E event] [-e until] [-f format]
  *       [-n count] [-p priority] [-s since] [-t pattern] [-x text]
  * Options follow the word that says what to do.
@@ -22,6 +23,7 @@
 #include "i18n.h"
 #include "msg.h"
 #include "scadactl.h"
+#include "value.h"
 
 static int	cmd_alarms(struct ctl *, struct cmd_args *);
 
@@ -31,8 +33,8 @@ const struct cmd_entry cmd_alarms_entry = {
 	.flags = CMD_CLIENT,
 	.args_min = 0,
 	.args_max = -1,
-	.usage = N_("alarms [list|ack|shelve|unshelve|reset|service|journal] "
-	    "[options] [id ...]"),
+	.usage = N_("alarms [list|ack|shelve|unshelve|reset|service|journal|"
+	    "stats] [options] [id ...]"),
 	.exec = cmd_alarms,
 };
 
@@ -260,6 +262,91 @@ cmd_alarm_journal(struct ctl *ctl, struct cmd_args *args)
 	return rc != 0 ? rc : ctl_flush() == -1 ? 1 : 0;
 }
 
+static void
+cmd_alarm_stats_print(json_t *r)
+{
+	static const struct table_col areas[] = {
+		{ "area", N_("AREA"), 0 },
+		{ "activations", N_("ACTIVATIONS"), TABLE_RIGHT },
+		{ "per_10min", N_("PER 10 MIN"), TABLE_RIGHT },
+		{ "max_per_period", N_("MOST IN 10 MIN"), TABLE_RIGHT } };
+	static const struct table_col floods[] = {
+		{ "start", N_("FLOOD FROM"), TABLE_TIME },
+		{ "activations", N_("ACTIVATIONS"), TABLE_RIGHT } };
+	static const struct table_col top[] = {
+		{ "alarm", N_("MOST FREQUENT"), 0 }, { "area", N_("AREA"), 0 },
+		{ "activations", N_("ACTIVATIONS"), TABLE_RIGHT } };
+	static const struct table_col chatter[] = {
+		{ "alarm", N_("CHATTERING"), 0 }, { "area", N_("AREA"), 0 },
+		{ "bursts", N_("BURSTS"), TABLE_RIGHT } };
+	static const struct table_col stale[] = {
+		{ "alarm", N_("STALE (ACTIVE OVER 24 H)"), 0 },
+		{ "area", N_("AREA"), 0 },
+		{ "active_since", N_("SINCE"), TABLE_TIME } };
+	double periods = json_number_value(json_object_get(r, "periods"));
+	char from[64], to[64], avg[32];
+	json_t *a;
+	size_t i;
+
+	value_time(json_integer_value(json_object_get(r, "since")),
+	    VALUE_TIME_DATE, from, sizeof from);
+	value_time(json_integer_value(json_object_get(r, "until")),
+	    VALUE_TIME_DATE, to, sizeof to);
+	printf(_("alarms from %s to %s (%.1f periods of 10 minutes)\n\n"),
+	    from, to, periods);
+	json_array_foreach(json_object_get(r, "areas"), i, a) {
+		snprintf(avg, sizeof avg, "%.2f", periods > 0 ?
+		    (double)json_integer_value(json_object_get(a,
+		    "activations")) / periods : 0.0);
+		json_object_set_new(a, "per_10min", json_string(avg));
+	}
+	table_rows(json_object_get(r, "areas"), areas, 4, "table");
+	putchar('\n');
+	table_rows(json_object_get(r, "floods"), floods, 2, "table");
+	putchar('\n');
+	table_rows(json_object_get(r, "top"), top, 3, "table");
+	putchar('\n');
+	table_rows(json_object_get(r, "chattering"), chatter, 3, "table");
+	putchar('\n');
+	table_rows(json_object_get(r, "stale"), stale, 3, "table");
+}
+
+static int
+cmd_alarm_stats(struct ctl *ctl, struct cmd_args *args)
+{
+	json_t *req, *reply;
+	long long ms;
+	int rc = 0, i;
+
+	if (cmd_alarm_opts(args, "e:s:") != 0)
+		return 2;
+	req = json_pack("{s:s}", "op", "alarm_stats");
+	for (i = 0; i < 2; i++) {
+		const char *v = args->opt[i == 0 ? 's' : 'e'];
+
+		if (v == NULL)
+			continue;
+		if ((ms = ctl_time(v)) < 0) {
+			json_decref(req);
+			return ctl_error(ERROR_BAD_REQUEST, NULL, _("bad time "
+			    "'%s' (YYYY-MM-DD [HH:MM[:SS]], or an age: 90s, "
+			    "15m, 2h, 7d)"), v);
+		}
+		json_object_set_new(req, i == 0 ? "since" : "until",
+		    json_integer(ms));
+	}
+	reply = client_call_timeout(ctl->client, req, 30000, 0);
+	json_decref(req);
+	if (!msg_is_ok(reply))
+		rc = ctl_fail(reply);
+	else if (ctl->json)
+		ctl_print_json(reply);
+	else
+		cmd_alarm_stats_print(reply);
+	json_decref(reply);
+	return rc != 0 ? rc : ctl_flush() == -1 ? 1 : 0;
+}
+
 /* shelve, unshelve, reset and service: one alarm each. */
 static int
 cmd_alarm_act(struct ctl *ctl, struct cmd_args *args, const char *op)
@@ -318,6 +405,8 @@ cmd_alarms(struct ctl *ctl, struct cmd_args *args)
 		return cmd_alarm_ack(ctl, args);
 	if (strcmp(word, "journal") == 0)
 		return cmd_alarm_journal(ctl, args);
+	if (strcmp(word, "stats") == 0)
+		return cmd_alarm_stats(ctl, args);
 	for (i = 0; i < sizeof acts / sizeof acts[0]; i++)
 		if (strcmp(word, acts[i][0]) == 0)
 			return cmd_alarm_act(ctl, args, acts[i][1]);
@@ -325,7 +414,7 @@ cmd_alarms(struct ctl *ctl, struct cmd_args *args)
 	if (args->argc > 1)
 		return ctl_error(ERROR_BAD_REQUEST, NULL, _("alarms: unknown "
 		    "word '%s' (list, ack, shelve, unshelve, reset, service, "
-		    "journal)"),
+		    "journal, stats)"),
 		    word);
 	list_argv[1] = args->argc == 1 ? args->argv[0] : NULL;
 	args->argc = 1 + (list_argv[1] != NULL);

@@ -384,6 +384,26 @@ static const struct pending_ops cmd_alarm_journal_ops = {
 	.expire = cmd_alarm_journal_expire,
 };
 
+/* What a parked request asked the journal: its pending data. */
+static char cmd_alarm_rows_kind, cmd_alarm_stats_kind;
+
+#define CMD_ALARM_STALE_MS	(24LL * 3600 * 1000)	/* EEMUA 191 */
+#define CMD_ALARM_STATS_MS	(24LL * 3600 * 1000)	/* default window */
+
+static json_t *
+cmd_alarm_park(struct cmd_env *env, struct request **rp, void *kind,
+    uint64_t *token)
+{
+	if (env->journal == NULL)
+		return msg_error(ERROR_INTERNAL, "no alarm journal");
+	*token = pending_add(env->pending, rp, zclock_mono() +
+	    CMD_ALARM_JOURNAL_WAIT_MS, &cmd_alarm_journal_ops, kind);
+	if (*token == 0)
+		return msg_error(ERROR_BUSY, "too many requests wait; try "
+		    "again shortly");
+	return NULL;
+}
+
 /*
  * {"op":"alarm_journal","where":{since, until, area, priority, tag,
  * event, text},"limit":N}: the newest transitions that match, oldest
@@ -399,8 +419,6 @@ cmd_alarm_journal(struct cmd_env *env, struct request **rp)
 	uint64_t token;
 	size_t i;
 
-	if (env->journal == NULL)
-		return msg_error(ERROR_INTERNAL, "no alarm journal");
 	if (where != NULL && !json_is_object(where))
 		return msg_error(ERROR_BAD_REQUEST, "\"where\" must be an "
 		    "object");
@@ -429,37 +447,103 @@ cmd_alarm_journal(struct cmd_env *env, struct request **rp)
 		}
 	if (limit != NULL)
 		json_object_set(f, "limit", limit);
-	token = pending_add(env->pending, rp, zclock_mono() +
-	    CMD_ALARM_JOURNAL_WAIT_MS, &cmd_alarm_journal_ops, env);
-	if (token == 0) {
-		json_decref(f);
-		return msg_error(ERROR_BUSY, "too many requests wait; try "
-		    "again shortly");
-	}
-	journal_query(env->journal, token, f);
+	if ((v = cmd_alarm_park(env, rp, &cmd_alarm_rows_kind, &token)) ==
+	    NULL)
+		journal_query(env->journal, token, f);
 	json_decref(f);
-	return NULL;
+	return v;
 }
 
-/* The journal's answer: only the rows of areas the asker may view. */
+/*
+ * {"op":"alarm_stats","since":ms,"until":ms}: EEMUA 191's figures over
+ * the window (the last 24 hours if not given), and the alarms active
+ * for more than 24 hours.
+ */
+static json_t *
+cmd_alarm_stats(struct cmd_env *env, struct request **rp)
+{
+	json_t *since = json_object_get((*rp)->body, "since");
+	json_t *until = json_object_get((*rp)->body, "until"), *e, *w;
+	long long u = tagval_now_ms(), sn;
+	uint64_t token;
+
+	if ((since != NULL && !json_is_integer(since)) ||
+	    (until != NULL && !json_is_integer(until)))
+		return msg_error(ERROR_BAD_REQUEST, "\"since\" and \"until\" "
+		    "are times in ms since the epoch");
+	if (until != NULL)
+		u = json_integer_value(until);
+	sn = since != NULL ? json_integer_value(since) : u -
+	    CMD_ALARM_STATS_MS;
+	if (sn >= u)
+		return msg_error(ERROR_BAD_REQUEST, "\"since\" must come before "
+		    "\"until\"");
+	w = json_pack("{s:I, s:I}", "since", (json_int_t)sn, "until",
+	    (json_int_t)u);
+	if ((e = cmd_alarm_park(env, rp, &cmd_alarm_stats_kind, &token)) ==
+	    NULL)
+		journal_stats(env->journal, token, w);
+	json_decref(w);
+	return e;
+}
+
+/* Rows of the answer whose area the asker may not view, gone. */
+static void
+cmd_alarm_visible(struct request *r, json_t *rows)
+{
+	size_t i;
+
+	for (i = json_array_size(rows); i-- > 0;)
+		if (!access_allows(r->access, ACCESS_VIEW, json_string_value(
+		    json_object_get(json_array_get(rows, i), "area"))))
+			json_array_remove(rows, i);
+}
+
+/* Active for more than a day: stale, as EEMUA 191 counts them. */
+static json_t *
+cmd_alarm_stale(struct cmd_env *env, struct request *r)
+{
+	long long now = tagval_now_ms();
+	json_t *list = json_array();
+	struct alarm *a;
+	size_t i;
+
+	for (i = 0; i < alarms_count(env->alarms); i++) {
+		a = alarms_at(env->alarms, i);
+		if (a->active && a->active_ms > 0 &&
+		    now - a->active_ms > CMD_ALARM_STALE_MS &&
+		    access_allows(r->access, ACCESS_VIEW, a->def->area))
+			json_array_append_new(list, json_pack("{s:s, s:s, "
+			    "s:I}", "alarm", a->def->id, "area", a->def->area,
+			    "active_since", (json_int_t)a->active_ms));
+	}
+	return list;
+}
+
+/* The journal's answer: only of areas the asker may view. */
 void
 cmd_alarm_journal_answer(struct cmd_env *env, uint64_t token, json_t *answer)
 {
-	json_t *rows = json_object_get(answer, "rows"), *row;
 	struct request *r = NULL;
-	size_t i;
+	void *kind = pending_data(env->pending, token, &r);
 
-	if (pending_data(env->pending, token, &r) == NULL)
+	if (kind == NULL)
 		return;		/* timed out before */
-	for (i = json_array_size(rows); i-- > 0;) {
-		row = json_array_get(rows, i);
-		if (!access_allows(r->access, ACCESS_VIEW, json_string_value(
-		    json_object_get(row, "area"))))
-			json_array_remove(rows, i);
-	}
+	cmd_alarm_visible(r, json_object_get(answer, "rows"));
+	cmd_alarm_visible(r, json_object_get(answer, "areas"));
+	cmd_alarm_visible(r, json_object_get(answer, "top"));
+	cmd_alarm_visible(r, json_object_get(answer, "chattering"));
+	if (kind == &cmd_alarm_stats_kind && msg_is_ok(answer))
+		json_object_set_new(answer, "stale", cmd_alarm_stale(env, r));
 	request_reply(r, json_incref(answer));
 	pending_done(env->pending, token);
 }
+
+const struct cmd_entry cmd_alarm_stats_entry = {
+	.name = "alarm_stats",
+	.right = ACCESS_VIEW,
+	.exec = cmd_alarm_stats,
+};
 
 const struct cmd_entry cmd_alarm_journal_entry = {
 	.name = "alarm_journal",

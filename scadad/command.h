@@ -94,6 +94,7 @@ extern const struct cmd_entry cmd_alarm_unshelve_entry;
 extern const struct cmd_entry cmd_alarm_reset_entry;
 extern const struct cmd_entry cmd_alarm_service_entry;
 extern const struct cmd_entry cmd_alarm_journal_entry;
+extern const struct cmd_entry cmd_alarm_stats_entry;
 
 void	 command_dispatch(struct cmd_env *, struct request **);
 void	 command_reply_once(struct cmd_env *, struct request *, json_t *);

@@ -17,6 +17,11 @@
 
 #define JOURNAL_BATCH		1000	/* transitions a transaction */
 #define JOURNAL_RETRY_MS	1000
+/* EEMUA 191: a period of 10 minutes, a flood is more than 10 in one. */
+#define JOURNAL_PERIOD		"600000"
+#define JOURNAL_PERIOD_MS	600000.0
+#define JOURNAL_FLOOD		"10"
+#define JOURNAL_CHATTER_MS	"60000"	/* 3 activations within it */
 
 struct journal {
 	zactor_t		*actor;
@@ -217,6 +222,70 @@ journal_db_query(struct journal_db *d, json_t *f)
 	return reply;
 }
 
+/* Runs sql, its :since and :until bound; a row as an object each. */
+static json_t *
+journal_db_select(struct journal_db *d, const char *sql, long long since,
+    long long until)
+{
+	json_t *rows = json_array();
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		log_warnx("alarm journal %s: %s", d->path, sqlite3_errmsg(d->db));
+		return rows;
+	}
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":since"),
+	    since);
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":until"),
+	    until);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(rows, journal_row_json(st));
+	sqlite3_finalize(st);
+	return rows;
+}
+
+/*
+ * EEMUA 191's figures over [since, until): activations per area and per
+ * 10 minutes, flood periods (more than 10 in 10 minutes), the ten most
+ * frequent alarms, and chattering ones (3 or more activations within
+ * 60 s).
+ */
+static json_t *
+journal_db_stats(struct journal_db *d, json_t *f)
+{
+	long long until = json_integer_value(json_object_get(f, "until"));
+	long long since = json_integer_value(json_object_get(f, "since"));
+	double periods;
+
+	journal_db_flush(d);
+	periods = (double)(until - since) / JOURNAL_PERIOD_MS;
+	return json_pack("{s:b, s:I, s:I, s:f, s:o, s:o, s:o, s:o}", "ok", 1,
+	    "since", (json_int_t)since, "until", (json_int_t)until,
+	    "periods", periods,
+	    "areas", journal_db_select(d, "SELECT area, sum(n) AS "
+	    "activations, max(n) AS max_per_period FROM (SELECT area, "
+	    "ts / " JOURNAL_PERIOD " AS p, count(*) AS n FROM journal WHERE "
+	    "event = 'active' AND ts >= :since AND ts < :until GROUP BY area, "
+	    "p) GROUP BY area ORDER BY activations DESC", since, until),
+	    "floods", journal_db_select(d, "SELECT p * " JOURNAL_PERIOD " AS "
+	    "start, n AS activations FROM (SELECT ts / " JOURNAL_PERIOD " AS "
+	    "p, count(*) AS n FROM journal WHERE event = 'active' AND ts >= "
+	    ":since AND ts < :until GROUP BY p) WHERE n > "
+	    JOURNAL_FLOOD " ORDER BY p", since, until),
+	    "top", journal_db_select(d, "SELECT alarm, area, count(*) AS "
+	    "activations FROM journal WHERE event = 'active' AND ts >= :since "
+	    "AND ts < :until GROUP BY alarm ORDER BY activations DESC, alarm "
+	    "LIMIT 10", since, until),
+	    /* An activation followed by two more within 60 s is a burst. */
+	    "chattering", journal_db_select(d, "SELECT alarm, area, count(*) "
+	    "AS bursts FROM (SELECT a.id, a.alarm AS alarm, a.area AS area "
+	    "FROM journal a JOIN journal b ON b.alarm = a.alarm AND b.event = "
+	    "'active' AND b.id > a.id AND b.ts <= a.ts + " JOURNAL_CHATTER_MS
+	    " WHERE a.event = 'active' AND a.ts >= :since AND a.ts < :until "
+	    "GROUP BY a.id HAVING count(*) >= 2) GROUP BY alarm, area ORDER BY "
+	    "bursts DESC, alarm", since, until));
+}
+
 /* One command from the server; -1 to end. */
 static int
 journal_db_command(struct journal_db *d, zsock_t *pipe)
@@ -232,9 +301,10 @@ journal_db_command(struct journal_db *d, zsock_t *pipe)
 	else if (strcmp(cmd, "LOG") == 0 &&
 	    (o = json_loads(text, 0, NULL)) != NULL)
 		json_array_append_new(d->held, o);
-	else if (strcmp(cmd, "QUERY") == 0) {
+	else if (strcmp(cmd, "QUERY") == 0 || strcmp(cmd, "STATS") == 0) {
 		o = json_loads(text, 0, NULL);
-		dbthread_reply(pipe, token, journal_db_query(d, o));
+		dbthread_reply(pipe, token, strcmp(cmd, "QUERY") == 0 ?
+		    journal_db_query(d, o) : journal_db_stats(d, o));
 		json_decref(o);
 	}
 	zstr_free(&cmd);
@@ -338,5 +408,15 @@ journal_query(journal_t *j, uint64_t token, json_t *filter)
 	char *text = json_dumps(filter, JSON_COMPACT);
 
 	dbthread_send(j->actor, "alarm journal", "QUERY", token, text);
+	free(text);
+}
+
+/* The figures over {"since":ms,"until":ms}. */
+void
+journal_stats(journal_t *j, uint64_t token, json_t *window)
+{
+	char *text = json_dumps(window, JSON_COMPACT);
+
+	dbthread_send(j->actor, "alarm journal", "STATS", token, text);
 	free(text);
 }

@@ -25,5 +25,6 @@ zsock_t		*journal_sock(journal_t *);
 void		 journal_handle(journal_t *);
 void		 journal_log(journal_t *, json_t *);
 void		 journal_query(journal_t *, uint64_t, json_t *);
+void		 journal_stats(journal_t *, uint64_t, json_t *);
 
 #endif

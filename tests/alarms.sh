@@ -73,6 +73,18 @@ n_pub=$(grep -c . "$T/csv")
 [ "$(sqlite3 "$J" 'PRAGMA integrity_check')" = ok ] ||
     fail "the journal's integrity"
 
+# EEMUA 191's figures: the setpoint's H alarm, raised again and again
+# within a minute, is the most frequent and chatters.
+"$SCADACTL" -j alarms stats >"$T/stats" || fail "alarms stats"
+grep -q '"top":\[{"alarm":"tank1.level_sp:h","area":"tank1","activations":[0-9]*}' \
+    "$T/stats" || fail "the most frequent alarm: $(cat "$T/stats")"
+grep -q '"chattering":\[[^]]*"alarm":"tank1.level_sp:h","area":"tank1","bursts":[1-9]' \
+    "$T/stats" || fail "the chattering alarm: $(cat "$T/stats")"
+grep -q '"areas":\[{"area":"tank1","activations":[1-9]' "$T/stats" ||
+    fail "activations per area: $(cat "$T/stats")"
+"$SCADACTL" alarms stats >"$T/out" && grep -q '^MOST FREQUENT' "$T/out" &&
+    grep -q '^CHATTERING' "$T/out" || fail "stats as text: $(cat "$T/out")"
+
 # The operators' actions are in the audit trail.
 "$SCADACTL" -j audit -a alarm_ack >"$T/rows" || fail "audit"
 grep -q '"tag":"tank1.level_sp:h","result":"ok","detail":"seen"' "$T/rows" ||
