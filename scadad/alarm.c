@@ -47,7 +47,7 @@ alarms_watched(alarms_t *as, size_t i, uint32_t *ids)
 	size_t k, n = 0;
 
 	for (k = 0; k < 3; k++)
-		if (all[k] != 0 && all[k] <= as->max_id &&
+		if (all[k] != ALARM_NO_TAG && all[k] <= as->max_id &&
 		    (k == 0 || all[k] != all[0]))
 			ids[n++] = all[k];
 	return n;

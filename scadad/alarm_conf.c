@@ -441,7 +441,7 @@ alarm_conf_id(const struct project *p, const char *name)
 	const struct project_tag *t = name != NULL ? project_tag_find(p,
 	    name) : NULL;
 
-	return t != NULL ? t->id : 0;
+	return t != NULL ? t->id : ALARM_NO_TAG;
 }
 
 /* Tags have their ids: the definitions take them; devices get theirs. */

@@ -30,6 +30,9 @@ enum alarm_kind {
 
 #define ALARM_KIND_WORDS	"hh h l ll roc dev state bad comm"
 
+/* A tag id that no tag has: no setpoint, no condition tag. */
+#define ALARM_NO_TAG		UINT32_MAX
+
 /* 1 is the most urgent. */
 #define ALARM_PRIORITIES	4
 #define ALARM_PRIORITY_WORDS	"urgent high medium low"
