@@ -196,10 +196,26 @@ alarm_compare(const void *x, const void *y)
 	return strcmp(a->def->id, b->def->id);
 }
 
+/*
+ * The value as shown; formatted only when asked, as a message or a
+ * listing needs it, not on every change.
+ */
+const char *
+alarm_text(const struct alarm *a, char *buf, size_t len)
+{
+	if (a->is_string)
+		return a->str;
+	if (a->is_bool)
+		return a->value != 0 ? "ON" : "OFF";
+	value_shortest(a->value, buf, len);
+	return buf;
+}
+
 json_t *
 alarm_json(const struct alarm *a)
 {
 	const struct alarm_def *d = a->def;
+	char text[64];
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:b, s:b, "
 	    "s:b, s:I, s:s}", "id", d->id, "tag", d->tag, "kind",
 	    alarm_kind_name(d->kind), "state", alarm_state_name(alarm_state(a)),
@@ -216,7 +232,8 @@ alarm_json(const struct alarm *a)
 	if (d->kind <= ALARM_DEV)
 		json_object_set_new(o, "limit", json_real(d->limit));
 	if (a->has_value)
-		json_object_set_new(o, "value", json_string(a->text));
+		json_object_set_new(o, "value", json_string(alarm_text(a, text,
+		    sizeof text)));
 	if (a->shelved) {
 		json_object_set_new(o, "shelved_until", json_integer(
 		    a->shelved_until));
@@ -242,7 +259,7 @@ alarm_format(const struct alarm *a, const char *tmpl, char *out,
 	const char *names[] = { "tag", "description", "value", "units",
 	    "limit", "kind" };
 	const char *subs[6];
-	char limit[32];
+	char limit[32], text[64];
 	size_t n = 0, k, i, w;
 	const char *p;
 
@@ -250,7 +267,7 @@ alarm_format(const struct alarm *a, const char *tmpl, char *out,
 	subs[0] = a->def->tag;
 	subs[1] = a->tag->description != NULL && a->tag->description[0] !=
 	    '\0' ? a->tag->description : a->def->tag;
-	subs[2] = a->text;
+	subs[2] = alarm_text(a, text, sizeof text);
 	subs[3] = a->tag->units;
 	subs[4] = limit;
 	subs[5] = alarm_kind_text(a->def->kind);
@@ -395,7 +412,7 @@ alarm_is_state(const struct alarm *a, const struct tagval *tv)
 
 /* The condition an alarm's own tag now says; -1: it cannot say. */
 static int
-alarm_judge(struct alarm *a, const struct tagval *tv, long long now)
+alarm_judge(struct alarm *a, const struct tagval *tv)
 {
 	const struct alarm_def *d = a->def;
 	double rate;
@@ -418,7 +435,6 @@ alarm_judge(struct alarm *a, const struct tagval *tv, long long now)
 		}
 		return cond;
 	default:
-		(void)now;
 		return alarm_limit(a, tv->value);
 	}
 }
@@ -429,18 +445,14 @@ alarm_keep_value(struct alarm *a, const struct tagval *tv)
 	a->has_value = 1;
 	a->value = tv->value;
 	a->value_ms = tv->ts_ms;
+	a->is_bool = tv->is_bool;
+	a->is_string = tv->is_string;
 	if (tv->is_string)
-		snprintf(a->text, sizeof a->text, "%s", tv->str);
-	else if (tv->is_bool)
-		snprintf(a->text, sizeof a->text, "%s", tv->value != 0 ? "ON" :
-		    "OFF");
-	else
-		value_shortest(tv->value, a->text, sizeof a->text);
+		memcpy(a->str, tv->str, sizeof a->str);
 }
 
 static void
-alarm_suppress(alarms_t *as, struct alarm *a, const struct tagval *tv,
-    long long now)
+alarm_suppress(alarms_t *as, struct alarm *a, const struct tagval *tv)
 {
 	int on = tv->quality != QUALITY_BAD && (tv->is_string ?
 	    tv->str[0] != '\0' : tv->value != 0);
@@ -450,7 +462,8 @@ alarm_suppress(alarms_t *as, struct alarm *a, const struct tagval *tv,
 	a->suppressed = on;
 	if (!on && a->active)
 		a->acked = 0;	/* back, and still active: tell again */
-	alarm_emit(as, a, on ? "suppress" : "unsuppress", NULL, now);
+	alarm_emit(as, a, on ? "suppress" : "unsuppress", NULL,
+	    tagval_now_ms());
 }
 
 /* A tag changed: every alarm that watches it, in the project's order. */
@@ -458,7 +471,7 @@ void
 alarms_value(alarms_t *as, const struct project_tag *t,
     const struct tagval *tv)
 {
-	long long now = tagval_now_ms();
+	long long now = 0;	/* read when something happens: most do not */
 	struct alarm *a;
 	uint32_t i;
 	int cond;
@@ -468,7 +481,7 @@ alarms_value(alarms_t *as, const struct project_tag *t,
 	for (i = as->first[t->id]; i < as->first[t->id + 1]; i++) {
 		a = &as->v[as->by[i]];
 		if (a->def->suppress_id == t->id)
-			alarm_suppress(as, a, tv, now);
+			alarm_suppress(as, a, tv);
 		if (a->def->setpoint_id == t->id) {
 			if (tv->quality == QUALITY_BAD)
 				continue;
@@ -477,13 +490,16 @@ alarms_value(alarms_t *as, const struct project_tag *t,
 				continue;
 			cond = alarm_limit(a, a->value);
 		} else if (a->def->tag_id == t->id) {
-			cond = alarm_judge(a, tv, now);
+			cond = alarm_judge(a, tv);
 			if (tv->quality != QUALITY_BAD)
 				alarm_keep_value(a, tv);
 		} else
 			continue;
-		if (cond != -1)
-			alarm_condition(as, a, cond, now);
+		if (cond == -1 || cond == a->condition)
+			continue;
+		if (now == 0)
+			now = tagval_now_ms();
+		alarm_condition(as, a, cond, now);
 	}
 }
 

@@ -50,7 +50,9 @@ struct alarm {
 	double			 value;
 	long long		 value_ms;
 	double			 setpoint;	/* ALARM_DEV */
-	char			 text[TAGVAL_STR_MAX];	/* the value as shown */
+	int			 is_bool;
+	int			 is_string;
+	char			 str[TAGVAL_STR_MAX];	/* a string value */
 	long long		 since_ms;	/* last transition */
 	long long		 active_ms;	/* when it became active */
 	char			 message[256];
@@ -82,6 +84,7 @@ enum alarm_state alarm_state(const struct alarm *);
 const char	*alarm_state_name(enum alarm_state);
 int		 alarm_shown(const struct alarm *);
 json_t		*alarm_json(const struct alarm *);
+const char	*alarm_text(const struct alarm *, char *, size_t);
 int		 alarm_compare(const void *, const void *);
 
 enum error_code	 alarms_ack(alarms_t *, struct alarm *,

@@ -14,6 +14,23 @@
 #include <stdint.h>
 
 typedef struct journal journal_t;
+
+/* A transition as the journal keeps it; NULL where there is nothing. */
+struct journal_entry {
+	long long	 ts;
+	const char	*alarm;
+	const char	*tag;
+	const char	*kind;
+	const char	*event;
+	const char	*state;
+	const char	*value;
+	int		 priority;
+	const char	*area;
+	const char	*message;
+	const char	*user;
+	const char	*station;
+	const char	*comment;
+};
 typedef void (journal_answer_fn)(void *, uint64_t, json_t *);
 
 #define JOURNAL_QUERY_MAX	10000	/* rows in one answer */
@@ -23,7 +40,7 @@ journal_t	*journal_new(const char *, journal_answer_fn *, void *, char *,
 void		 journal_destroy(journal_t **);
 zsock_t		*journal_sock(journal_t *);
 void		 journal_handle(journal_t *);
-void		 journal_log(journal_t *, json_t *);
+void		 journal_log(journal_t *, const struct journal_entry *);
 void		 journal_query(journal_t *, uint64_t, json_t *);
 void		 journal_stats(journal_t *, uint64_t, json_t *);
 

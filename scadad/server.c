@@ -250,22 +250,24 @@ static void
 server_journal(struct server *s, const struct alarm *a, const char *event,
     const struct alarm_actor *who)
 {
-	json_t *e = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}",
-	    "ts", (json_int_t)a->since_ms, "alarm", a->def->id, "tag",
-	    a->def->tag, "kind", alarm_kind_name(a->def->kind), "event", event,
-	    "state", alarm_state_name(alarm_state(a)), "priority",
-	    a->def->priority, "area", a->def->area, "message", a->message);
+	char text[64];
+	struct journal_entry e = {
+		.ts = a->since_ms,
+		.alarm = a->def->id,
+		.tag = a->def->tag,
+		.kind = alarm_kind_name(a->def->kind),
+		.event = event,
+		.state = alarm_state_name(alarm_state(a)),
+		.value = a->has_value ? alarm_text(a, text, sizeof text) : NULL,
+		.priority = a->def->priority,
+		.area = a->def->area,
+		.message = a->message,
+		.user = who->user,
+		.station = who->station,
+		.comment = who->comment,
+	};
 
-	if (a->has_value)
-		json_object_set_new(e, "value", json_string(a->text));
-	if (who->user != NULL)
-		json_object_set_new(e, "user", json_string(who->user));
-	if (who->station != NULL)
-		json_object_set_new(e, "station", json_string(who->station));
-	if (who->comment != NULL)
-		json_object_set_new(e, "comment", json_string(who->comment));
-	journal_log(s->journal, e);
-	json_decref(e);
+	journal_log(s->journal, &e);
 }
 
 /* An alarm's transition: one publication, in the sequence. */
