@@ -4,8 +4,8 @@
 # on 127.0.0.1 on ephemeral ports; every process started here is stopped
 # on the way out, whatever happens (the trap of tests/lib.sh).
 #
-# BENCH=fanout,latency,stations,tags,modbus,devices,logins selects some
-# (default: all). BENCH_QUICK=1 shrinks the counts for a smoke test (numbers then
+# BENCH=fanout,latency,stations,tags,modbus,devices,logins,alarms selects
+# some (default: all). BENCH_QUICK=1 shrinks the counts for a smoke test (numbers then
 # mean little).
 : "${top_builddir:?run through make bench}"
 : "${top_srcdir:?run through make bench}"
@@ -14,7 +14,7 @@ LIB_TEMP=scada-bench
 
 BIN=$top_builddir/bench
 MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
-WANT=${BENCH:-fanout,latency,stations,tags,modbus,devices,logins}
+WANT=${BENCH:-fanout,latency,stations,tags,modbus,devices,logins,alarms}
 QUICK=${BENCH_QUICK:-0}
 
 SUMMARY=$T/summary
@@ -42,7 +42,7 @@ run() {
 	rc=$?
 	forget "$bench_pid"
 	cat "$T/$name.out"
-	grep -E '^(fanout|latency|stations|tags|modbus|devices|logins) ' \
+	grep -E '^(fanout|latency|stations|tags|modbus|devices|logins|alarms) ' \
 	    "$T/$name.out" >>"$SUMMARY"
 	if [ "$rc" -ne 0 ]; then
 		echo "bench: $name exited with status $rc" >&2
@@ -305,6 +305,7 @@ wanted tags && bench_tags
 wanted modbus && bench_modbus
 wanted devices && bench_devices
 wanted logins && bench_logins
+wanted alarms && run alarms "$BIN/alarmbench"
 
 echo
 echo "bench: summary"
