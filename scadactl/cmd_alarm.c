@@ -24,6 +24,7 @@
 #include "msg.h"
 #include "scadactl.h"
 #include "value.h"
+#include "xmalloc.h"
 
 static int	cmd_alarms(struct ctl *, struct cmd_args *);
 
@@ -62,14 +63,17 @@ static const struct table_col cmd_alarm_cols[] = {
 	{ "message", N_("MESSAGE"), 0 },
 };
 
-/* A sub-command's options, after its word (argv[0]). */
+/*
+ * A sub-command's options, after its word (argv[0]), before or after
+ * its operands.
+ */
 static int
 cmd_alarm_opts(struct cmd_args *args, const char *letters)
 {
 	char optstring[32];
 	int ch;
 
-	snprintf(optstring, sizeof optstring, "+:%s", letters);
+	snprintf(optstring, sizeof optstring, ":%s", letters);
 	optind = 0;
 	while ((ch = getopt(args->argc, args->argv, optstring)) != -1) {
 		if (ch == '?' || ch == ':')
@@ -140,6 +144,11 @@ cmd_alarm_ack(struct ctl *ctl, struct cmd_args *args)
 	if ((args->opt['A'] != NULL) == (args->argc > 0))
 		return ctl_error(ERROR_BAD_REQUEST, NULL, "%s", _("alarms ack: "
 		    "name the alarms, or -A for all the filter shows"));
+	if (args->argc > 0 && (args->opt['a'] != NULL ||
+	    args->opt['p'] != NULL || args->opt['s'] != NULL))
+		return ctl_error(ERROR_BAD_REQUEST, NULL, "%s", _("alarms ack: "
+		    "-a, -p and -s choose what -A takes; named alarms need "
+		    "none"));
 	req = json_pack("{s:s}", "op", "alarm_ack");
 	if (args->opt['A'] != NULL) {
 		json_object_set_new(req, "all", json_true());
@@ -396,8 +405,9 @@ cmd_alarms(struct ctl *ctl, struct cmd_args *args)
 	    { "service", "alarm_service" } };
 	const char *word = args->argc > 0 ? args->argv[0] : "list";
 	static char list_word[] = "list";
-	static char *list_argv[] = { list_word, NULL, NULL };
+	char **argv;
 	size_t i;
+	int rc;
 
 	if (strcmp(word, "list") == 0)
 		return cmd_alarm_list(ctl, args);
@@ -411,13 +421,18 @@ cmd_alarms(struct ctl *ctl, struct cmd_args *args)
 		if (strcmp(word, acts[i][0]) == 0)
 			return cmd_alarm_act(ctl, args, acts[i][1]);
 	/* No word: a list, of what the operand matches if there is one. */
-	if (args->argc > 1)
+	if (args->argc > 0 && args->argv[0][0] != '-' &&
+	    strpbrk(args->argv[0], "*?[.:") == NULL)
 		return ctl_error(ERROR_BAD_REQUEST, NULL, _("alarms: unknown "
 		    "word '%s' (list, ack, shelve, unshelve, reset, service, "
-		    "journal, stats)"),
-		    word);
-	list_argv[1] = args->argc == 1 ? args->argv[0] : NULL;
-	args->argc = 1 + (list_argv[1] != NULL);
-	args->argv = list_argv;
-	return cmd_alarm_list(ctl, args);
+		    "journal, stats)"), word);
+	argv = xcalloc((size_t)args->argc + 2, sizeof *argv);
+	argv[0] = list_word;
+	for (i = 0; i < (size_t)args->argc; i++)
+		argv[i + 1] = args->argv[i];
+	args->argv = argv;
+	args->argc++;
+	rc = cmd_alarm_list(ctl, args);
+	free(argv);
+	return rc;
 }

@@ -43,6 +43,8 @@ static const char *const access_functions[ACCESS_NFUNCTIONS] = {
 	[ACCESS_OPERATE] = "operate",
 	[ACCESS_USERS] = "users",
 	[ACCESS_AUDIT] = "audit",
+	[ACCESS_ACKNOWLEDGE] = "acknowledge",
+	[ACCESS_SHELVE] = "shelve",
 };
 
 #define RKEY(f)		offsetof(struct access_role, f)
@@ -585,8 +587,12 @@ void
 access_selftest(const struct project *p)
 {
 	struct access *a;
+	int f;
 
 	a = access_resolve(p, "operator", NULL, "op1");
+	for (f = 0; f < ACCESS_NFUNCTIONS; f++)
+		CHECK(access_functions[f] != NULL && strcmp(
+		    access_function_phrase(f), "?") != 0);
 	CHECK(access_allows(a, ACCESS_VIEW, "tank1"));
 	CHECK(access_allows(a, ACCESS_OPERATE, "tank1"));
 	CHECK(!access_allows(a, ACCESS_VIEW, "sys"));

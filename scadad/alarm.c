@@ -295,9 +295,12 @@ alarm_messages(struct alarm *a)
 	const struct alarm_def *d = a->def;
 	const char *tmpl = d->message;
 
+	if (tmpl == NULL && d->kind <= ALARM_DEV)
+		tmpl = a->tag->units[0] != '\0' ? "{description}: {kind} "
+		    "({value} {units}, limit {limit})" : "{description}: {kind} "
+		    "({value}, limit {limit})";
 	if (tmpl == NULL)
-		tmpl = d->kind <= ALARM_DEV ? "{description}: {kind} ({value} "
-		    "{units}, limit {limit})" : "{description}: {kind}";
+		tmpl = "{description}: {kind}";
 	alarm_format(a, tmpl, a->message, sizeof a->message);
 	a->message_de[0] = '\0';
 	if (d->message_de != NULL)
@@ -486,11 +489,14 @@ alarms_value(alarms_t *as, const struct project_tag *t,
 			if (tv->quality == QUALITY_BAD)
 				continue;
 			a->setpoint = tv->value;
+			a->has_setpoint = 1;
 			if (!a->has_value)
 				continue;
 			cond = alarm_limit(a, a->value);
 		} else if (a->def->tag_id == t->id) {
-			cond = alarm_judge(a, tv);
+			/* No deviation from a setpoint not yet known. */
+			cond = a->def->kind == ALARM_DEV && !a->has_setpoint ?
+			    -1 : alarm_judge(a, tv);
 			if (tv->quality != QUALITY_BAD)
 				alarm_keep_value(a, tv);
 		} else

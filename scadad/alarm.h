@@ -50,6 +50,7 @@ struct alarm {
 	double			 value;
 	long long		 value_ms;
 	double			 setpoint;	/* ALARM_DEV */
+	int			 has_setpoint;
 	int			 is_bool;
 	int			 is_string;
 	char			 str[TAGVAL_STR_MAX];	/* a string value */

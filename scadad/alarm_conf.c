@@ -414,6 +414,15 @@ alarm_conf_check(struct project_loader *l, void *data)
 		free(path);
 	}
 	byname = zhashx_new();
+	/* A tag's kind once: in its table or in a list, not both. */
+	for (i = 0; i < ac->n && !loader_failed(l); i++)
+		if (zhashx_insert(byname, ac->defs[i].id, &ac->defs[i]) == -1)
+			loader_fail_at(l, ac->defs[i].file, ac->defs[i].line,
+			    _("alarm %s defined twice (first at %s:%d)"),
+			    ac->defs[i].id, ((struct alarm_def *)zhashx_lookup(
+			    byname, ac->defs[i].id))->file, ((struct alarm_def *)
+			    zhashx_lookup(byname, ac->defs[i].id))->line);
+	zhashx_purge(byname);
 	for (i = 0; i < loader_ntags(l); i++)
 		zhashx_insert(byname, loader_tag_at(l, i)->name,
 		    loader_tag_at(l, i));
@@ -462,6 +471,7 @@ alarm_conf_finish(struct project *p, void *data)
 		d = alarm_conf_add(ac, t, ALARM_COMM, ac->comm_priority,
 		    project_path(p), dev->line);
 		d->state = xstrdup("false");
+		d->message = xasprintf("Device %s: {kind}", dev->name);
 	}
 	for (i = 0; i < ac->n; i++) {
 		d = &ac->defs[i];

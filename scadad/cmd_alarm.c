@@ -25,6 +25,17 @@ struct cmd_alarm_filter {
 	int		 priority;	/* this or more urgent; 0: any */
 };
 
+static int
+cmd_alarm_state_word(const char *s)
+{
+	int i;
+
+	for (i = 0; i < ALARM_NSTATES; i++)
+		if (strcmp(s, alarm_state_name(i)) == 0)
+			return 1;
+	return 0;
+}
+
 static json_t *
 cmd_alarm_filter(json_t *body, struct cmd_alarm_filter *f)
 {
@@ -39,6 +50,9 @@ cmd_alarm_filter(json_t *body, struct cmd_alarm_filter *f)
 	f->area = json_string_value(json_object_get(w, "area"));
 	f->tag = json_string_value(json_object_get(w, "tag"));
 	f->state = json_string_value(json_object_get(w, "state"));
+	if (f->state != NULL && !cmd_alarm_state_word(f->state))
+		return msg_error(ERROR_BAD_REQUEST, "where.state '%s' is not "
+		    "one of: %s", f->state, ALARM_STATE_WORDS);
 	if ((p = json_object_get(w, "priority")) != NULL) {
 		f->priority = json_is_integer(p) ? (int)json_integer_value(p) :
 		    json_is_string(p) ? alarm_priority_parse(
@@ -99,7 +113,9 @@ cmd_alarm_counts(struct alarm **v, size_t n)
 		json_object_set_new(pri, alarm_priority_name(p), json_pack(
 		    "{s:i, s:i}", "shown", 0, "unack", 0));
 	for (i = 0; i < n; i++) {
-		unack = !v[i]->acked;
+		/* What an acknowledgement would take: not shelved and such. */
+		unack = !v[i]->acked && !v[i]->shelved && !v[i]->suppressed &&
+		    !v[i]->oos;
 		o = json_object_get(pri, alarm_priority_name(
 		    v[i]->def->priority));
 		json_object_set_new(o, "shown", json_integer(
@@ -367,7 +383,8 @@ cmd_alarm_service(struct cmd_env *env, struct request **rp)
 		    "\"out\": true (out of service) or false (back in)");
 	rc = alarms_service(env->alarms, a, json_is_true(out), &who, why,
 	    sizeof why);
-	return cmd_alarm_done(env, *rp, "alarm_service", a, rc, why);
+	return cmd_alarm_done(env, *rp, json_is_true(out) ?
+	    "alarm_out_of_service" : "alarm_in_service", a, rc, why);
 }
 
 #define CMD_ALARM_JOURNAL_WAIT_MS	30000

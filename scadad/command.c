@@ -217,10 +217,12 @@ command_audit_refused(struct cmd_env *env, const struct cmd_entry *e,
 		if (n++ < CMD_MAX_WRITES)
 			command_audit(env, r, e->name, tag, NULL, v, code,
 			    msg_error_message(error));
+	/* An alarm's action names its alarm in "id". */
 	if (n == 0)
 		command_audit(env, r, e->name, json_string_value(
-		    json_object_get(r->body, "tag")), NULL, json_object_get(
-		    r->body, "value"), code, msg_error_message(error));
+		    json_object_get(r->body, json_object_get(r->body, "tag") !=
+		    NULL ? "tag" : "id")), NULL, json_object_get(r->body,
+		    "value"), code, msg_error_message(error));
 }
 
 /* Answers the request, now or later; *rp is the caller's no more. */

@@ -25,6 +25,11 @@ PUB=$(awk '$1 == "publish" { print $2 }' "$T/endpoints")
 "$SCADACTL" write tank1.level_sp 85 >/dev/null || fail "write 85"
 wait_for 5 sh -c '"$0" alarms | grep -q "unack .*tank1.level_sp:h "' \
     "$SCADACTL" || fail "alarms list: $("$SCADACTL" alarms 2>&1)"
+"$SCADACTL" alarms 'tank1.level_sp*' -s unack | grep -q 'tank1.level_sp:h' ||
+    fail "options after the pattern: $("$SCADACTL" alarms 'tank1.level_sp*' -s unack 2>&1)"
+"$SCADACTL" alarms -s bogus 2>"$T/err"
+[ $? -eq 2 ] && grep -q "where.state 'bogus' is not one of" "$T/err" ||
+    fail "a bad state: $(cat "$T/err")"
 "$SCADACTL" alarms | head -1 | grep -q '^PRIORITY  *STATE  *SINCE  *ALARM' ||
     fail "alarms heading: $("$SCADACTL" alarms | head -1)"
 "$SCADACTL" alarms -f csv 'tank1.level_sp*' >"$T/csv" || fail "alarms -f csv"
@@ -118,4 +123,6 @@ bad 'tank1.pump,1,,,,,,,,,' "$A:2: hh needs a number; tank1.pump is bool"
 bad 'tank1.pump,,,,,,,,,maybe,' "$A:2: alarm_state 'maybe' is not a state of a bool"
 bad 'tank1.level,,90,,,,,,,,tank1.nope' "$A:2: tank1.level: unknown suppress_by tag 'tank1.nope'"
 bad 'tank1.level,,,,,1,,,,,' "$A:2: alarm columns without an alarm"
+bad 'tank1.level,,90,,,,,,,,
+tank1.level,,85,,,,,,,,' "$A:3: alarm tank1.level:h defined twice (first at $A:2)"
 echo ok

@@ -33,7 +33,7 @@ grep -q 'logged in as operator on station s-ctl' "$T/out" ||
     fail "scadactl login said: $(cat "$T/out")"
 [ "$(stat -c %a "$XDG_RUNTIME_DIR/scada/sessions")" = 600 ] ||
     fail "the kept session is readable by others"
-"$SCADACTL" whoami | grep -q 'view operate in tank1' ||
+"$SCADACTL" whoami | grep -q 'view operate acknowledge in tank1' ||
     fail "whoami: $("$SCADACTL" whoami)"
 "$SCADACTL" read tank1.level >/dev/null || fail "read with the kept session"
 "$SCADACTL" read sys.plc1.errors 2>"$T/err"
