@@ -30,12 +30,6 @@
 #define AUDIT_BATCH	1000		/* events a transaction */
 #define AUDIT_RETRY_MS	1000		/* after the disk said no */
 
-struct audit {
-	zactor_t	*actor;
-	audit_answer_fn	*answer;
-	void		*arg;
-};
-
 /* The thread's side. */
 struct audit_db {
 	sqlite3		*db;
@@ -450,58 +444,30 @@ audit_t *
 audit_new(const char *path, audit_answer_fn *answer, void *arg, char *err,
     size_t errlen)
 {
-	audit_t *a;
-
 	if (sodium_init() < 0) {
 		snprintf(err, errlen, "audit trail: libsodium does not start");
 		return NULL;
 	}
-	a = xcalloc(1, sizeof *a);
-	a->answer = answer;
-	a->arg = arg;
-	if ((a->actor = dbthread_start(audit_actor, path, err, errlen)) ==
-	    NULL) {
-		free(a);
-		return NULL;
-	}
-	return a;
+	return dbthread_new(audit_actor, path, "audit trail", answer, arg, err,
+	    errlen);
 }
 
 void
 audit_destroy(audit_t **ap)
 {
-	audit_t *a = *ap;
-
-	if (a == NULL)
-		return;
-	zactor_destroy(&a->actor);
-	free(a);
-	*ap = NULL;
+	dbthread_destroy(ap);
 }
 
 zsock_t *
 audit_sock(audit_t *a)
 {
-	return zactor_sock(a->actor);
+	return dbthread_sock(a);
 }
 
-/* An answer from the thread: to the callback. */
 void
 audit_handle(audit_t *a)
 {
-	uint64_t token;
-	json_t *o;
-
-	if (dbthread_answer(a->actor, &token, &o) == 0) {
-		a->answer(a->arg, token, o);
-		json_decref(o);
-	}
-}
-
-static void
-audit_send(audit_t *a, const char *cmd, uint64_t token, const char *text)
-{
-	dbthread_send(a->actor, "audit trail", cmd, token, text);
+	dbthread_handle(a);
 }
 
 void
@@ -510,7 +476,6 @@ audit_log(audit_t *a, const struct audit_event *ev)
 	json_t *o = json_pack("{s:I, s:s, s:s}", "ts",
 	    (json_int_t)tagval_now_ms(), "action", ev->action, "result",
 	    ev->result != NULL ? ev->result : "ok");
-	char *text;
 
 	if (ev->user != NULL)
 		json_object_set_new(o, "user", json_string(ev->user));
@@ -524,25 +489,20 @@ audit_log(audit_t *a, const struct audit_event *ev)
 		json_object_set(o, "new", ev->new_value);
 	if (ev->detail != NULL)
 		json_object_set_new(o, "detail", json_string(ev->detail));
-	text = json_dumps(o, JSON_COMPACT);
-	audit_send(a, "LOG", 0, text);
-	free(text);
+	dbthread_send_json(a, "LOG", 0, o);
 	json_decref(o);
 }
 
 void
 audit_query(audit_t *a, uint64_t token, json_t *filter)
 {
-	char *text = json_dumps(filter, JSON_COMPACT);
-
-	audit_send(a, "QUERY", token, text);
-	free(text);
+	dbthread_send_json(a, "QUERY", token, filter);
 }
 
 void
 audit_verify(audit_t *a, uint64_t token)
 {
-	audit_send(a, "VERIFY", token, "");
+	dbthread_send(a, "VERIFY", token, "");
 }
 
 static void

@@ -14,7 +14,10 @@
 #include <jansson.h>
 #include <stdint.h>
 
-typedef struct audit audit_t;
+#include "dbthread.h"
+
+/* The trail's thread, as dbthread.c runs it. */
+typedef struct dbthread audit_t;
 
 struct audit_event {
 	const char	*user;		/* NULL: nobody logged in */
@@ -28,7 +31,7 @@ struct audit_event {
 };
 
 /* A query's or a check's answer, with the token it was asked with. */
-typedef void (audit_answer_fn)(void *, uint64_t, json_t *);
+typedef dbthread_answer_fn audit_answer_fn;
 
 #define AUDIT_QUERY_MAX		10000	/* rows in one answer */
 

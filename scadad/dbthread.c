@@ -1,7 +1,7 @@
 /*
  * The server loop's side and the thread's side of a thread that owns an
- * SQLite file. The thread gets a copy of the path; it first sends ""
- * (open) or the reason it could not open the file.
+ * SQLite file. The thread gets a copy of the path (and frees it); it
+ * first sends "" (open) or the reason it could not open the file.
  */
 #include "config.h"
 
@@ -16,28 +16,61 @@
 
 #define DBTHREAD_HWM	100000	/* entries the loop may queue */
 
-zactor_t *
-dbthread_start(zactor_fn *fn, const char *path, char *err, size_t len)
+struct dbthread {
+	zactor_t		*actor;
+	const char		*what;		/* for the log: "audit trail" */
+	dbthread_answer_fn	*answer;
+	void			*arg;
+};
+
+/*
+ * Starts fn on a copy of path; NULL with the reason in err. what names
+ * the file in the log, and lives as long as the thread.
+ */
+dbthread_t *
+dbthread_new(zactor_fn *fn, const char *path, const char *what,
+    dbthread_answer_fn *answer, void *arg, char *err, size_t len)
 {
-	zactor_t *a;
+	dbthread_t *t = xcalloc(1, sizeof *t);
 	char *why;
 
-	/* The thread takes its own copy of the path. */
-	if ((a = zactor_new(fn, xstrdup(path))) == NULL ||
-	    (why = zstr_recv(a)) == NULL) {
-		snprintf(err, len, "%s: cannot start its thread", path);
-		zactor_destroy(&a);
+	t->what = what;
+	t->answer = answer;
+	t->arg = arg;
+	if ((t->actor = zactor_new(fn, xstrdup(path))) == NULL ||
+	    (why = zstr_recv(t->actor)) == NULL) {
+		snprintf(err, len, "%s %s: cannot start its thread", what,
+		    path);
+		dbthread_destroy(&t);
 		return NULL;
 	}
 	if (why[0] != '\0') {
 		snprintf(err, len, "%s", why);
 		zstr_free(&why);
-		zactor_destroy(&a);
+		dbthread_destroy(&t);
 		return NULL;
 	}
 	zstr_free(&why);
-	zsock_set_sndhwm(zactor_sock(a), DBTHREAD_HWM);
-	return a;
+	zsock_set_sndhwm(zactor_sock(t->actor), DBTHREAD_HWM);
+	return t;
+}
+
+void
+dbthread_destroy(dbthread_t **tp)
+{
+	dbthread_t *t = *tp;
+
+	if (t == NULL)
+		return;
+	zactor_destroy(&t->actor);
+	free(t);
+	*tp = NULL;
+}
+
+zsock_t *
+dbthread_sock(dbthread_t *t)
+{
+	return zactor_sock(t->actor);
 }
 
 /*
@@ -45,38 +78,46 @@ dbthread_start(zactor_fn *fn, const char *path, char *err, size_t len)
  * stalls), waits rather than lose the entry, and says so.
  */
 void
-dbthread_send(zactor_t *a, const char *what, const char *cmd,
-    uint64_t token, const char *text)
+dbthread_send(dbthread_t *t, const char *cmd, uint64_t token,
+    const char *text)
 {
-	zsock_t *s = zactor_sock(a);
-	char t[24];
+	zsock_t *s = zactor_sock(t->actor);
+	char tok[24];
 
-	snprintf(t, sizeof t, "%llu", (unsigned long long)token);
+	snprintf(tok, sizeof tok, "%llu", (unsigned long long)token);
 	zsock_set_sndtimeo(s, 0);
-	if (zsock_send(s, "sss", cmd, t, text) == 0)
+	if (zsock_send(s, "sss", cmd, tok, text) == 0)
 		return;
 	zsock_set_sndtimeo(s, -1);
-	log_warnx("%s: its queue is full; waiting for the disk", what);
-	zsock_send(s, "sss", cmd, t, text);
+	log_warnx("%s: its queue is full; waiting for the disk", t->what);
+	zsock_send(s, "sss", cmd, tok, text);
 }
 
-/* An answer from the thread, a new reference; -1 if none. */
-int
-dbthread_answer(zactor_t *a, uint64_t *token, json_t **o)
+void
+dbthread_send_json(dbthread_t *t, const char *cmd, uint64_t token, json_t *o)
 {
-	char *cmd = NULL, *t = NULL, *text = NULL;
-	int rc = -1;
+	char *text = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
 
-	if (zsock_recv(a, "sss", &cmd, &t, &text) == 0 && cmd != NULL &&
-	    strcmp(cmd, "ANSWER") == 0 &&
-	    (*o = json_loads(text, 0, NULL)) != NULL) {
-		*token = strtoull(t, NULL, 10);
-		rc = 0;
+	dbthread_send(t, cmd, token, text != NULL ? text : "");
+	free(text);
+}
+
+/* An answer from the thread: to the callback. */
+void
+dbthread_handle(dbthread_t *t)
+{
+	char *cmd = NULL, *tok = NULL, *text = NULL;
+	json_t *o;
+
+	if (zsock_recv(t->actor, "sss", &cmd, &tok, &text) == 0 &&
+	    cmd != NULL && strcmp(cmd, "ANSWER") == 0 &&
+	    (o = json_loads(text, 0, NULL)) != NULL) {
+		t->answer(t->arg, strtoull(tok, NULL, 10), o);
+		json_decref(o);
 	}
 	zstr_free(&cmd);
-	zstr_free(&t);
+	zstr_free(&tok);
 	zstr_free(&text);
-	return rc;
 }
 
 /* The thread's answer (taken) to the loop. */

@@ -24,12 +24,6 @@
 #define JOURNAL_CHATTER_MS	"60000"	/* 3 activations within it */
 #define JOURNAL_FIELD_MAX	512	/* bytes of a text kept */
 
-struct journal {
-	zactor_t		*actor;
-	journal_answer_fn	*answer;
-	void			*arg;
-};
-
 struct journal_db {
 	sqlite3		*db;
 	sqlite3_stmt	*insert;
@@ -363,46 +357,26 @@ journal_t *
 journal_new(const char *path, journal_answer_fn *answer, void *arg,
     char *err, size_t len)
 {
-	journal_t *j = xcalloc(1, sizeof *j);
-
-	j->answer = answer;
-	j->arg = arg;
-	if ((j->actor = dbthread_start(journal_actor, path, err, len)) ==
-	    NULL) {
-		free(j);
-		return NULL;
-	}
-	return j;
+	return dbthread_new(journal_actor, path, "alarm journal", answer, arg,
+	    err, len);
 }
 
 void
 journal_destroy(journal_t **jp)
 {
-	journal_t *j = *jp;
-
-	if (j == NULL)
-		return;
-	zactor_destroy(&j->actor);
-	free(j);
-	*jp = NULL;
+	dbthread_destroy(jp);
 }
 
 zsock_t *
 journal_sock(journal_t *j)
 {
-	return zactor_sock(j->actor);
+	return dbthread_sock(j);
 }
 
 void
 journal_handle(journal_t *j)
 {
-	uint64_t token;
-	json_t *o;
-
-	if (dbthread_answer(j->actor, &token, &o) == 0) {
-		j->answer(j->arg, token, o);
-		json_decref(o);
-	}
+	dbthread_handle(j);
 }
 
 /*
@@ -444,24 +418,18 @@ journal_log(journal_t *j, const struct journal_entry *e)
 	at = journal_put(buf, at, sizeof buf, e->user);
 	at = journal_put(buf, at, sizeof buf, e->station);
 	journal_put(buf, at, sizeof buf, e->comment);
-	dbthread_send(j->actor, "alarm journal", "LOG", 0, buf);
+	dbthread_send(j, "LOG", 0, buf);
 }
 
 void
 journal_query(journal_t *j, uint64_t token, json_t *filter)
 {
-	char *text = json_dumps(filter, JSON_COMPACT);
-
-	dbthread_send(j->actor, "alarm journal", "QUERY", token, text);
-	free(text);
+	dbthread_send_json(j, "QUERY", token, filter);
 }
 
 /* The figures over {"since":ms,"until":ms}. */
 void
 journal_stats(journal_t *j, uint64_t token, json_t *window)
 {
-	char *text = json_dumps(window, JSON_COMPACT);
-
-	dbthread_send(j->actor, "alarm journal", "STATS", token, text);
-	free(text);
+	dbthread_send_json(j, "STATS", token, window);
 }

@@ -13,7 +13,10 @@
 #include <jansson.h>
 #include <stdint.h>
 
-typedef struct journal journal_t;
+#include "dbthread.h"
+
+/* The journal's thread, as dbthread.c runs it. */
+typedef struct dbthread journal_t;
 
 /* A transition as the journal keeps it; NULL where there is nothing. */
 struct journal_entry {
@@ -31,7 +34,7 @@ struct journal_entry {
 	const char	*station;
 	const char	*comment;
 };
-typedef void (journal_answer_fn)(void *, uint64_t, json_t *);
+typedef dbthread_answer_fn journal_answer_fn;
 
 #define JOURNAL_QUERY_MAX	10000	/* rows in one answer */
 
