@@ -139,8 +139,9 @@ audit_db_insert(struct audit_db *d, json_t *e)
 
 /* Writes every held event in one transaction, or keeps them all. */
 static void
-audit_db_flush(struct audit_db *d)
+audit_db_flush(void *arg)
 {
+	struct audit_db *d = arg;
 	char head[AUDIT_HASH_HEX + 1];
 	sqlite3_int64 last = d->last_id;
 	size_t i;
@@ -377,8 +378,9 @@ audit_db_verify(struct audit_db *d)
 
 /* One command from the server; -1 to end. */
 static int
-audit_db_command(struct audit_db *d, zsock_t *pipe)
+audit_db_command(void *arg, zsock_t *pipe)
 {
+	struct audit_db *d = arg;
 	char *cmd = NULL, *token = NULL, *text = NULL;
 	json_t *o;
 	int rc = 0;
@@ -403,12 +405,25 @@ audit_db_command(struct audit_db *d, zsock_t *pipe)
 	return rc;
 }
 
+static size_t
+audit_db_held(void *d)
+{
+	return json_array_size(((struct audit_db *)d)->held);
+}
+
+static const struct dbthread_ops audit_ops = {
+	.batch = AUDIT_BATCH,
+	.retry_ms = AUDIT_RETRY_MS,
+	.command = audit_db_command,
+	.flush = audit_db_flush,
+	.held = audit_db_held,
+};
+
 static void
 audit_actor(zsock_t *pipe, void *arg)
 {
 	struct audit_db d;
 	char err[512] = "";
-	int n, rc;
 
 	memset(&d, 0, sizeof d);
 	zsock_signal(pipe, 0);
@@ -420,18 +435,7 @@ audit_actor(zsock_t *pipe, void *arg)
 		return;
 	}
 	zstr_send(pipe, "");
-	for (;;) {
-		/* Take what has come, up to a batch, then write it at once. */
-		for (n = 0, rc = 0; n < AUDIT_BATCH && rc != -1 &&
-		    (zsock_events(pipe) & ZMQ_POLLIN); n++)
-			rc = audit_db_command(&d, pipe);
-		if (rc == -1)
-			break;
-		audit_db_flush(&d);
-		if (n == 0 && dbthread_wait(pipe, json_array_size(d.held) > 0 ?
-		    AUDIT_RETRY_MS : -1) == -1)
-			break;
-	}
+	dbthread_run(pipe, &audit_ops, &d);
 	audit_db_close(&d);
 	free(arg);
 }

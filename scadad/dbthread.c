@@ -132,7 +132,7 @@ dbthread_reply(zsock_t *pipe, const char *token, json_t *answer)
 }
 
 /* Waits for the loop up to ms (-1: for ever); -1 if stopped for good. */
-int
+static int
 dbthread_wait(zsock_t *pipe, long ms)
 {
 	zmq_pollitem_t item = { zsock_resolve(pipe), 0, ZMQ_POLLIN, 0 };
@@ -140,4 +140,22 @@ dbthread_wait(zsock_t *pipe, long ms)
 	if (zmq_poll(&item, 1, ms) == -1 && zmq_errno() != EINTR)
 		return -1;
 	return 0;
+}
+
+void
+dbthread_run(zsock_t *pipe, const struct dbthread_ops *ops, void *state)
+{
+	int n, rc;
+
+	for (;;) {
+		for (n = 0, rc = 0; n < ops->batch && rc != -1 &&
+		    (zsock_events(pipe) & ZMQ_POLLIN); n++)
+			rc = ops->command(state, pipe);
+		if (rc == -1)
+			return;
+		ops->flush(state);
+		if (n == 0 && dbthread_wait(pipe, ops->held(state) > 0 ?
+		    ops->retry_ms : -1) == -1)
+			return;
+	}
 }

@@ -26,8 +26,20 @@ void		 dbthread_send(dbthread_t *, const char *, uint64_t,
 void		 dbthread_send_json(dbthread_t *, const char *, uint64_t,
 		    json_t *);
 
-/* The thread's side. */
+/*
+ * The thread's side: its loop takes what has come, up to batch commands
+ * (command returns -1 to end), writes it at once (flush), and waits for
+ * more, or retry_ms while held says entries wait for the disk.
+ */
+struct dbthread_ops {
+	int		 batch;
+	long		 retry_ms;
+	int		(*command)(void *, zsock_t *);
+	void		(*flush)(void *);
+	size_t		(*held)(void *);
+};
+
+void		 dbthread_run(zsock_t *, const struct dbthread_ops *, void *);
 void		 dbthread_reply(zsock_t *, const char *, json_t *);
-int		 dbthread_wait(zsock_t *, long);
 
 #endif

@@ -83,8 +83,9 @@ journal_db_insert(struct journal_db *d, const char *e)
 
 /* Writes every held transition in one transaction, or keeps them all. */
 static void
-journal_db_flush(struct journal_db *d)
+journal_db_flush(void *arg)
 {
+	struct journal_db *d = arg;
 	const char *e;
 	int ok;
 
@@ -294,8 +295,9 @@ journal_db_stats(struct journal_db *d, json_t *f)
 
 /* One command from the server; -1 to end. */
 static int
-journal_db_command(struct journal_db *d, zsock_t *pipe)
+journal_db_command(void *arg, zsock_t *pipe)
 {
+	struct journal_db *d = arg;
 	char *cmd = NULL, *token = NULL, *text = NULL;
 	json_t *o;
 	int rc = 0;
@@ -320,12 +322,25 @@ journal_db_command(struct journal_db *d, zsock_t *pipe)
 	return rc;
 }
 
+static size_t
+journal_db_held(void *d)
+{
+	return zlistx_size(((struct journal_db *)d)->held);
+}
+
+static const struct dbthread_ops journal_ops = {
+	.batch = JOURNAL_BATCH,
+	.retry_ms = JOURNAL_RETRY_MS,
+	.command = journal_db_command,
+	.flush = journal_db_flush,
+	.held = journal_db_held,
+};
+
 static void
 journal_actor(zsock_t *pipe, void *arg)
 {
 	struct journal_db d;
 	char err[512] = "";
-	int n, rc;
 
 	memset(&d, 0, sizeof d);
 	zsock_signal(pipe, 0);
@@ -338,17 +353,7 @@ journal_actor(zsock_t *pipe, void *arg)
 		return;
 	}
 	zstr_send(pipe, "");
-	for (;;) {
-		for (n = 0, rc = 0; n < JOURNAL_BATCH && rc != -1 &&
-		    (zsock_events(pipe) & ZMQ_POLLIN); n++)
-			rc = journal_db_command(&d, pipe);
-		if (rc == -1)
-			break;
-		journal_db_flush(&d);
-		if (n == 0 && dbthread_wait(pipe, zlistx_size(d.held) > 0 ?
-		    JOURNAL_RETRY_MS : -1) == -1)
-			break;
-	}
+	dbthread_run(pipe, &journal_ops, &d);
 	journal_db_close(&d);
 	free(arg);
 }
