@@ -49,6 +49,7 @@ struct main_loop {
 	long long		 last_key;	/* monotonic ms */
 	long long		 last_touch;	/* the session, for idle logout */
 	int			 dead_reads;
+	int			 alarms_synced;	/* the list asked for, online */
 	char			 error[256];	/* why the loop gave up */
 };
 
@@ -57,6 +58,7 @@ static const struct view_key main_keys[] = {
 	{ N_("?, F1"), N_("show or hide this help") },
 	{ N_("t, F2"), N_("the tag list") },
 	{ N_("d, F3"), N_("the devices and their links") },
+	{ N_("a, F4"), N_("the alarm list") },
 	{ N_("L"), N_("log out") },
 	{ N_("U"), N_("switch user: log in as another") },
 	{ N_("Esc"), N_("back to the view before; cancel a prompt") },
@@ -116,6 +118,38 @@ main_unauthenticated(struct main_loop *ml)
 		main_show(ml, "login");
 }
 
+/* The server's alarm list, once the mirror is current. */
+static void
+main_alarms_loaded(void *arg, json_t *reply)
+{
+	struct main_loop *ml = arg;
+
+	if (msg_is_ok(reply))
+		alarmlist_load(ml->station->alarms, json_object_get(reply,
+		    "alarms"), (uint64_t)json_integer_value(json_object_get(
+		    reply, "seq")));
+	else
+		alarmlist_clear(ml->station->alarms);
+	ml->dirty = 1;
+}
+
+static void
+main_alarms_sync(struct main_loop *ml)
+{
+	int online = mirror_online(ml->station->mirror);
+	json_t *req;
+
+	if (online && !ml->alarms_synced) {
+		alarmlist_loading(ml->station->alarms);
+		req = json_pack("{s:s}", "op", "alarms");
+		client_send(ml->station->client, req, 5000, 1,
+		    main_alarms_loaded, ml);
+		json_decref(req);
+	} else if (!online && ml->alarms_synced)
+		alarmlist_clear(ml->station->alarms);
+	ml->alarms_synced = online;
+}
+
 /* Every value set and every change of the link lands here. */
 static void
 main_update(void *arg, const struct mirror_tag *t)
@@ -128,12 +162,33 @@ main_update(void *arg, const struct mirror_tag *t)
 		statusbar_link_up();
 	ml->connected = connected;
 	view_update(&ml->views, t);
+	if (t == NULL)
+		main_alarms_sync(ml);
 	if (t == NULL && mirror_refused(ml->station->mirror) ==
 	    ERROR_UNAUTHENTICATED)
 		main_unauthenticated(ml);
 }
 
-/* Publications other than values: a session of this station ended. */
+/*
+ * A transition of an alarm of a tag this user sees (the others are not
+ * in the mirror): into the list; a new one of the two most urgent
+ * priorities that waits rings the bell.
+ */
+static void
+main_alarm(struct main_loop *ml, json_t *o)
+{
+	json_t *a = json_object_get(o, "alarm");
+
+	if (mirror_find(ml->station->mirror, json_string_value(
+	    json_object_get(a, "tag"))) == NULL)
+		return;
+	if (alarmlist_event(ml->station->alarms, o) > 0 &&
+	    json_integer_value(json_object_get(a, "priority")) <= 2)
+		beep();
+	ml->dirty = 1;
+}
+
+/* Publications other than values: alarms; a session that ended. */
 static void
 main_event(void *arg, const char *topic, json_t *o)
 {
@@ -143,6 +198,10 @@ main_event(void *arg, const char *topic, json_t *o)
 	const char *why = json_string_value(json_object_get(o, "reason"));
 	char text[160];
 
+	if (strcmp(topic, MSG_TOPIC_ALARM) == 0) {
+		main_alarm(ml, o);
+		return;
+	}
 	if (strcmp(topic, MSG_TOPIC_SESSION) != 0 || st->session_id == NULL ||
 	    id == NULL || strcmp(id, st->session_id) != 0)
 		return;
@@ -193,7 +252,7 @@ main_logout(struct main_loop *ml)
 static void
 main_draw(struct main_loop *ml)
 {
-	const struct ui_layout *l = ui_layout();
+	const struct ui_layout *l;
 	struct view_entry *ve = view_top(&ml->views);
 	const struct view *v = ve->view;
 	char hint[512], heading[256];
@@ -203,6 +262,9 @@ main_draw(struct main_loop *ml)
 	ml->dirty = ml->urgent = 0;
 	ve->dirty = 0;
 	ml->last_frame = main_now();
+	/* A line for the alarms while there are any. */
+	ui_alarm_line(alarmlist_count(ml->station->alarms) > 0);
+	l = ui_layout();
 	if (l->too_small) {
 		ui_too_small(UI_MIN_COLS, UI_MIN_LINES);
 		return;
@@ -215,6 +277,8 @@ main_draw(struct main_loop *ml)
 	werase(l->title);
 	werase(l->status);
 	werase(l->message);
+	if (l->alarm != NULL)
+		statusbar_alarms(l->alarm, ml->station);
 	if (v->heading != NULL)
 		v->heading(ve, heading, sizeof heading);
 	else
@@ -316,6 +380,10 @@ main_key(struct main_loop *ml, int key)
 	case 'd':
 	case UI_FN(KEY_F(3)):
 		main_show(ml, "devices");
+		break;
+	case 'a':
+	case UI_FN(KEY_F(4)):
+		main_show(ml, "alarms");
 		break;
 	case 'L':
 		main_logout(ml);

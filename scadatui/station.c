@@ -66,6 +66,7 @@ station_new(const char *endpoint, const char *key, const char *server_key,
 		client_set_keys(st->client, &st->keys);
 	client_set_station(st->client, st->name);
 	st->mirror = mirror_new(st->client);
+	st->alarms = alarmlist_new();
 	return st;
 }
 
@@ -84,6 +85,7 @@ station_logged_in(struct station *st, json_t *reply)
 	client_set_session(st->client, json_string_value(json_object_get(reply,
 	    "session")));
 	mirror_restart(st->mirror, _("logged in"));
+	alarmlist_clear(st->alarms);	/* another user may see others */
 }
 
 /* The session is over (why: logged out, idle, revoked). */
@@ -95,6 +97,7 @@ station_logged_out(struct station *st, const char *why)
 	st->user = st->session_id = NULL;
 	client_set_session(st->client, NULL);
 	mirror_restart(st->mirror, why);
+	alarmlist_clear(st->alarms);
 }
 
 void
@@ -105,6 +108,7 @@ station_destroy(struct station **stp)
 	if (st == NULL)
 		return;
 	mirror_destroy(&st->mirror);
+	alarmlist_destroy(&st->alarms);
 	client_destroy(&st->client);
 	keys_free(&st->keys);
 	free(st->endpoint);

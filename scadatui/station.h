@@ -11,6 +11,7 @@
 
 #include "client.h"
 #include "keys.h"
+#include "alarmlist.h"
 #include "mirror.h"
 
 #define STATION_TIMEOUT_MS	2000
@@ -25,6 +26,7 @@ struct station {
 	char		*name;		/* the station, as the server knows it */
 	char		*user;		/* logged in, or NULL */
 	char		*session_id;	/* its public id, for session events */
+	alarmlist_t	*alarms;	/* as the server lists them */
 };
 
 struct station	*station_new(const char *, const char *, const char *,

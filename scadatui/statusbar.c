@@ -260,3 +260,38 @@ statusbar_message(WINDOW *win, enum ui_role role, const char *hint)
 		ui_put(win, hint, -1, UI_LEFT);
 	}
 }
+
+/*
+ * The alarm line, under every view while alarms are listed: waiting and
+ * listed per priority, then the most urgent, newest one that waits. It
+ * takes the colour of that alarm's priority, and says the same in words.
+ */
+void
+statusbar_alarms(WINDOW *win, struct station *st)
+{
+	static const char *const names[ALARMLIST_PRIORITIES] = { N_("urgent"),
+	    N_("high"), N_("medium"), N_("low") };
+	int unack[ALARMLIST_PRIORITIES], shown[ALARMLIST_PRIORITIES], i;
+	json_t *a = alarmlist_newest(st->alarms);
+	json_int_t p = a != NULL ? json_integer_value(json_object_get(a,
+	    "priority")) : 0;
+	char line[512];
+	size_t n = 0;
+
+	alarmlist_counts(st->alarms, unack, shown);
+	n += (size_t)snprintf(line, sizeof line, "%s", _(" ALARMS "));
+	for (i = 0; i < ALARMLIST_PRIORITIES && n < sizeof line; i++)
+		if (shown[i] > 0)
+			n += (size_t)snprintf(line + n, sizeof line - n,
+			    " %s %d/%d", _(names[i]), unack[i], shown[i]);
+	if (a != NULL && n < sizeof line)
+		snprintf(line + n, sizeof line - n, "  ! %s",
+		    json_string_value(json_object_get(a, "message")));
+	ui_fill(win, 0, ui_attr(a == NULL ? UI_STATUS : p <= 1 ? UI_BANNER :
+	    p == 2 ? UI_BAD : UI_UNCERTAIN));
+	wattrset(win, ui_attr(a == NULL ? UI_STATUS : p <= 1 ? UI_BANNER :
+	    p == 2 ? UI_BAD : UI_UNCERTAIN) | (a != NULL ? A_BOLD : 0));
+	wmove(win, 0, 0);
+	ui_put(win, line, getmaxx(win), UI_LEFT);
+	wattrset(win, ui_attr(UI_NORMAL));
+}

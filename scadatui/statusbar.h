@@ -11,6 +11,7 @@
 
 #define STATUSBAR_MESSAGE_MS	10000	/* how long a message stays */
 
+void	statusbar_alarms(WINDOW *, struct station *);
 void	statusbar_info(const char *, ...)
 	    __attribute__((format(printf, 1, 2)));
 void	statusbar_error(const char *, ...)

@@ -182,6 +182,8 @@ ui_free_windows(void)
 		delwin(ui_win.body);
 		delwin(ui_win.status);
 		delwin(ui_win.message);
+		if (ui_win.alarm != NULL)
+			delwin(ui_win.alarm);
 	}
 	memset(&ui_win, 0, sizeof ui_win);
 }
@@ -215,11 +217,24 @@ ui_signalled(void)
 	return ui_signal;
 }
 
+static int ui_alarm_on;	/* alarms are listed: a line for them */
+
+/* The alarm line comes (on) or goes, taking a line from the view. */
+void
+ui_alarm_line(int on)
+{
+	if (on == ui_alarm_on)
+		return;
+	ui_alarm_on = on;
+	if (ui_active())
+		ui_resize();
+}
+
 /* Lays the windows out again for the current terminal size. */
 void
 ui_resize(void)
 {
-	int nrows = LINES, ncols = COLS;
+	int nrows = LINES, ncols = COLS, alarm;
 
 	ui_free_windows();
 	werase(stdscr);
@@ -228,8 +243,15 @@ ui_resize(void)
 		ui_win.too_small = 1;
 		return;
 	}
+	/* Below six lines the view keeps them all. */
+	alarm = ui_alarm_on && nrows > UI_MIN_LINES;
 	ui_win.title = newwin(1, ncols, 0, 0);
-	ui_win.body = newwin(nrows - 3, ncols, 1, 0);
+	ui_win.body = newwin(nrows - 3 - alarm, ncols, 1, 0);
+	if (alarm) {
+		ui_win.alarm = newwin(1, ncols, nrows - 3, 0);
+		if (ui_win.alarm != NULL)
+			leaveok(ui_win.alarm, TRUE);
+	}
 	ui_win.status = newwin(1, ncols, nrows - 2, 0);
 	ui_win.message = newwin(1, ncols, nrows - 1, 0);
 	if (ui_win.title == NULL || ui_win.body == NULL ||
@@ -543,6 +565,8 @@ ui_flush(WINDOW *cursor)
 		wnoutrefresh(ui_win.body);
 		if (ui_over_shown && ui_over != NULL)
 			wnoutrefresh(ui_over);
+		if (ui_win.alarm != NULL)
+			wnoutrefresh(ui_win.alarm);
 		wnoutrefresh(ui_win.status);
 		wnoutrefresh(ui_win.message);
 		if (cursor != NULL)

@@ -50,6 +50,7 @@ struct ui_layout {
 	WINDOW	*body;		/* the current view */
 	WINDOW	*status;	/* connection state, keys */
 	WINDOW	*message;	/* messages and the prompt */
+	WINDOW	*alarm;		/* the alarm line, while alarms are listed */
 	int	 too_small;
 };
 
@@ -58,6 +59,7 @@ void		 ui_end(void);
 int		 ui_active(void);
 int		 ui_signalled(void);
 void		 ui_resize(void);
+void		 ui_alarm_line(int);
 void		 ui_redraw(void);
 const struct ui_layout *ui_layout(void);
 int		 ui_key(void);

@@ -15,6 +15,7 @@ static const struct view *const view_registry[] = {
 	&view_tags,
 	&view_devices,
 	&view_login,
+	&view_alarms,
 };
 
 const struct view *

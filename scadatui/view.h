@@ -60,6 +60,7 @@ struct view_stack {
 extern const struct view view_tags;
 extern const struct view view_devices;
 extern const struct view view_login;
+extern const struct view view_alarms;
 
 const struct view	*view_find(const char *);
 struct view_entry	*view_new(const struct view *, struct station *);
