@@ -15,17 +15,21 @@
 
 #include "i18n.h"
 #include "msg.h"
+#include "prompt.h"
 #include "statusbar.h"
 #include "value.h"
 #include "view.h"
 #include "xmalloc.h"
 
 #define VIEW_ALARMS_TIMEOUT_MS	3000
+#define PROJECT_ID_MAX		192	/* a tag's name and a kind */
 
 struct view_alarms {
 	size_t	sel;
 	size_t	top;
 	int	rows;
+	char	id[PROJECT_ID_MAX];	/* the alarm a prompt is about */
+	long	seconds;		/* shelving: how long */
 };
 
 static const struct view_key view_alarms_keys[] = {
@@ -33,6 +37,9 @@ static const struct view_key view_alarms_keys[] = {
 	{ N_("Enter"), N_("acknowledge the selected alarm") },
 	{ N_("A"), N_("acknowledge every alarm shown that waits") },
 	{ N_("R"), N_("reset the selected latched alarm") },
+	{ N_("c"), N_("acknowledge the selected alarm with a comment") },
+	{ N_("S"), N_("shelve the selected alarm, for a time, with a reason") },
+	{ N_("U"), N_("unshelve the selected alarm") },
 	{ N_("t, Esc"), N_("back to the tags") },
 	{ NULL, NULL }
 };
@@ -156,6 +163,61 @@ view_alarms_selected(struct view_entry *ve)
 	return a;
 }
 
+/* The comment typed for an acknowledgement (NULL: cancelled). */
+static void
+view_alarms_commented(void *arg, const char *text)
+{
+	struct view_entry *ve = arg;
+	struct view_alarms *va = ve->data;
+
+	ve->dirty = 1;
+	if (text != NULL)
+		view_alarms_send(ve, json_pack("{s:s, s:[s], s:s}", "op",
+		    "alarm_ack", "ids", va->id, "comment", text));
+}
+
+static void
+view_alarms_reason(void *arg, const char *text)
+{
+	struct view_entry *ve = arg;
+	struct view_alarms *va = ve->data;
+
+	ve->dirty = 1;
+	if (text == NULL)
+		return;
+	if (*text == '\0') {
+		statusbar_error("%s", _("Shelving needs a reason."));
+		prompt_open(_("Reason: "), "", view_alarms_reason, ve);
+		return;
+	}
+	view_alarms_send(ve, json_pack("{s:s, s:s, s:I, s:s}", "op",
+	    "alarm_shelve", "id", va->id, "seconds", (json_int_t)va->seconds,
+	    "comment", text));
+}
+
+/* Minutes to shelve for, then the reason. */
+static void
+view_alarms_minutes(void *arg, const char *text)
+{
+	struct view_entry *ve = arg;
+	struct view_alarms *va = ve->data;
+	char *end;
+	long m;
+
+	ve->dirty = 1;
+	if (text == NULL)
+		return;
+	m = strtol(text, &end, 10);
+	if (*text == '\0' || *end != '\0' || m < 0 || m > 7 * 24 * 60) {
+		statusbar_error(_("'%s' is not a number of minutes."), text);
+		prompt_open(_("Shelve for minutes (0: until it clears): "),
+		    text, view_alarms_minutes, ve);
+		return;
+	}
+	va->seconds = m * 60;
+	prompt_open(_("Reason: "), "", view_alarms_reason, ve);
+}
+
 static int
 view_alarms_key(struct view_entry *ve, int key)
 {
@@ -196,10 +258,24 @@ view_alarms_key(struct view_entry *ve, int key)
 		    "all", 1));
 		break;
 	case 'R':
+	case 'U':
 		if (a != NULL)
 			view_alarms_send(ve, json_pack("{s:s, s:s}", "op",
-			    "alarm_reset", "id", json_string_value(
-			    json_object_get(a, "id"))));
+			    key == 'R' ? "alarm_reset" : "alarm_unshelve", "id",
+			    json_string_value(json_object_get(a, "id"))));
+		break;
+	case 'c':
+	case 'S':
+		if (a == NULL)
+			break;
+		snprintf(va->id, sizeof va->id, "%s", json_string_value(
+		    json_object_get(a, "id")));
+		if (key == 'c')
+			prompt_open(_("Comment: "), "", view_alarms_commented,
+			    ve);
+		else
+			prompt_open(_("Shelve for minutes (0: until it clears): "),
+			    "60", view_alarms_minutes, ve);
 		break;
 	default:
 		return 0;
@@ -217,7 +293,8 @@ view_alarms_hint(struct view_entry *ve, char *buf, size_t len)
 		buf[0] = '\0';
 		return UI_NORMAL;
 	}
-	snprintf(buf, len, _("%s: %s; Enter acknowledges, A all, R resets"),
+	snprintf(buf, len, _("%s: %s; Enter acknowledges, A all, S shelves, "
+	    "R resets"),
 	    json_string_value(json_object_get(a, "id")), json_string_value(
 	    json_object_get(a, "state")));
 	return UI_NORMAL;

@@ -2,7 +2,8 @@
 # Alarms at two operator stations in tmux: a new alarm shows on the
 # alarm line of both, with its priority and message; acknowledged in
 # the alarm view of one (a, Enter), it is acknowledged on the other at
-# once; cleared, it leaves both, and the alarm line goes.
+# once; cleared, it leaves both, and the alarm line goes. Shelved from
+# one with a time and a reason (S), it is shelved on both.
 . "$top_srcdir/tests/lib.sh"
 
 export LC_ALL=C.UTF-8 TERM=xterm
@@ -40,4 +41,19 @@ for s in a b; do
 	    fail "station $s still lists the alarm: $(cat "$T/screen")"
 	on_screen ' ALARMS ' $s && fail "station $s kept its alarm line"
 done
+# Shelved from the station, with a time and a reason: shelved on both.
+"$SCADACTL" write tank1.pump false >/dev/null || fail "pump off again"
+wait_for 3 on_screen '! low     unack .*tank1.pump:state' a ||
+    fail "the alarm again: $(cat "$T/screen")"
+tm send-keys -t a S
+wait_for 2 on_screen 'Shelve for minutes' a || fail "no shelve prompt"
+tm send-keys -t a C-u 5 Enter
+wait_for 2 on_screen 'Reason:' a || fail "no reason prompt: $(tail -1 "$T/screen")"
+tm send-keys -t a Enter
+wait_for 2 on_screen 'Shelving needs a reason' a || fail "an empty reason taken"
+tm send-keys -t a 'pump service' Enter
+wait_for 3 on_screen '  low     shelved .*tank1.pump:state' b ||
+    fail "not shelved on the other station: $(cat "$T/screen")"
+"$SCADACTL" -j alarms -s shelved | grep -q '"shelve_reason":"pump service"' ||
+    fail "the reason: $("$SCADACTL" -j alarms 2>&1)"
 echo ok
