@@ -113,12 +113,8 @@ cmd_alarm_list(struct ctl *ctl, struct cmd_args *args)
 
 	if (cmd_alarm_opts(args, "a:f:p:s:") != 0)
 		return 2;
-	format = args->opt['f'] != NULL ? args->opt['f'] : ctl->json ? "json" :
-	    "table";
-	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0 &&
-	    strcmp(format, "csv") != 0)
-		return ctl_error(ERROR_BAD_REQUEST, NULL, _("alarms -f: '%s' is "
-		    "not table, json or csv"), format);
+	if ((format = ctl_format(ctl, args, "alarms", &rc)) == NULL)
+		return rc;
 	if (args->argc > 1)
 		return ctl_error(ERROR_BAD_REQUEST, NULL, "%s", _("alarms list: "
 		    "at most one pattern"));
@@ -194,7 +190,6 @@ cmd_alarm_journal_where(struct cmd_args *args, int *rc)
 		{ 'a', "area" }, { 't', "tag" }, { 'E', "event" },
 		{ 'x', "text" } };
 	json_t *w = json_object();
-	long long ms;
 	size_t i;
 
 	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
@@ -212,20 +207,9 @@ cmd_alarm_journal_where(struct cmd_args *args, int *rc)
 		json_object_set_new(w, "priority", json_integer(
 		    cmd_alarm_priority(args->opt['p'])));
 	}
-	for (i = 0; i < 2; i++) {
-		const char *v = args->opt[i == 0 ? 's' : 'e'];
-
-		if (v == NULL)
-			continue;
-		if ((ms = ctl_time(v)) < 0) {
-			*rc = ctl_error(ERROR_BAD_REQUEST, NULL, _("bad time "
-			    "'%s' (YYYY-MM-DD [HH:MM[:SS]], or an age: 90s, "
-			    "15m, 2h, 7d)"), v);
-			json_decref(w);
-			return NULL;
-		}
-		json_object_set_new(w, i == 0 ? "since" : "until",
-		    json_integer(ms));
+	if ((*rc = ctl_window(args, w)) != 0) {
+		json_decref(w);
+		return NULL;
 	}
 	return w;
 }
@@ -236,25 +220,13 @@ cmd_alarm_journal(struct ctl *ctl, struct cmd_args *args)
 	const char *format;
 	json_t *where, *req, *reply;
 	long n = 100;
-	char *end;
 	int rc = 0;
 
 	if (cmd_alarm_opts(args, "a:E:e:f:n:p:s:t:x:") != 0)
 		return 2;
-	format = args->opt['f'] != NULL ? args->opt['f'] : ctl->json ? "json" :
-	    "table";
-	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0 &&
-	    strcmp(format, "csv") != 0)
-		return ctl_error(ERROR_BAD_REQUEST, NULL, _("alarms -f: '%s' is "
-		    "not table, json or csv"), format);
-	if (args->opt['n'] != NULL) {
-		errno = 0;
-		n = strtol(args->opt['n'], &end, 10);
-		if (*args->opt['n'] == '\0' || *end != '\0' || errno != 0 ||
-		    n < 1 || n > 10000)
-			return ctl_error(ERROR_BAD_REQUEST, NULL, _("bad count "
-			    "(1 to 10000): %s"), args->opt['n']);
-	}
+	if ((format = ctl_format(ctl, args, "alarms", &rc)) == NULL ||
+	    (rc = ctl_count(args, &n)) != 0)
+		return rc;
 	if ((where = cmd_alarm_journal_where(args, &rc)) == NULL)
 		return rc;
 	req = json_pack("{s:s, s:o, s:i}", "op", "alarm_journal", "where",
@@ -324,25 +296,14 @@ static int
 cmd_alarm_stats(struct ctl *ctl, struct cmd_args *args)
 {
 	json_t *req, *reply;
-	long long ms;
-	int rc = 0, i;
+	int rc = 0;
 
 	if (cmd_alarm_opts(args, "e:s:") != 0)
 		return 2;
 	req = json_pack("{s:s}", "op", "alarm_stats");
-	for (i = 0; i < 2; i++) {
-		const char *v = args->opt[i == 0 ? 's' : 'e'];
-
-		if (v == NULL)
-			continue;
-		if ((ms = ctl_time(v)) < 0) {
-			json_decref(req);
-			return ctl_error(ERROR_BAD_REQUEST, NULL, _("bad time "
-			    "'%s' (YYYY-MM-DD [HH:MM[:SS]], or an age: 90s, "
-			    "15m, 2h, 7d)"), v);
-		}
-		json_object_set_new(req, i == 0 ? "since" : "until",
-		    json_integer(ms));
+	if ((rc = ctl_window(args, req)) != 0) {
+		json_decref(req);
+		return rc;
 	}
 	reply = client_call_timeout(ctl->client, req, 30000, 0);
 	json_decref(req);

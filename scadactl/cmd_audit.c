@@ -45,8 +45,6 @@ cmd_audit_filter(struct cmd_args *args, int *rc)
 	json_t *f = json_pack("{s:s, s:i, s:o}", "op", "audit", "limit",
 	    CMD_AUDIT_LIMIT, "where", where);
 	const char *v;
-	long long ms;
-	char *end;
 	size_t i;
 	long n;
 
@@ -54,31 +52,13 @@ cmd_audit_filter(struct cmd_args *args, int *rc)
 		if ((v = args->opt[(unsigned char)texts[i].opt]) != NULL)
 			json_object_set_new(where, texts[i].key,
 			    json_string(v));
-	for (i = 0; i < 2; i++) {
-		if ((v = args->opt[i == 0 ? 's' : 'e']) == NULL)
-			continue;
-		if ((ms = ctl_time(v)) < 0) {
-			*rc = ctl_error(ERROR_BAD_REQUEST, NULL, _("bad time "
-			    "'%s': YYYY-MM-DD [HH:MM[:SS]], or an age such as "
-			    "15m, 2h, 7d"), v);
-			json_decref(f);
-			return NULL;
-		}
-		json_object_set_new(where, i == 0 ? "since" : "until",
-		    json_integer(ms));
+	if ((*rc = ctl_window(args, where)) != 0 ||
+	    (*rc = ctl_count(args, &n)) != 0) {
+		json_decref(f);
+		return NULL;
 	}
-	if ((v = args->opt['n']) != NULL) {
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (*v == '\0' || *end != '\0' || errno != 0 || n < 1 ||
-		    n > 10000) {
-			*rc = ctl_error(ERROR_BAD_REQUEST, NULL, _("bad count "
-			    "(1 to 10000): %s"), v);
-			json_decref(f);
-			return NULL;
-		}
+	if (args->opt['n'] != NULL)
 		json_object_set_new(f, "limit", json_integer(n));
-	}
 	return f;
 }
 
@@ -123,8 +103,7 @@ cmd_audit_verify(struct ctl *ctl)
 static int
 cmd_audit(struct ctl *ctl, struct cmd_args *args)
 {
-	const char *format = args->opt['f'] != NULL ? args->opt['f'] :
-	    ctl->json ? "json" : "table";
+	const char *format;
 	json_t *req, *reply;
 	int rc = 0;
 
@@ -133,11 +112,8 @@ cmd_audit(struct ctl *ctl, struct cmd_args *args)
 	if (args->argc == 1)
 		return ctl_error(ERROR_BAD_REQUEST, NULL, _("audit: unknown "
 		    "word '%s' (only verify)"), args->argv[0]);
-	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0 &&
-	    strcmp(format, "csv") != 0)
-		return ctl_error(ERROR_BAD_REQUEST, NULL, _("audit -f: '%s' is "
-		    "not table, json or csv"), format);
-	if ((req = cmd_audit_filter(args, &rc)) == NULL)
+	if ((format = ctl_format(ctl, args, "audit", &rc)) == NULL ||
+	    (req = cmd_audit_filter(args, &rc)) == NULL)
 		return rc;
 	reply = client_call_timeout(ctl->client, req, CMD_AUDIT_WAIT_MS, 0);
 	json_decref(req);

@@ -385,6 +385,65 @@ ctl_time(const char *s)
 	return -1;
 }
 
+/*
+ * -s since and -e until, as times ctl_time() reads, into o's "since"
+ * and "until". Returns 0, or the exit status after saying what is wrong.
+ */
+int
+ctl_window(struct cmd_args *args, json_t *o)
+{
+	const char *v;
+	long long ms;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if ((v = args->opt[i == 0 ? 's' : 'e']) == NULL)
+			continue;
+		if ((ms = ctl_time(v)) < 0)
+			return ctl_error(ERROR_BAD_REQUEST, NULL, _("bad time "
+			    "'%s': YYYY-MM-DD [HH:MM[:SS]], or an age such as "
+			    "15m, 2h, 7d"), v);
+		json_object_set_new(o, i == 0 ? "since" : "until",
+		    json_integer(ms));
+	}
+	return 0;
+}
+
+/* -n count, 1 to 10000, into *n if given; 0, or the exit status. */
+int
+ctl_count(struct cmd_args *args, long *n)
+{
+	const char *v = args->opt['n'];
+	char *end;
+
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	*n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || *n < 1 || *n > 10000)
+		return ctl_error(ERROR_BAD_REQUEST, NULL, _("bad count (1 to "
+		    "10000): %s"), v);
+	return 0;
+}
+
+/*
+ * -f table|json|csv (json with -j, else table), or NULL after saying
+ * what is wrong, with the exit status in *rc.
+ */
+const char *
+ctl_format(struct ctl *ctl, struct cmd_args *args, const char *cmd, int *rc)
+{
+	const char *f = args->opt['f'] != NULL ? args->opt['f'] : ctl->json ?
+	    "json" : "table";
+
+	if (strcmp(f, "table") == 0 || strcmp(f, "json") == 0 ||
+	    strcmp(f, "csv") == 0)
+		return f;
+	*rc = ctl_error(ERROR_BAD_REQUEST, NULL, _("%s -f: '%s' is not table, "
+	    "json or csv"), cmd, f);
+	return NULL;
+}
+
 /* One compact JSON object per line, flushed: made for pipes. */
 void
 ctl_print_json(json_t *o)
