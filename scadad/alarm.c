@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <czmq.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ struct alarms {
 	uint32_t		*first;
 	uint32_t		*by;
 	uint32_t		 max_id;
+	zhashx_t		*by_name;	/* alarm id -> struct alarm */
 	size_t			 delayed;	/* alarms with a change pending */
 	size_t			 timed;		/* alarms shelved for a time */
 	alarms_event_fn		*event;
@@ -90,10 +92,12 @@ alarms_new(const struct project *p, alarms_event_fn *event, void *arg)
 	as->arg = arg;
 	as->n = as->conf->n;
 	as->v = xcalloc(as->n + 1, sizeof *as->v);
+	as->by_name = zhashx_new();
 	for (i = 0; i < as->n; i++) {
 		as->v[i].def = &as->conf->defs[i];
 		as->v[i].tag = project_tag_by_id(p, as->v[i].def->tag_id);
 		as->v[i].acked = 1;
+		zhashx_insert(as->by_name, as->v[i].def->id, &as->v[i]);
 	}
 	alarms_index(as);
 	return as;
@@ -114,6 +118,7 @@ alarms_destroy(alarms_t **asp)
 	free(as->v);
 	free(as->first);
 	free(as->by);
+	zhashx_destroy(&as->by_name);
 	free(as);
 	*asp = NULL;
 }
@@ -134,13 +139,8 @@ alarms_at(alarms_t *as, size_t i)
 struct alarm *
 alarms_find(alarms_t *as, const char *id)
 {
-	size_t i;
-
-	/* Operators act on a few at a time: a scan is cheap enough. */
-	for (i = 0; as != NULL && id != NULL && i < as->n; i++)
-		if (strcmp(as->v[i].def->id, id) == 0)
-			return &as->v[i];
-	return NULL;
+	return as != NULL && id != NULL ? zhashx_lookup(as->by_name, id) :
+	    NULL;
 }
 
 int

@@ -285,7 +285,7 @@ server_on_alarm(void *arg, const struct alarm *a, const char *event,
 		json_object_set_new(o, "station", json_string(who->station));
 	if (who->comment != NULL)
 		json_object_set_new(o, "comment", json_string(who->comment));
-	publisher_flush(s->pub);	/* the value that caused it goes first */
+	/* The event flushes the batch: the value that caused it goes first. */
 	publisher_event(s->pub, MSG_TOPIC_ALARM, o);
 	json_decref(o);
 	server_journal(s, a, event, who);
