@@ -110,9 +110,8 @@ main_unauthenticated(struct main_loop *ml)
 		snprintf(text, sizeof text, _("%s is no longer logged in: %s"),
 		    st->user, mirror_status(st->mirror));
 		statusbar_error("%s", text);
-		station_logged_out(st, text);
+		station_logged_out(st, text, 1);
 		ml->urgent = 1;
-		return;
 	}
 	if (view_top(&ml->views)->view != &view_login)
 		main_show(ml, "login");
@@ -210,7 +209,7 @@ main_event(void *arg, const char *topic, json_t *o)
 	    strcmp(why, "revoked") == 0 ? _("%s was logged out by an "
 	    "administrator") : _("%s was logged out"), st->user);
 	statusbar_error("%s", text);
-	station_logged_out(st, text);
+	station_logged_out(st, text, 1);
 	ml->urgent = 1;
 }
 
@@ -236,6 +235,7 @@ static void
 main_logout(struct main_loop *ml)
 {
 	struct station *st = ml->station;
+	char text[160];
 	json_t *req;
 
 	if (st->user == NULL) {
@@ -245,8 +245,9 @@ main_logout(struct main_loop *ml)
 	req = json_pack("{s:s}", "op", "logout");
 	client_send(st->client, req, 0, 0, NULL, NULL);
 	json_decref(req);
-	statusbar_info(_("%s logged out."), st->user);
-	station_logged_out(st, _("logged out"));
+	snprintf(text, sizeof text, _("%s logged out."), st->user);
+	statusbar_info("%s", text);
+	station_logged_out(st, text, 0);
 }
 
 static void

@@ -88,10 +88,16 @@ station_logged_in(struct station *st, json_t *reply)
 	alarmlist_clear(st->alarms);	/* another user may see others */
 }
 
-/* The session is over (why: logged out, idle, revoked). */
+/*
+ * The session is over (why: logged out, idle, revoked, server restart);
+ * badly: not at this station's own request.
+ */
 void
-station_logged_out(struct station *st, const char *why)
+station_logged_out(struct station *st, const char *why, int badly)
 {
+	free(st->ended);
+	st->ended = xstrdup(why);
+	st->ended_badly = badly;
 	free(st->user);
 	free(st->session_id);
 	st->user = st->session_id = NULL;
@@ -115,6 +121,7 @@ station_destroy(struct station **stp)
 	free(st->name);
 	free(st->user);
 	free(st->session_id);
+	free(st->ended);
 	free(st);
 	*stp = NULL;
 }

@@ -27,12 +27,15 @@ struct station {
 	char		*user;		/* logged in, or NULL */
 	char		*session_id;	/* its public id, for session events */
 	alarmlist_t	*alarms;	/* as the server lists them */
+	char		*ended;		/* why the last session ended, until
+					   the login view has said so */
+	int		 ended_badly;	/* not by this station's own logout */
 };
 
 struct station	*station_new(const char *, const char *, const char *,
 		    char *, size_t);
 void		 station_logged_in(struct station *, json_t *);
-void		 station_logged_out(struct station *, const char *);
+void		 station_logged_out(struct station *, const char *, int);
 void		 station_destroy(struct station **);
 void		 station_write(struct station *, const char *, const char *,
 		    json_t *);

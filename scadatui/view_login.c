@@ -75,6 +75,12 @@ view_login_init(struct view_entry *ve)
 
 	vl->notes = json_array();
 	vl->switching = ve->station->user != NULL;
+	/* Why the login view is back, once the message line has moved on. */
+	if (ve->station->ended != NULL && !vl->switching)
+		view_login_note(vl, ve->station->ended_badly ? "error" : "info",
+		    ve->station->ended);
+	free(ve->station->ended);
+	ve->station->ended = NULL;
 	ve->data = vl;
 	prompt_open(_("User: "), NULL, view_login_user, ve);
 	return vl;
