@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "i18n.h"
 #include "msg.h"
 #include "xmalloc.h"
 
@@ -148,6 +149,29 @@ int
 msg_is_ok(json_t *reply)
 {
 	return json_is_true(json_object_get(reply, "ok"));
+}
+
+/* The protocol's word for a priority; the station translates it. */
+const char *
+msg_priority_name(int p)
+{
+	static const char *const names[MSG_PRIORITIES] = { N_("urgent"),
+	    N_("high"), N_("medium"), N_("low") };
+
+	return p >= 1 && p <= MSG_PRIORITIES ? names[p - 1] : "?";
+}
+
+/* 1..MSG_PRIORITIES from a word or its number; 0 if neither. */
+int
+msg_priority_parse(const char *s)
+{
+	int i;
+
+	for (i = 1; i <= MSG_PRIORITIES; i++)
+		if (strcmp(s, msg_priority_name(i)) == 0 ||
+		    (s[0] == '0' + i && s[1] == '\0'))
+			return i;
+	return 0;
 }
 
 enum error_code

@@ -35,6 +35,9 @@
 #define MSG_TOPIC_SESSION	"session"	/* a session ended */
 #define MSG_TOPIC_ALARM		"alarm"		/* an alarm's transition */
 
+/* An alarm's priority: 1 (urgent) to MSG_PRIORITIES (low). */
+#define MSG_PRIORITIES		4
+
 /* DBL_DIG: every digit a double holds for sure, and no binary noise. */
 #define MSG_DUMP_FLAGS		(JSON_COMPACT | JSON_REAL_PRECISION(15))
 
@@ -48,6 +51,8 @@ json_t	*msg_ok(void);
 int	 msg_is_ok(json_t *);
 enum error_code msg_error_code(json_t *);
 const char *msg_error_message(json_t *);
+const char *msg_priority_name(int);
+int	 msg_priority_parse(const char *);
 void	 msg_selftest(void);
 
 #endif

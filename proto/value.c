@@ -207,6 +207,39 @@ value_time(long long ms, int flags, char *buf, size_t len)
 		snprintf(buf + n, len - n, ".%03lld", ms % 1000);
 }
 
+/*
+ * A time as ms since the epoch: "2026-12-03 17:30", "2026-12-03", or
+ * an age: "90s", "15m", "2h", "7d". -1 if it is neither.
+ */
+long long
+value_when(const char *s)
+{
+	static const char *const formats[] = { "%Y-%m-%d %H:%M:%S",
+	    "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
+	    "%Y-%m-%d" };
+	struct tm tm;
+	char *end;
+	double n;
+	size_t i;
+	const char *rest;
+
+	errno = 0;
+	n = strtod(s, &end);
+	if (end != s && errno == 0 && n >= 0 && strchr("smhd", *end) != NULL &&
+	    *end != '\0' && end[1] == '\0')
+		return tagval_now_ms() - (long long)(n * 1000 *
+		    (*end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 :
+		    86400));
+	for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		memset(&tm, 0, sizeof tm);
+		tm.tm_isdst = -1;
+		if ((rest = strptime(s, formats[i], &tm)) != NULL &&
+		    *rest == '\0')
+			return (long long)mktime(&tm) * 1000;
+	}
+	return -1;
+}
+
 /* What a write prompt offers: "on/off", "5..95 %", or the units. */
 void
 value_range(const char *type, int has_range, double min, double max,

@@ -30,6 +30,7 @@ void	 value_format(const struct tagval *, const char *, enum value_style,
 void	 value_format_json(json_t *, const char *, enum value_style, char *,
 	    size_t);
 void	 value_time(long long, int, char *, size_t);
+long long value_when(const char *);
 void	 value_range(const char *, int, double, double, const char *, char *,
 	    size_t);
 int	 value_parse(const char *, const char *, json_t **, char *, size_t);

@@ -167,21 +167,6 @@ cmd_alarm_ack(struct ctl *ctl, struct cmd_args *args)
 	return 0;
 }
 
-/* A priority as a number, from a number or a word; 0 if neither. */
-static int
-cmd_alarm_priority(const char *s)
-{
-	static const char *const words[] = { "urgent", "high", "medium",
-	    "low" };
-	int i;
-
-	for (i = 0; i < 4; i++)
-		if (strcmp(s, words[i]) == 0 || (s[0] == '1' + i &&
-		    s[1] == '\0'))
-			return i + 1;
-	return 0;
-}
-
 /* The journal's filter from the options; NULL after saying why not. */
 static json_t *
 cmd_alarm_journal_where(struct cmd_args *args, int *rc)
@@ -197,7 +182,7 @@ cmd_alarm_journal_where(struct cmd_args *args, int *rc)
 			json_object_set_new(w, texts[i].key, json_string(
 			    args->opt[(unsigned char)texts[i].opt]));
 	if (args->opt['p'] != NULL) {
-		if (cmd_alarm_priority(args->opt['p']) == 0) {
+		if (msg_priority_parse(args->opt['p']) == 0) {
 			*rc = ctl_error(ERROR_BAD_REQUEST, NULL, _("alarms "
 			    "journal -p: '%s' is not urgent, high, medium, low "
 			    "or 1 to 4"), args->opt['p']);
@@ -205,7 +190,7 @@ cmd_alarm_journal_where(struct cmd_args *args, int *rc)
 			return NULL;
 		}
 		json_object_set_new(w, "priority", json_integer(
-		    cmd_alarm_priority(args->opt['p'])));
+		    msg_priority_parse(args->opt['p'])));
 	}
 	if ((*rc = ctl_window(args, w)) != 0) {
 		json_decref(w);

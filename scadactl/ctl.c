@@ -19,6 +19,7 @@
 #include "i18n.h"
 #include "msg.h"
 #include "scadactl.h"
+#include "value.h"
 #include "xmalloc.h"
 
 static int ctl_json;	/* -j: errors as JSON objects on stdout too */
@@ -353,40 +354,7 @@ ctl_done(json_t *reply)
 }
 
 /*
- * A time as ms since the epoch: "2026-12-03 17:30", "2026-12-03", or
- * an age: "90s", "15m", "2h", "7d". -1 if it is neither.
- */
-long long
-ctl_time(const char *s)
-{
-	static const char *const formats[] = { "%Y-%m-%d %H:%M:%S",
-	    "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
-	    "%Y-%m-%d" };
-	struct tm tm;
-	char *end;
-	double n;
-	size_t i;
-	const char *rest;
-
-	errno = 0;
-	n = strtod(s, &end);
-	if (end != s && errno == 0 && n >= 0 && strchr("smhd", *end) != NULL &&
-	    *end != '\0' && end[1] == '\0')
-		return tagval_now_ms() - (long long)(n * 1000 *
-		    (*end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 :
-		    86400));
-	for (i = 0; i < sizeof formats / sizeof formats[0]; i++) {
-		memset(&tm, 0, sizeof tm);
-		tm.tm_isdst = -1;
-		if ((rest = strptime(s, formats[i], &tm)) != NULL &&
-		    *rest == '\0')
-			return (long long)mktime(&tm) * 1000;
-	}
-	return -1;
-}
-
-/*
- * -s since and -e until, as times ctl_time() reads, into o's "since"
+ * -s since and -e until, as times value_when() reads, into o's "since"
  * and "until". Returns 0, or the exit status after saying what is wrong.
  */
 int
@@ -399,7 +367,7 @@ ctl_window(struct cmd_args *args, json_t *o)
 	for (i = 0; i < 2; i++) {
 		if ((v = args->opt[i == 0 ? 's' : 'e']) == NULL)
 			continue;
-		if ((ms = ctl_time(v)) < 0)
+		if ((ms = value_when(v)) < 0)
 			return ctl_error(ERROR_BAD_REQUEST, NULL, _("bad time "
 			    "'%s': YYYY-MM-DD [HH:MM[:SS]], or an age such as "
 			    "15m, 2h, 7d"), v);

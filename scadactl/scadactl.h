@@ -78,7 +78,6 @@ json_t	*ctl_call(struct ctl *, const char *, ...);
 json_t	*ctl_call_write(struct ctl *, json_t *);
 int	 ctl_fail(json_t *);
 int	 ctl_done(json_t *);
-long long ctl_time(const char *);
 int	 ctl_window(struct cmd_args *, json_t *);
 int	 ctl_count(struct cmd_args *, long *);
 const char *ctl_format(struct ctl *, struct cmd_args *, const char *, int *);

@@ -220,7 +220,7 @@ alarm_json(const struct alarm *a)
 	    "s:b, s:I, s:s}", "id", d->id, "tag", d->tag, "kind",
 	    alarm_kind_name(d->kind), "state", alarm_state_name(alarm_state(a)),
 	    "priority", d->priority, "priority_name",
-	    alarm_priority_name(d->priority), "area", d->area, "active",
+	    msg_priority_name(d->priority), "area", d->area, "active",
 	    a->active, "acked", a->acked, "latched", a->latched, "since",
 	    (json_int_t)a->since_ms, "message", a->message);
 

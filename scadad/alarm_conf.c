@@ -121,15 +121,6 @@ alarm_kind_text(enum alarm_kind k)
 	return (unsigned)k < ALARM_NKINDS ? _(texts[k]) : "?";
 }
 
-const char *
-alarm_priority_name(int p)
-{
-	static const char *const names[ALARM_PRIORITIES] = { "urgent", "high",
-	    "medium", "low" };
-
-	return p >= 1 && p <= ALARM_PRIORITIES ? names[p - 1] : "?";
-}
-
 /* 1..ALARM_PRIORITIES for a word or a number, or -1. */
 int
 alarm_priority_parse(const char *s)

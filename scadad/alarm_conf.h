@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "msg.h"
 #include "project.h"
 #include "project_ini.h"
 
@@ -34,7 +35,7 @@ enum alarm_kind {
 #define ALARM_NO_TAG		UINT32_MAX
 
 /* 1 is the most urgent. */
-#define ALARM_PRIORITIES	4
+#define ALARM_PRIORITIES	MSG_PRIORITIES
 #define ALARM_PRIORITY_WORDS	"urgent high medium low"
 
 struct alarm_def {
@@ -79,7 +80,6 @@ const struct alarm_conf *alarm_conf(const struct project *);
 char		*alarm_conf_journal_path(const struct project *, const char *);
 const char	*alarm_kind_name(enum alarm_kind);
 const char	*alarm_kind_text(enum alarm_kind);
-const char	*alarm_priority_name(int);
 int		 alarm_priority_parse(const char *);
 
 #endif

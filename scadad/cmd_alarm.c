@@ -110,13 +110,13 @@ cmd_alarm_counts(struct alarm **v, size_t n)
 	int p, unack;
 
 	for (p = 1; p <= ALARM_PRIORITIES; p++)
-		json_object_set_new(pri, alarm_priority_name(p), json_pack(
+		json_object_set_new(pri, msg_priority_name(p), json_pack(
 		    "{s:i, s:i}", "shown", 0, "unack", 0));
 	for (i = 0; i < n; i++) {
 		/* What an acknowledgement would take: not shelved and such. */
 		unack = !v[i]->acked && !v[i]->shelved && !v[i]->suppressed &&
 		    !v[i]->oos;
-		o = json_object_get(pri, alarm_priority_name(
+		o = json_object_get(pri, msg_priority_name(
 		    v[i]->def->priority));
 		json_object_set_new(o, "shown", json_integer(
 		    json_integer_value(json_object_get(o, "shown")) + 1));
@@ -423,14 +423,15 @@ cmd_alarm_park(struct cmd_env *env, struct request **rp, void *kind,
 
 /*
  * {"op":"alarm_journal","where":{since, until, area, priority, tag,
- * event, text},"limit":N}: the newest transitions that match, oldest
+ * event, text, before},"limit":N}: the newest transitions that match, oldest
  * first, answered by the journal's thread.
  */
 static json_t *
 cmd_alarm_journal(struct cmd_env *env, struct request **rp)
 {
 	static const char *const texts[] = { "area", "tag", "event", "text" };
-	static const char *const numbers[] = { "since", "until", "priority" };
+	static const char *const numbers[] = { "since", "until", "priority",
+	    "before" };
 	json_t *where = json_object_get((*rp)->body, "where"), *v, *f;
 	json_t *limit = json_object_get((*rp)->body, "limit");
 	uint64_t token;

@@ -162,8 +162,9 @@ journal_row_json(sqlite3_stmt *st)
 
 /*
  * The newest transitions the filter takes, oldest first: by time, area,
- * priority (this or more urgent), tag or alarm (a glob), event, and a
- * text the message contains.
+ * priority (this or more urgent), tag or alarm (a glob), event, a text
+ * the message, the alarm's id or the comment contains, and below an id
+ * (the page before one already shown).
  */
 static json_t *
 journal_db_query(struct journal_db *d, json_t *f)
@@ -177,7 +178,8 @@ journal_db_query(struct journal_db *d, json_t *f)
 	if (limit <= 0 || limit > JOURNAL_QUERY_MAX)
 		limit = JOURNAL_QUERY_MAX;
 	sql = xasprintf("SELECT * FROM (SELECT * FROM journal WHERE 1%s%s%s%s"
-	    "%s%s%s ORDER BY id DESC LIMIT %lld) ORDER BY id",
+	    "%s%s%s%s ORDER BY id DESC LIMIT %lld) ORDER BY id",
+	    json_object_get(f, "before") ? " AND id < :before" : "",
 	    json_object_get(f, "since") ? " AND ts >= :since" : "",
 	    json_object_get(f, "until") ? " AND ts < :until" : "",
 	    json_object_get(f, "area") ? " AND area = :area" : "",
@@ -185,7 +187,8 @@ journal_db_query(struct journal_db *d, json_t *f)
 	    json_object_get(f, "tag") ? " AND (tag GLOB :tag OR alarm GLOB "
 	    ":tag)" : "",
 	    json_object_get(f, "event") ? " AND event = :event" : "",
-	    json_object_get(f, "text") ? " AND message LIKE :text" : "",
+	    json_object_get(f, "text") ? " AND (message LIKE :text OR alarm "
+	    "LIKE :text OR comment LIKE :text)" : "",
 	    (long long)limit + 1);
 	if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		free(sql);
@@ -194,6 +197,9 @@ journal_db_query(struct journal_db *d, json_t *f)
 		    "internal", "message", sqlite3_errmsg(d->db));
 	}
 	free(sql);
+	if ((v = json_object_get(f, "before")) != NULL)
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st,
+		    ":before"), json_integer_value(v));
 	if ((v = json_object_get(f, "since")) != NULL)
 		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st,
 		    ":since"), json_integer_value(v));

@@ -17,6 +17,7 @@ struct alarmlist {
 	uint64_t	 seq;		/* of the list loaded */
 	int		 loading;
 	json_t		*queued;	/* transitions that came meanwhile */
+	uint64_t	 changes;	/* transitions applied, loads */
 };
 
 static void
@@ -90,6 +91,7 @@ alarmlist_apply(alarmlist_t *l, json_t *o)
 
 	if (id == NULL || seq <= l->seq)
 		return 0;	/* in the list loaded already */
+	l->changes++;
 	if (strcmp(json_string_value(json_object_get(a, "state")),
 	    "normal") == 0 && !json_is_true(json_object_get(a, "active")))
 		zhashx_delete(l->by_id, id);
@@ -111,6 +113,7 @@ alarmlist_load(alarmlist_t *l, json_t *alarms, uint64_t seq)
 		    "id")), json_incref(a));
 	l->seq = seq;
 	l->loading = 0;
+	l->changes++;
 	json_array_foreach(l->queued, i, o)
 		alarmlist_apply(l, o);
 	json_array_clear(l->queued);
@@ -188,11 +191,11 @@ alarmlist_counts(alarmlist_t *l, int *unack, int *shown)
 	json_int_t p;
 	json_t *a;
 
-	memset(unack, 0, ALARMLIST_PRIORITIES * sizeof *unack);
-	memset(shown, 0, ALARMLIST_PRIORITIES * sizeof *shown);
+	memset(unack, 0, MSG_PRIORITIES * sizeof *unack);
+	memset(shown, 0, MSG_PRIORITIES * sizeof *shown);
 	for (a = zhashx_first(l->by_id); a != NULL; a = zhashx_next(l->by_id)) {
 		p = json_integer_value(json_object_get(a, "priority"));
-		if (p < 1 || p > ALARMLIST_PRIORITIES)
+		if (p < 1 || p > MSG_PRIORITIES)
 			continue;
 		shown[p - 1]++;
 		unack[p - 1] += alarmlist_unack(a);
@@ -212,4 +215,11 @@ alarmlist_newest(alarmlist_t *l)
 			best = v[i];
 	free(v);
 	return best;
+}
+
+/* A count that moves whenever the list changes: for views that follow. */
+uint64_t
+alarmlist_changes(alarmlist_t *l)
+{
+	return l->changes;
 }

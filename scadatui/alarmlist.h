@@ -11,9 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "msg.h"
+
 typedef struct alarmlist alarmlist_t;
 
-#define ALARMLIST_PRIORITIES	4
 
 alarmlist_t	*alarmlist_new(void);
 void		 alarmlist_destroy(alarmlist_t **);
@@ -26,5 +27,6 @@ json_t		**alarmlist_sorted(alarmlist_t *, size_t *);
 void		 alarmlist_counts(alarmlist_t *, int *, int *);
 json_t		*alarmlist_newest(alarmlist_t *);
 int		 alarmlist_unack(json_t *);
+uint64_t	 alarmlist_changes(alarmlist_t *);
 
 #endif

@@ -59,6 +59,7 @@ static const struct view_key main_keys[] = {
 	{ N_("t, F2"), N_("the tag list") },
 	{ N_("d, F3"), N_("the devices and their links") },
 	{ N_("a, F4"), N_("the alarm list") },
+	{ N_("J, F5"), N_("the alarm journal") },
 	{ N_("L"), N_("log out") },
 	{ N_("U"), N_("switch user: log in as another") },
 	{ N_("Esc"), N_("back to the view before; cancel a prompt") },
@@ -385,6 +386,10 @@ main_key(struct main_loop *ml, int key)
 	case 'a':
 	case UI_FN(KEY_F(4)):
 		main_show(ml, "alarms");
+		break;
+	case 'J':
+	case UI_FN(KEY_F(5)):
+		main_show(ml, "journal");
 		break;
 	case 'L':
 		main_logout(ml);

@@ -269,28 +269,28 @@ statusbar_message(WINDOW *win, enum ui_role role, const char *hint)
 void
 statusbar_alarms(WINDOW *win, struct station *st)
 {
-	static const char *const names[ALARMLIST_PRIORITIES] = { N_("urgent"),
-	    N_("high"), N_("medium"), N_("low") };
-	int unack[ALARMLIST_PRIORITIES], shown[ALARMLIST_PRIORITIES], i;
+	int unack[MSG_PRIORITIES], shown[MSG_PRIORITIES], i;
 	json_t *a = alarmlist_newest(st->alarms);
 	json_int_t p = a != NULL ? json_integer_value(json_object_get(a,
 	    "priority")) : 0;
+	enum ui_role role;
 	char line[512];
 	size_t n = 0;
 
 	alarmlist_counts(st->alarms, unack, shown);
 	n += (size_t)snprintf(line, sizeof line, "%s", _(" ALARMS "));
-	for (i = 0; i < ALARMLIST_PRIORITIES && n < sizeof line; i++)
+	for (i = 0; i < MSG_PRIORITIES && n < sizeof line; i++)
 		if (shown[i] > 0)
 			n += (size_t)snprintf(line + n, sizeof line - n,
-			    " %s %d/%d", _(names[i]), unack[i], shown[i]);
+			    " %s %d/%d", _(msg_priority_name(i + 1)), unack[i],
+			    shown[i]);
 	if (a != NULL && n < sizeof line)
 		snprintf(line + n, sizeof line - n, "  ! %s",
 		    json_string_value(json_object_get(a, "message")));
-	ui_fill(win, 0, ui_attr(a == NULL ? UI_STATUS : p <= 1 ? UI_BANNER :
-	    p == 2 ? UI_BAD : UI_UNCERTAIN));
-	wattrset(win, ui_attr(a == NULL ? UI_STATUS : p <= 1 ? UI_BANNER :
-	    p == 2 ? UI_BAD : UI_UNCERTAIN) | (a != NULL ? A_BOLD : 0));
+	role = a == NULL ? UI_STATUS : p >= MSG_PRIORITIES ? UI_UNCERTAIN :
+	    ui_priority_role((int)p);
+	ui_fill(win, 0, ui_attr(role));
+	wattrset(win, ui_attr(role) | (a != NULL ? A_BOLD : 0));
 	wmove(win, 0, 0);
 	ui_put(win, line, getmaxx(win), UI_LEFT);
 	wattrset(win, ui_attr(UI_NORMAL));

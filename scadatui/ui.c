@@ -296,6 +296,14 @@ ui_key(void)
 	return (int)wc;
 }
 
+/* An alarm priority's look: the same on every view. */
+enum ui_role
+ui_priority_role(int priority)
+{
+	return priority <= 1 ? UI_BANNER : priority == 2 ? UI_BAD :
+	    priority == 3 ? UI_UNCERTAIN : UI_INFO;
+}
+
 attr_t
 ui_attr(enum ui_role role)
 {

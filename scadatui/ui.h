@@ -64,6 +64,7 @@ void		 ui_redraw(void);
 const struct ui_layout *ui_layout(void);
 int		 ui_key(void);
 attr_t		 ui_attr(enum ui_role);
+enum ui_role	 ui_priority_role(int);
 int		 ui_width(const char *);
 int		 ui_put(WINDOW *, const char *, int, enum ui_align);
 void		 ui_fill(WINDOW *, int, attr_t);

@@ -16,6 +16,7 @@ static const struct view *const view_registry[] = {
 	&view_devices,
 	&view_login,
 	&view_alarms,
+	&view_journal,
 };
 
 const struct view *

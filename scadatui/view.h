@@ -61,6 +61,7 @@ extern const struct view view_tags;
 extern const struct view view_devices;
 extern const struct view view_login;
 extern const struct view view_alarms;
+extern const struct view view_journal;
 
 const struct view	*view_find(const char *);
 struct view_entry	*view_new(const struct view *, struct station *);

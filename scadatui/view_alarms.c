@@ -4,7 +4,7 @@
  * and an alarm waiting for acknowledgement is marked with '!', so the
  * list reads the same without colour; colour only adds the priority.
  * Enter acknowledges the selected alarm, A every one shown that waits,
- * R resets a latched one. The server answers, and its transitions come
+ * R resets a latched one; f and p show one area or the more urgent. The server answers, and its transitions come
  * back on the alarm topic to every station at once, this one included.
  */
 #include "config.h"
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alarmfilter.h"
 #include "i18n.h"
 #include "msg.h"
 #include "prompt.h"
@@ -30,6 +31,7 @@ struct view_alarms {
 	int	rows;
 	char	id[PROJECT_ID_MAX];	/* the alarm a prompt is about */
 	long	seconds;		/* shelving: how long */
+	struct alarmfilter filter;
 };
 
 static const struct view_key view_alarms_keys[] = {
@@ -40,6 +42,9 @@ static const struct view_key view_alarms_keys[] = {
 	{ N_("c"), N_("acknowledge the selected alarm with a comment") },
 	{ N_("S"), N_("shelve the selected alarm, for a time, with a reason") },
 	{ N_("U"), N_("unshelve the selected alarm") },
+	{ N_("f"), N_("show one area only (empty: every area)") },
+	{ N_("p"), N_("show urgent, high or more, medium or more, or all") },
+	{ N_("J"), N_("the alarm journal") },
 	{ N_("t, Esc"), N_("back to the tags") },
 	{ NULL, NULL }
 };
@@ -49,10 +54,38 @@ static const struct view_key view_alarms_legend[] = {
 	{ NULL, NULL }
 };
 
+static void
+view_alarms_filtered(struct view_entry *ve)
+{
+	struct view_alarms *va = ve->data;
+
+	va->sel = va->top = 0;
+	ve->dirty = 1;
+}
+
 static void *
 view_alarms_init(struct view_entry *ve)
 {
-	return xcalloc(1, sizeof(struct view_alarms));
+	struct view_alarms *va = xcalloc(1, sizeof *va);
+
+	va->filter.changed = view_alarms_filtered;
+	va->filter.ve = ve;
+	return va;
+}
+
+/* The list as the filter shows it, sorted; n set to its length. */
+static json_t **
+view_alarms_shown(struct view_entry *ve, size_t *n)
+{
+	struct view_alarms *va = ve->data;
+	json_t **v = alarmlist_sorted(ve->station->alarms, n);
+	size_t i, k = 0;
+
+	for (i = 0; i < *n; i++)
+		if (alarmfilter_matches(&va->filter, v[i]))
+			v[k++] = v[i];
+	*n = k;
+	return v;
 }
 
 static void
@@ -68,10 +101,7 @@ view_alarms_role(json_t *a)
 {
 	json_int_t p = json_integer_value(json_object_get(a, "priority"));
 
-	if (!alarmlist_unack(a))
-		return UI_NORMAL;
-	return p <= 1 ? UI_BANNER : p == 2 ? UI_BAD : p == 3 ?
-	    UI_UNCERTAIN : UI_INFO;
+	return alarmlist_unack(a) ? ui_priority_role((int)p) : UI_NORMAL;
 }
 
 static void
@@ -105,7 +135,7 @@ view_alarms_draw(struct view_entry *ve, WINDOW *win)
 
 	werase(win);
 	va->rows = getmaxy(win) - 1;
-	v = alarmlist_sorted(ve->station->alarms, &n);
+	v = view_alarms_shown(ve, &n);
 	if (va->sel >= n)
 		va->sel = n > 0 ? n - 1 : 0;
 	if (va->sel < va->top)
@@ -119,7 +149,9 @@ view_alarms_draw(struct view_entry *ve, WINDOW *win)
 	wattrset(win, ui_attr(UI_NORMAL));
 	if (n == 0) {
 		wmove(win, 2, 2);
-		ui_put(win, _("No alarms."), getmaxx(win) - 2, UI_LEFT);
+		ui_put(win, alarmlist_count(ve->station->alarms) > 0 ?
+		    _("No alarms shown: f and p change what is shown.") :
+		    _("No alarms."), getmaxx(win) - 2, UI_LEFT);
 	}
 	for (i = va->top; i < n && (int)(i - va->top) < va->rows; i++)
 		view_alarms_row(win, 1 + (int)(i - va->top), v[i],
@@ -156,7 +188,7 @@ view_alarms_selected(struct view_entry *ve)
 	json_t **v, *a = NULL;
 	size_t n;
 
-	v = alarmlist_sorted(ve->station->alarms, &n);
+	v = view_alarms_shown(ve, &n);
 	if (va->sel < n)
 		a = v[va->sel];
 	free(v);
@@ -223,8 +255,11 @@ view_alarms_key(struct view_entry *ve, int key)
 {
 	struct view_alarms *va = ve->data;
 	json_t *a = view_alarms_selected(ve);
-	size_t n = alarmlist_count(ve->station->alarms);
+	size_t n;
 
+	if (alarmfilter_key(&va->filter, key))
+		return 1;
+	free(view_alarms_shown(ve, &n));
 	switch (key) {
 	case UI_FN(KEY_UP):
 	case 'k':
@@ -254,8 +289,10 @@ view_alarms_key(struct view_entry *ve, int key)
 			    json_object_get(a, "id"))));
 		break;
 	case 'A':
-		view_alarms_send(ve, json_pack("{s:s, s:b}", "op", "alarm_ack",
-		    "all", 1));
+		/* The server takes what the same filter shows, and waits. */
+		view_alarms_send(ve, json_pack("{s:s, s:b, s:o}", "op",
+		    "alarm_ack", "all", 1, "where",
+		    alarmfilter_where(&va->filter)));
 		break;
 	case 'R':
 	case 'U':
@@ -284,6 +321,20 @@ view_alarms_key(struct view_entry *ve, int key)
 	return 1;
 }
 
+/* "Alarms", and what the filter shows. */
+static void
+view_alarms_heading(struct view_entry *ve, char *buf, size_t len)
+{
+	struct view_alarms *va = ve->data;
+	char f[256];
+
+	alarmfilter_describe(&va->filter, f, sizeof f);
+	if (f[0] != '\0')
+		snprintf(buf, len, _("Alarms (%s)"), f);
+	else
+		snprintf(buf, len, "%s", _("Alarms"));
+}
+
 static enum ui_role
 view_alarms_hint(struct view_entry *ve, char *buf, size_t len)
 {
@@ -303,7 +354,7 @@ view_alarms_hint(struct view_entry *ve, char *buf, size_t len)
 const struct view view_alarms = {
 	.name = "alarms",
 	.title = N_("Alarms"),
-	.keyhint = N_("Enter:ack A:ack all t:tags ?:help "),
+	.keyhint = N_("Enter:ack A:ack shown f:area p:priority J:journal ?:help "),
 	.keys = view_alarms_keys,
 	.legend = view_alarms_legend,
 	.init = view_alarms_init,
@@ -311,4 +362,5 @@ const struct view view_alarms = {
 	.draw = view_alarms_draw,
 	.key = view_alarms_key,
 	.hint = view_alarms_hint,
+	.heading = view_alarms_heading,
 };
