@@ -55,6 +55,7 @@ struct mirror {
 	int			 last_page;	/* the end is known */
 	char			*server;
 	char			*project;
+	json_t			*station;	/* hello's: the project's say */
 	char			*pub_endpoint;
 	char			*instance;	/* of the tag list we hold */
 	uint64_t		 gen;
@@ -137,6 +138,7 @@ mirror_destroy(mirror_t **mp)
 	zsock_destroy(&m->sub);
 	free(m->server);
 	free(m->project);
+	json_decref(m->station);
 	free(m->pub_endpoint);
 	free(m->instance);
 	free(m->sync_instance);
@@ -340,6 +342,8 @@ mirror_hello_reply(void *arg, json_t *reply)
 	}
 	mirror_keep(&m->server, reply, "server");
 	mirror_keep(&m->project, reply, "project");
+	json_decref(m->station);
+	m->station = json_incref(json_object_get(reply, "station"));
 	m->silence_ms = hb > 1000 ? 2 * hb + 200 : MIRROR_SILENCE_MS;
 	free(m->sync_instance);
 	m->sync_instance = xstrdup(inst);
@@ -765,6 +769,13 @@ const char *
 mirror_project(mirror_t *m)
 {
 	return m->project != NULL ? m->project : "";
+}
+
+/* What the project sets for this station (borrowed), or NULL before. */
+json_t *
+mirror_station(mirror_t *m)
+{
+	return m->station;
 }
 
 /*

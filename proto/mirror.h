@@ -73,6 +73,7 @@ uint64_t	 mirror_gen(mirror_t *);
 unsigned	 mirror_resyncs(mirror_t *);
 const char	*mirror_server(mirror_t *);
 const char	*mirror_project(mirror_t *);
+json_t		*mirror_station(mirror_t *);
 void		 mirror_selftest(void);
 
 #endif

@@ -37,6 +37,7 @@
 
 /* An alarm's priority: 1 (urgent) to MSG_PRIORITIES (low). */
 #define MSG_PRIORITIES		4
+#define MSG_PRIORITY_WORDS	"urgent high medium low"
 
 /* DBL_DIG: every digit a double holds for sure, and no binary noise. */
 #define MSG_DUMP_FLAGS		(JSON_COMPACT | JSON_REAL_PRECISION(15))

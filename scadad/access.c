@@ -17,6 +17,7 @@
 #include "access.h"
 #include "check.h"
 #include "i18n.h"
+#include "msg.h"
 #include "security_conf.h"
 #include "xmalloc.h"
 
@@ -72,6 +73,8 @@ static const struct conf_key access_station_keys[] = {
 	    .offset = STKEY(anonymous_roles) },
 	{ .name = "idle_logout_s", .type = CONF_INT, .min = -1,
 	    .max = 604800, .def = "-1", .offset = STKEY(idle_logout_s) },
+	{ .name = "bell", .type = CONF_ENUM, .choices = "default no "
+	    MSG_PRIORITY_WORDS, .def = "default", .offset = STKEY(bell) },
 	CONF_END
 };
 

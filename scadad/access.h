@@ -49,6 +49,7 @@ struct access_station {
 	char			*public_key;	/* Z85, 40 characters */
 	struct conf_words	 anonymous_roles;
 	int			 idle_logout_s;	/* -1: [security]'s */
+	int			 bell;		/* 0: [alarms]'s, 1 no, 2.. */
 	int			 line;
 };
 

@@ -135,6 +135,9 @@ alarm_priority_parse(const char *s)
 }
 
 static const struct conf_key alarm_conf_keys[] = {
+	{ .name = "bell", .type = CONF_ENUM,
+	    .choices = "no " ALARM_PRIORITY_WORDS, .def = "high",
+	    .offset = offsetof(struct alarm_conf, bell) },
 	{ .name = "comm_priority", .type = CONF_ENUM,
 	    .choices = "no " ALARM_PRIORITY_WORDS, .def = "high",
 	    .offset = offsetof(struct alarm_conf, comm_priority) },

@@ -36,7 +36,7 @@ enum alarm_kind {
 
 /* 1 is the most urgent. */
 #define ALARM_PRIORITIES	MSG_PRIORITIES
-#define ALARM_PRIORITY_WORDS	"urgent high medium low"
+#define ALARM_PRIORITY_WORDS	MSG_PRIORITY_WORDS
 
 struct alarm_def {
 	char			*id;		/* "tag:kind", stable */
@@ -64,6 +64,7 @@ struct alarm_def {
 struct alarm_conf {
 	struct conf_words	 tables;	/* alarm lists, CSV */
 	int			 comm_priority;	/* 0: no communication alarms */
+	int			 bell;		/* stations ring up to it; 0 no */
 	int			 shelve_max_s;
 	char			*journal;	/* file, in the data directory */
 	struct alarm_def	*defs;

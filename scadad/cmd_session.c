@@ -1,13 +1,29 @@
 /*
  * The greeting and the ping. hello tells a station all it needs to
  * follow the server: where the publications are, what the instance and
- * generation are, how often the heartbeat comes, and the limits.
+ * generation are, how often the heartbeat comes, and the limits; and
+ * what the project says of the station that asks.
  */
 #include "config.h"
 
+#include "access.h"
+#include "alarm_conf.h"
 #include "command.h"
 #include "msg.h"
 #include "server_conf.h"
+
+/* The station's settings: its own where it has them, else the project's. */
+static json_t *
+cmd_hello_station(struct cmd_env *env, const char *name)
+{
+	const struct access_station *st = name != NULL ?
+	    access_station(env->project, name) : NULL;
+	int bell = alarm_conf(env->project)->bell;
+
+	if (st != NULL && st->bell > 0)
+		bell = st->bell - 1;
+	return json_pack("{s:s?, s:i}", "name", name, "bell", bell);
+}
 
 static json_t *
 cmd_hello(struct cmd_env *env, struct request **rp)
@@ -25,6 +41,8 @@ cmd_hello(struct cmd_env *env, struct request **rp)
 	    "tags", (json_int_t)project_ntags(env->project));
 
 	json_object_set_new(reply, "limits", cmd_limits());
+	json_object_set_new(reply, "station", cmd_hello_station(env,
+	    (*rp)->station));
 	return reply;
 }
 

@@ -171,19 +171,22 @@ main_update(void *arg, const struct mirror_tag *t)
 
 /*
  * A transition of an alarm of a tag this user sees (the others are not
- * in the mirror): into the list; a new one of the two most urgent
- * priorities that waits rings the bell.
+ * in the mirror): into the list; a new one that waits rings the bell if
+ * its priority is as urgent as the project's bell for this station
+ * (high, where the server says nothing).
  */
 static void
 main_alarm(struct main_loop *ml, json_t *o)
 {
-	json_t *a = json_object_get(o, "alarm");
+	json_t *bell = json_object_get(mirror_station(ml->station->mirror),
+	    "bell");
+	int p;
 
 	if (mirror_find(ml->station->mirror, json_string_value(
-	    json_object_get(a, "tag"))) == NULL)
+	    json_object_get(json_object_get(o, "alarm"), "tag"))) == NULL)
 		return;
-	if (alarmlist_event(ml->station->alarms, o) > 0 &&
-	    json_integer_value(json_object_get(a, "priority")) <= 2)
+	p = alarmlist_event(ml->station->alarms, o);
+	if (p > 0 && p <= (bell != NULL ? json_integer_value(bell) : 2))
 		beep();
 	ml->dirty = 1;
 }

@@ -2,7 +2,8 @@
 # Alarms at two operator stations in tmux: a new alarm shows on the
 # alarm line of both, with its priority and message; acknowledged in
 # the alarm view of one (a, Enter), it is acknowledged on the other at
-# once; cleared, it leaves both, and the alarm line goes. Shelved from
+# once; cleared, it leaves both, and the alarm line goes. The bell rings
+# as the project sets it for each station. Shelved from
 # one with a time and a reason (S), it is shelved on both. f and p show
 # one area or the more urgent only, and A acknowledges only what they
 # show. The journal (J) lists the transitions, follows new ones, and
@@ -12,10 +13,13 @@
 export LC_ALL=C.UTF-8 TERM=xterm
 start_sim
 make_project
+# Station b rings for every new alarm; a, as the project says, for high
+# and urgent ones only.
+printf '[station opb]\nbell = low\n' >>"$T/project/project.ini"
 start_scadad
 wait_for 10 tag_good tank1.level || fail "no PLC"
-tui_start a 100 24
-tui_start b 100 24
+tui_start a 100 24 SCADA_STATION=opa
+tui_start b 100 24 SCADA_STATION=opb
 wait_for 10 on_screen ONLINE a && wait_for 10 on_screen ONLINE b ||
     fail "stations not online"
 on_screen ' ALARMS ' a && fail "an alarm line without alarms"
@@ -26,6 +30,9 @@ for s in a b; do
 	wait_for 3 on_screen 'ALARMS  low 1/1  ! Tank 1 outlet pump stopped' $s ||
 	    fail "station $s has no alarm line: $(tail -3 "$T/screen")"
 done
+bell() { tm display -p -t "$1" '#{window_bell_flag}'; }
+[ "$(bell b)" = 1 ] || fail "station b did not ring for a low alarm"
+[ "$(bell a)" = 0 ] || fail "station a rang for a low alarm"
 
 tm send-keys -t a a
 wait_for 2 on_screen '! low     unack .*tank1.pump:state' a ||
