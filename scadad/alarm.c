@@ -149,6 +149,46 @@ alarms_shelve_max_s(alarms_t *as)
 	return as->conf->shelve_max_s;
 }
 
+/*
+ * An alarm as a restart left it, before any value: the values that
+ * come then move it on as usual (an alarm active before that finds its
+ * condition gone returns to normal, with the usual transition). Its
+ * own message stays the one made at its activation.
+ */
+void
+alarms_restore(alarms_t *as, const struct journal_state *js)
+{
+	struct alarm *a = alarms_find(as, js->alarm);
+
+	if (a == NULL)
+		return;		/* no longer in the project */
+	a->active = a->condition = (js->flags & ALARM_F_ACTIVE) != 0;
+	a->acked = (js->flags & ALARM_F_ACKED) != 0;
+	a->latched = (js->flags & ALARM_F_LATCHED) != 0 && a->def->latch;
+	a->oos = (js->flags & ALARM_F_OOS) != 0;
+	a->since_ms = js->since;
+	a->active_ms = js->active_since;
+	if (js->message != NULL)
+		snprintf(a->message, sizeof a->message, "%s", js->message);
+	if ((js->flags & ALARM_F_SHELVED) && !a->shelved) {
+		a->shelved = 1;
+		a->shelved_until = js->until;
+		as->timed += js->until != 0;
+		a->shelve_reason = xstrdup(js->reason != NULL ? js->reason :
+		    "");
+		a->shelved_by = js->shelved_by != NULL ?
+		    xstrdup(js->shelved_by) : NULL;
+	}
+}
+
+int
+alarm_flags(const struct alarm *a)
+{
+	return (a->active ? ALARM_F_ACTIVE : 0) | (a->acked ? ALARM_F_ACKED :
+	    0) | (a->latched ? ALARM_F_LATCHED : 0) | (a->shelved ?
+	    ALARM_F_SHELVED : 0) | (a->oos ? ALARM_F_OOS : 0);
+}
+
 enum alarm_state
 alarm_state(const struct alarm *a)
 {

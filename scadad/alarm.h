@@ -14,6 +14,7 @@
 
 #include "alarm_conf.h"
 #include "error.h"
+#include "journal.h"
 #include "project.h"
 #include "tagval.h"
 
@@ -60,6 +61,13 @@ struct alarm {
 	char			 message_de[256];
 };
 
+/* The state an alarm is in, as the journal keeps it for a restart. */
+#define ALARM_F_ACTIVE		0x01
+#define ALARM_F_ACKED		0x02
+#define ALARM_F_LATCHED		0x04
+#define ALARM_F_SHELVED		0x08
+#define ALARM_F_OOS		0x10
+
 /* Who acts on an alarm, and why. */
 struct alarm_actor {
 	const char	*user;
@@ -80,6 +88,8 @@ size_t		 alarms_count(alarms_t *);
 struct alarm	*alarms_at(alarms_t *, size_t);
 struct alarm	*alarms_find(alarms_t *, const char *);
 int		 alarms_shelve_max_s(alarms_t *);
+void		 alarms_restore(alarms_t *, const struct journal_state *);
+int		 alarm_flags(const struct alarm *);
 
 enum alarm_state alarm_state(const struct alarm *);
 const char	*alarm_state_name(enum alarm_state);

@@ -39,14 +39,17 @@ static const char journal_schema[] =
 	" id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, alarm TEXT NOT NULL,"
 	" tag TEXT, kind TEXT, event TEXT NOT NULL, state TEXT, value TEXT,"
 	" priority INTEGER, area TEXT, message TEXT, user TEXT, station TEXT,"
-	" comment TEXT);"
+	" comment TEXT, flags INTEGER, until INTEGER);"
 	"CREATE INDEX IF NOT EXISTS journal_ts ON journal (ts);"
 	"CREATE INDEX IF NOT EXISTS journal_alarm ON journal (alarm, ts);";
 
 /* The columns after id, as the transitions name them. */
 static const char *const journal_keys[] = { "ts", "alarm", "tag", "kind",
     "event", "state", "value", "priority", "area", "message", "user",
-    "station", "comment" };
+    "station", "comment", "flags", "until" };
+
+/* The columns that hold numbers, by their place in journal_keys. */
+#define JOURNAL_NUMBER(i)	((i) == 0 || (i) == 7 || (i) >= 13)
 
 #define JOURNAL_NKEYS	(sizeof journal_keys / sizeof journal_keys[0])
 
@@ -71,7 +74,7 @@ journal_db_insert(struct journal_db *d, const char *e)
 		n = (int)(end - e);
 		if (n == 0)
 			sqlite3_bind_null(d->insert, (int)i + 1);
-		else if (i == 0 || i == 7)	/* ts, priority */
+		else if (JOURNAL_NUMBER(i))
 			sqlite3_bind_int64(d->insert, (int)i + 1,
 			    strtoll(e, NULL, 10));
 		else
@@ -109,6 +112,24 @@ journal_db_flush(void *arg)
 		    zlistx_size(d->held));
 }
 
+/*
+ * A journal from before the states were kept gains their columns; its
+ * rows have none, so their alarms start normal after a restart.
+ */
+static int
+journal_db_migrate(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, "SELECT flags, until FROM journal LIMIT 0",
+	    -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_finalize(st);
+		return SQLITE_OK;
+	}
+	return sqlite3_exec(db, "ALTER TABLE journal ADD COLUMN flags INTEGER;"
+	    "ALTER TABLE journal ADD COLUMN until INTEGER;", NULL, NULL, NULL);
+}
+
 static int
 journal_db_open(struct journal_db *d, const char *path, char *err,
     size_t len)
@@ -119,10 +140,11 @@ journal_db_open(struct journal_db *d, const char *path, char *err,
 	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
 	    sqlite3_exec(d->db, journal_schema, NULL, NULL, NULL) !=
-	    SQLITE_OK || sqlite3_prepare_v2(d->db, "INSERT INTO journal (ts, "
-	    "alarm, tag, kind, event, state, value, priority, area, message, "
-	    "user, station, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?)", -1, &d->insert, NULL) != SQLITE_OK) {
+	    SQLITE_OK || journal_db_migrate(d->db) != SQLITE_OK ||
+	    sqlite3_prepare_v2(d->db, "INSERT INTO journal (ts, alarm, tag, "
+	    "kind, event, state, value, priority, area, message, user, "
+	    "station, comment, flags, until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?)", -1, &d->insert, NULL) != SQLITE_OK) {
 		snprintf(err, len, "alarm journal %s: %s", path,
 		    d->db != NULL ? sqlite3_errmsg(d->db) : "cannot open");
 		return -1;
@@ -177,7 +199,9 @@ journal_db_query(struct journal_db *d, json_t *f)
 	journal_db_flush(d);
 	if (limit <= 0 || limit > JOURNAL_QUERY_MAX)
 		limit = JOURNAL_QUERY_MAX;
-	sql = xasprintf("SELECT * FROM (SELECT * FROM journal WHERE 1%s%s%s%s"
+	sql = xasprintf("SELECT id, ts, alarm, tag, kind, event, state, value,"
+	    " priority, area, message, user, station, comment, until FROM"
+	    " (SELECT * FROM journal WHERE 1%s%s%s%s"
 	    "%s%s%s%s ORDER BY id DESC LIMIT %lld) ORDER BY id",
 	    json_object_get(f, "before") ? " AND id < :before" : "",
 	    json_object_get(f, "since") ? " AND ts >= :since" : "",
@@ -428,8 +452,66 @@ journal_log(journal_t *j, const struct journal_entry *e)
 	at = journal_put(buf, at, sizeof buf, e->message);
 	at = journal_put(buf, at, sizeof buf, e->user);
 	at = journal_put(buf, at, sizeof buf, e->station);
-	journal_put(buf, at, sizeof buf, e->comment);
+	at = journal_put(buf, at, sizeof buf, e->comment);
+	snprintf(num, sizeof num, "%d", e->flags);
+	at = journal_put(buf, at, sizeof buf, num);
+	snprintf(num, sizeof num, "%lld", e->until);
+	journal_put(buf, at, sizeof buf, e->until != 0 ? num : NULL);
 	dbthread_send(j, "LOG", 0, buf);
+}
+
+/*
+ * The state each alarm was left in, from its newest transition, for a
+ * server that starts again: read here, before the first value, while
+ * the journal's thread may already write (WAL lets both). Alarms left
+ * normal are not told. Returns 0, or -1 with err set.
+ */
+int
+journal_states(const char *path, journal_state_fn *fn, void *arg,
+    char *err, size_t len)
+{
+	static const char sql[] =
+	    "SELECT j.alarm, j.flags, j.until, j.ts, j.message,"
+	    " (SELECT max(a.ts) FROM journal a WHERE a.alarm = j.alarm"
+	    "  AND a.event = 'active'),"
+	    " (SELECT s.user FROM journal s WHERE s.alarm = j.alarm"
+	    "  AND s.event = 'shelve' ORDER BY s.id DESC LIMIT 1),"
+	    " (SELECT s.comment FROM journal s WHERE s.alarm = j.alarm"
+	    "  AND s.event = 'shelve' ORDER BY s.id DESC LIMIT 1)"
+	    " FROM journal j WHERE j.id IN (SELECT max(id) FROM journal"
+	    " GROUP BY alarm) AND j.flags IS NOT NULL AND j.state != 'normal'";
+	struct journal_state js;
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = NULL;
+	int rc;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(db, sql, -1, &st, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, len, "alarm journal %s: %s", path, db != NULL ?
+		    sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close(db);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		js = (struct journal_state){
+			.alarm = (const char *)sqlite3_column_text(st, 0),
+			.flags = sqlite3_column_int(st, 1),
+			.until = sqlite3_column_int64(st, 2),
+			.since = sqlite3_column_int64(st, 3),
+			.message = (const char *)sqlite3_column_text(st, 4),
+			.active_since = sqlite3_column_int64(st, 5),
+			.shelved_by = (const char *)sqlite3_column_text(st, 6),
+			.reason = (const char *)sqlite3_column_text(st, 7),
+		};
+		fn(arg, &js);
+	}
+	if (rc != SQLITE_DONE)
+		snprintf(err, len, "alarm journal %s: %s", path,
+		    sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 void

@@ -33,8 +33,23 @@ struct journal_entry {
 	const char	*user;
 	const char	*station;
 	const char	*comment;
+	int		 flags;		/* the alarm's, alarm.h's ALARM_F_* */
+	long long	 until;		/* shelved until, or 0 */
 };
 typedef dbthread_answer_fn journal_answer_fn;
+
+/* What a restart needs of an alarm's newest transition. */
+struct journal_state {
+	const char	*alarm;
+	int		 flags;
+	long long	 until;
+	long long	 since;		/* its newest transition */
+	long long	 active_since;	/* its newest activation, or 0 */
+	const char	*message;
+	const char	*shelved_by;	/* of its newest shelving */
+	const char	*reason;
+};
+typedef void (journal_state_fn)(void *, const struct journal_state *);
 
 #define JOURNAL_QUERY_MAX	10000	/* rows in one answer */
 
@@ -46,5 +61,7 @@ void		 journal_handle(journal_t *);
 void		 journal_log(journal_t *, const struct journal_entry *);
 void		 journal_query(journal_t *, uint64_t, json_t *);
 void		 journal_stats(journal_t *, uint64_t, json_t *);
+int		 journal_states(const char *, journal_state_fn *, void *,
+		    char *, size_t);
 
 #endif

@@ -48,6 +48,7 @@ struct server {
 	zap_t			*zap;
 	alarms_t		*alarms;
 	journal_t		*journal;
+	size_t			 restored;	/* alarms the journal set */
 	zcert_t			*cert;		/* CurveZMQ: the server's */
 	struct cmd_stats	 stats;
 	struct cmd_env		 env;
@@ -265,6 +266,8 @@ server_journal(struct server *s, const struct alarm *a, const char *event,
 		.user = who->user,
 		.station = who->station,
 		.comment = who->comment,
+		.flags = alarm_flags(a),
+		.until = a->shelved ? a->shelved_until : 0,
 	};
 
 	journal_log(s->journal, &e);
@@ -464,7 +467,19 @@ server_on_journal(zloop_t *loop, zsock_t *sock, void *arg)
 	return 0;
 }
 
-/* The alarm journal, beside the audit trail. */
+static void
+server_on_journal_state(void *arg, const struct journal_state *js)
+{
+	struct server *s = arg;
+
+	alarms_restore(s->alarms, js);
+	s->restored++;
+}
+
+/*
+ * The alarm journal, beside the audit trail; the alarms start as it
+ * says they were left, acknowledgements and shelves included.
+ */
 static int
 server_open_journal(struct server *s, const struct server_options *o)
 {
@@ -478,6 +493,12 @@ server_open_journal(struct server *s, const struct server_options *o)
 	    sizeof err)) != NULL) {
 		zloop_reader(s->loop, journal_sock(s->journal),
 		    server_on_journal, s);
+		if (journal_states(path, server_on_journal_state, s, err,
+		    sizeof err) == -1)
+			log_warnx("%s: the alarms start normal", err);
+		else if (s->restored > 0)
+			log_info("%zu alarms as the journal left them",
+			    s->restored);
 		rc = 0;
 	} else if (s->journal == NULL && err[0] != '\0')
 		log_errx("%s", err);
@@ -579,11 +600,11 @@ server_start(struct server *s, const struct server_options *o)
 	s->sessions = sessions_new(server_on_session_end, s);
 	s->throttle = throttle_new();
 	s->auth = auth_new(o->auth_fd, s->loop, server_on_helper, s);
+	/* Before the devices: their first values pass the alarms too. */
+	s->alarms = alarms_new(s->project, server_on_alarm, s);
 	if (server_open_audit(s, o) == -1 || server_open_journal(s, o) == -1 ||
 	    server_bind(s, o) == -1)
 		return -1;
-	/* Before the devices: their first values pass the alarms too. */
-	s->alarms = alarms_new(s->project, server_on_alarm, s);
 	if ((s->devices = devices_new(s->project, s->loop, &ev)) == NULL)
 		return -1;
 	s->env = (struct cmd_env){

@@ -98,11 +98,26 @@ grep -q '"tag":"tank1.level_sp:h","result":"ok","detail":"seen"' "$T/rows" ||
     fail "no audit row for a shelf"
 
 # A PLC that goes away raises its communication alarm.
+"$SCADACTL" alarms shelve -t 600 -c 'over the restart' tank1.level_sp:h ||
+    fail "shelve for the restart"
 stop "$SIM_PID"
 wait_for 15 sh -c '"$0" -j alarms 2>/dev/null | grep -q "sys.plc1.connected:comm"' \
     "$SCADACTL" ||
     echo "$("$SCADACTL" -j alarms 2>&1)" | grep -q "sys.plc1.connected:comm" ||
     fail "no communication alarm: $("$SCADACTL" -j alarms 2>&1 | head -c 600)"
+stop "$SCADAD_PID"
+
+# A restart keeps the shelf, its reason and its end, and the journal
+# says where each alarm was left.
+start_scadad
+grep -q "alarms as the journal left them" "$T/scadad.log" ||
+    fail "no restore said: $(cat "$T/scadad.log")"
+"$SCADACTL" -j alarms -s shelved >"$T/out" || fail "alarms after the restart"
+grep -q '"id":"tank1.level_sp:h"' "$T/out" &&
+    grep -q '"shelve_reason":"over the restart"' "$T/out" &&
+    grep -q '"shelved_until":' "$T/out" || fail "the shelf lost: $(cat "$T/out")"
+"$SCADACTL" -j alarms journal -E shelve -t tank1.level_sp:h -n 1 |
+    grep -q '"until":' || fail "the journal's shelf has no end"
 stop "$SCADAD_PID"
 
 # Alarm errors in the project name their file and line.
