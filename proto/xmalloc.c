@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,20 @@ xcalloc(size_t n, size_t size)
 		n = size = 1;
 	if ((p = calloc(n, size)) == NULL)
 		xmalloc_fail(n * size);
+	return p;
+}
+
+/* Zeroed, on a boundary of align bytes (a power of two): for cache lines. */
+void *
+xcalloc_aligned(size_t align, size_t n, size_t size)
+{
+	void *p;
+
+	if (n == 0 || size == 0)
+		n = size = 1;
+	if (n > SIZE_MAX / size || posix_memalign(&p, align, n * size) != 0)
+		xmalloc_fail(n * size);
+	memset(p, 0, n * size);
 	return p;
 }
 

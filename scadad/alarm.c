@@ -26,6 +26,7 @@ struct alarms {
 	const struct project	*project;
 	const struct alarm_conf	*conf;
 	struct alarm		*v;
+	struct alarm_texts	*texts;		/* v[i]'s are texts[i] */
 	size_t			 n;
 	/* tag id -> the alarms it concerns: by[first[id]..first[id+1]) */
 	uint32_t		*first;
@@ -80,6 +81,23 @@ alarms_index(alarms_t *as)
 	free(count);
 }
 
+static void
+alarm_init(alarms_t *as, struct alarm *a, const struct alarm_def *d,
+    struct alarm_texts *texts)
+{
+	a->def = d;
+	a->limit = d->limit;
+	a->deadband = d->deadband;
+	a->tag_id = d->tag_id;
+	a->setpoint_id = d->setpoint_id;
+	a->suppress_id = d->suppress_id;
+	a->kind = (unsigned char)d->kind;
+	a->tag = project_tag_by_id(as->project, d->tag_id);
+	a->acked = 1;
+	a->texts = texts;
+	zhashx_insert(as->by_name, d->id, a);
+}
+
 alarms_t *
 alarms_new(const struct project *p, alarms_event_fn *event, void *arg)
 {
@@ -91,14 +109,11 @@ alarms_new(const struct project *p, alarms_event_fn *event, void *arg)
 	as->event = event;
 	as->arg = arg;
 	as->n = as->conf->n;
-	as->v = xcalloc(as->n + 1, sizeof *as->v);
+	as->v = xcalloc_aligned(64, as->n + 1, sizeof *as->v);
 	as->by_name = zhashx_new();
-	for (i = 0; i < as->n; i++) {
-		as->v[i].def = &as->conf->defs[i];
-		as->v[i].tag = project_tag_by_id(p, as->v[i].def->tag_id);
-		as->v[i].acked = 1;
-		zhashx_insert(as->by_name, as->v[i].def->id, &as->v[i]);
-	}
+	as->texts = xcalloc(as->n + 1, sizeof *as->texts);
+	for (i = 0; i < as->n; i++)
+		alarm_init(as, &as->v[i], &as->conf->defs[i], &as->texts[i]);
 	alarms_index(as);
 	return as;
 }
@@ -112,10 +127,11 @@ alarms_destroy(alarms_t **asp)
 	if (as == NULL)
 		return;
 	for (i = 0; i < as->n; i++) {
-		free(as->v[i].shelve_reason);
-		free(as->v[i].shelved_by);
+		free(as->texts[i].shelve_reason);
+		free(as->texts[i].shelved_by);
 	}
 	free(as->v);
+	free(as->texts);
 	free(as->first);
 	free(as->by);
 	zhashx_destroy(&as->by_name);
@@ -169,14 +185,15 @@ alarms_restore(alarms_t *as, const struct journal_state *js)
 	a->since_ms = js->since;
 	a->active_ms = js->active_since;
 	if (js->message != NULL)
-		snprintf(a->message, sizeof a->message, "%s", js->message);
+		snprintf(a->texts->message, sizeof a->texts->message, "%s",
+		    js->message);
 	if ((js->flags & ALARM_F_SHELVED) && !a->shelved) {
 		a->shelved = 1;
 		a->shelved_until = js->until;
 		as->timed += js->until != 0;
-		a->shelve_reason = xstrdup(js->reason != NULL ? js->reason :
-		    "");
-		a->shelved_by = js->shelved_by != NULL ?
+		a->texts->shelve_reason = xstrdup(js->reason != NULL ?
+		    js->reason : "");
+		a->texts->shelved_by = js->shelved_by != NULL ?
 		    xstrdup(js->shelved_by) : NULL;
 	}
 }
@@ -244,7 +261,7 @@ const char *
 alarm_text(const struct alarm *a, char *buf, size_t len)
 {
 	if (a->is_string)
-		return a->str;
+		return a->texts->str;
 	if (a->is_bool)
 		return a->value != 0 ? "ON" : "OFF";
 	value_shortest(a->value, buf, len);
@@ -262,10 +279,11 @@ alarm_json(const struct alarm *a)
 	    "priority", d->priority, "priority_name",
 	    msg_priority_name(d->priority), "area", d->area, "active",
 	    a->active, "acked", a->acked, "latched", a->latched, "since",
-	    (json_int_t)a->since_ms, "message", a->message);
+	    (json_int_t)a->since_ms, "message", a->texts->message);
 
-	if (a->message_de[0] != '\0')
-		json_object_set_new(o, "message_de", json_string(a->message_de));
+	if (a->texts->message_de[0] != '\0')
+		json_object_set_new(o, "message_de", json_string(
+		    a->texts->message_de));
 	if (a->active_ms > 0)
 		json_object_set_new(o, "active_since", json_integer(
 		    a->active_ms));
@@ -278,10 +296,11 @@ alarm_json(const struct alarm *a)
 		json_object_set_new(o, "shelved_until", json_integer(
 		    a->shelved_until));
 		json_object_set_new(o, "shelve_reason", json_string(
-		    a->shelve_reason != NULL ? a->shelve_reason : ""));
-		if (a->shelved_by != NULL)
+		    a->texts->shelve_reason != NULL ? a->texts->shelve_reason :
+		    ""));
+		if (a->texts->shelved_by != NULL)
 			json_object_set_new(o, "shelved_by", json_string(
-			    a->shelved_by));
+			    a->texts->shelved_by));
 	}
 	if (d->latch)
 		json_object_set_new(o, "latching", json_true());
@@ -341,11 +360,11 @@ alarm_messages(struct alarm *a)
 		    "({value}, limit {limit})";
 	if (tmpl == NULL)
 		tmpl = "{description}: {kind}";
-	alarm_format(a, tmpl, a->message, sizeof a->message);
-	a->message_de[0] = '\0';
+	alarm_format(a, tmpl, a->texts->message, sizeof a->texts->message);
+	a->texts->message_de[0] = '\0';
 	if (d->message_de != NULL)
-		alarm_format(a, d->message_de, a->message_de,
-		    sizeof a->message_de);
+		alarm_format(a, d->message_de, a->texts->message_de,
+		    sizeof a->texts->message_de);
 }
 
 static void
@@ -421,21 +440,19 @@ alarm_condition(alarms_t *as, struct alarm *a, int cond, long long now)
 static int
 alarm_limit(const struct alarm *a, double v)
 {
-	const struct alarm_def *d = a->def;
-
-	switch (d->kind) {
+	switch (a->kind) {
 	case ALARM_HH:
 	case ALARM_H:
-		return a->condition ? v > d->limit - d->deadband :
-		    v > d->limit;
+		return a->condition ? v > a->limit - a->deadband :
+		    v > a->limit;
 	case ALARM_L:
 	case ALARM_LL:
-		return a->condition ? v < d->limit + d->deadband :
-		    v < d->limit;
+		return a->condition ? v < a->limit + a->deadband :
+		    v < a->limit;
 	case ALARM_DEV:
 		v = fabs(v - a->setpoint);
-		return a->condition ? v > d->limit - d->deadband :
-		    v > d->limit;
+		return a->condition ? v > a->limit - a->deadband :
+		    v > a->limit;
 	default:
 		return 0;
 	}
@@ -457,15 +474,14 @@ alarm_is_state(const struct alarm *a, const struct tagval *tv)
 static int
 alarm_judge(struct alarm *a, const struct tagval *tv)
 {
-	const struct alarm_def *d = a->def;
 	double rate;
 	int cond;
 
-	if (d->kind == ALARM_BAD)
+	if (a->kind == ALARM_BAD)
 		return tv->quality == QUALITY_BAD;
 	if (tv->quality == QUALITY_BAD)
 		return -1;		/* a bad value proves nothing */
-	switch (d->kind) {
+	switch (a->kind) {
 	case ALARM_STATE:
 	case ALARM_COMM:
 		return alarm_is_state(a, tv);
@@ -474,7 +490,7 @@ alarm_judge(struct alarm *a, const struct tagval *tv)
 		if (a->has_value && tv->ts_ms > a->value_ms) {
 			rate = fabs(tv->value - a->value) * 1000.0 /
 			    (double)(tv->ts_ms - a->value_ms);
-			cond = rate > d->limit;
+			cond = rate > a->limit;
 		}
 		return cond;
 	default:
@@ -491,7 +507,7 @@ alarm_keep_value(struct alarm *a, const struct tagval *tv)
 	a->is_bool = tv->is_bool;
 	a->is_string = tv->is_string;
 	if (tv->is_string)
-		memcpy(a->str, tv->str, sizeof a->str);
+		memcpy(a->texts->str, tv->str, sizeof a->texts->str);
 }
 
 static void
@@ -523,9 +539,9 @@ alarms_value(alarms_t *as, const struct project_tag *t,
 		return;
 	for (i = as->first[t->id]; i < as->first[t->id + 1]; i++) {
 		a = &as->v[as->by[i]];
-		if (a->def->suppress_id == t->id)
+		if (a->suppress_id == t->id)
 			alarm_suppress(as, a, tv);
-		if (a->def->setpoint_id == t->id) {
+		if (a->setpoint_id == t->id) {
 			if (tv->quality == QUALITY_BAD)
 				continue;
 			a->setpoint = tv->value;
@@ -533,9 +549,9 @@ alarms_value(alarms_t *as, const struct project_tag *t,
 			if (!a->has_value)
 				continue;
 			cond = alarm_limit(a, a->value);
-		} else if (a->def->tag_id == t->id) {
+		} else if (a->tag_id == t->id) {
 			/* No deviation from a setpoint not yet known. */
-			cond = a->def->kind == ALARM_DEV && !a->has_setpoint ?
+			cond = a->kind == ALARM_DEV && !a->has_setpoint ?
 			    -1 : alarm_judge(a, tv);
 			if (tv->quality != QUALITY_BAD)
 				alarm_keep_value(a, tv);
@@ -630,10 +646,11 @@ alarms_shelve(alarms_t *as, struct alarm *a, long long seconds,
 	a->shelved = 1;
 	a->shelved_until = seconds > 0 ? now + seconds * 1000 : 0;
 	as->timed += seconds > 0;
-	free(a->shelve_reason);
-	a->shelve_reason = xstrdup(who->comment != NULL ? who->comment : "");
-	free(a->shelved_by);
-	a->shelved_by = who->user != NULL ? xstrdup(who->user) : NULL;
+	free(a->texts->shelve_reason);
+	a->texts->shelve_reason = xstrdup(who->comment != NULL ? who->comment :
+	    "");
+	free(a->texts->shelved_by);
+	a->texts->shelved_by = who->user != NULL ? xstrdup(who->user) : NULL;
 	alarm_emit(as, a, "shelve", who, now);
 	return ERROR_NONE;
 }

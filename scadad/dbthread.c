@@ -21,7 +21,15 @@ struct dbthread {
 	const char		*what;		/* for the log: "audit trail" */
 	dbthread_answer_fn	*answer;
 	void			*arg;
+	/* Entries for the next LOG, each ended by DBTHREAD_RS. */
+	char			*batch;
+	size_t			 len;
+	size_t			 cap;
+	int			 entries;
 };
+
+#define DBTHREAD_BATCH_ENTRIES	256
+#define DBTHREAD_BATCH_BYTES	(256 * 1024)
 
 /*
  * Starts fn on a copy of path; NULL with the reason in err. what names
@@ -62,7 +70,10 @@ dbthread_destroy(dbthread_t **tp)
 
 	if (t == NULL)
 		return;
+	if (t->actor != NULL)
+		dbthread_flush(t);
 	zactor_destroy(&t->actor);
+	free(t->batch);
 	free(t);
 	*tp = NULL;
 }
@@ -77,8 +88,8 @@ dbthread_sock(dbthread_t *t)
  * Sends to the thread without waiting; if its queue is full (the disk
  * stalls), waits rather than lose the entry, and says so.
  */
-void
-dbthread_send(dbthread_t *t, const char *cmd, uint64_t token,
+static void
+dbthread_send_now(dbthread_t *t, const char *cmd, uint64_t token,
     const char *text)
 {
 	zsock_t *s = zactor_sock(t->actor);
@@ -91,6 +102,51 @@ dbthread_send(dbthread_t *t, const char *cmd, uint64_t token,
 	zsock_set_sndtimeo(s, -1);
 	log_warnx("%s: its queue is full; waiting for the disk", t->what);
 	zsock_send(s, "sss", cmd, tok, text);
+}
+
+/* What was logged goes first: a question sees every entry before it. */
+void
+dbthread_send(dbthread_t *t, const char *cmd, uint64_t token,
+    const char *text)
+{
+	dbthread_flush(t);
+	dbthread_send_now(t, cmd, token, text);
+}
+
+/*
+ * An entry for the thread's LOG, sent with those after it in one
+ * message (a storm's thousands of transitions cost the thread a few
+ * messages, not thousands): when the batch is full, or at
+ * dbthread_flush(), which the server loop calls after each piece of
+ * work. text may not hold DBTHREAD_RS.
+ */
+void
+dbthread_log(dbthread_t *t, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (t->len + n + 2 > t->cap) {
+		t->cap = t->len + n + 2 > 2 * t->cap ? t->len + n + 2 :
+		    2 * t->cap;
+		t->batch = xreallocarray(t->batch, t->cap, 1);
+	}
+	memcpy(t->batch + t->len, text, n);
+	t->len += n;
+	t->batch[t->len++] = DBTHREAD_RS;
+	t->batch[t->len] = '\0';
+	if (++t->entries >= DBTHREAD_BATCH_ENTRIES ||
+	    t->len >= DBTHREAD_BATCH_BYTES)
+		dbthread_flush(t);
+}
+
+void
+dbthread_flush(dbthread_t *t)
+{
+	if (t == NULL || t->entries == 0)
+		return;
+	dbthread_send_now(t, "LOG", 0, t->batch);
+	t->len = 0;
+	t->entries = 0;
 }
 
 void

@@ -25,6 +25,12 @@ void		 dbthread_send(dbthread_t *, const char *, uint64_t,
 		    const char *);
 void		 dbthread_send_json(dbthread_t *, const char *, uint64_t,
 		    json_t *);
+void		 dbthread_log(dbthread_t *, const char *);
+void		 dbthread_flush(dbthread_t *);
+
+/* Ends each entry of a LOG's text. */
+#define DBTHREAD_RS	'\x1e'
+
 
 /*
  * The thread's side: its loop takes what has come, up to batch commands

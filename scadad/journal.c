@@ -1,7 +1,7 @@
 /*
- * The alarm journal's thread: transitions come in as JSON, are held,
- * and go to the file a batch (one transaction) at a time; a batch the
- * disk refuses stays held and is tried again a second later.
+ * The alarm journal's thread: transitions come in batches of encoded
+ * entries, are held, and go to the file a transaction at a time; what
+ * the disk refuses stays held and is tried again a second later.
  */
 #include "config.h"
 
@@ -15,7 +15,7 @@
 #include "log.h"
 #include "xmalloc.h"
 
-#define JOURNAL_BATCH		1000	/* transitions a transaction */
+#define JOURNAL_BATCH		8	/* LOGs (of up to 256) a transaction */
 #define JOURNAL_RETRY_MS	1000
 /* EEMUA 191: a period of 10 minutes, a flood is more than 10 in one. */
 #define JOURNAL_PERIOD		"600000"
@@ -27,7 +27,8 @@
 struct journal_db {
 	sqlite3		*db;
 	sqlite3_stmt	*insert;
-	zlistx_t	*held;		/* entries as encoded, not yet written */
+	zlistx_t	*held;		/* LOGs' texts, not yet written */
+	size_t		 nheld;		/* entries in them */
 	long long	 held_logged;
 	const char	*path;
 };
@@ -60,26 +61,34 @@ static const char *const journal_keys[] = { "ts", "alarm", "tag", "kind",
  */
 #define JOURNAL_SEP	'\x1f'
 
+/*
+ * One entry, ended by DBTHREAD_RS. Its text stays held until the
+ * transaction is over, so SQLite may bind it without a copy.
+ */
 static int
-journal_db_insert(struct journal_db *d, const char *e)
+journal_db_insert(struct journal_db *d, const char *e, const char **next)
 {
-	const char *end;
+	const char *end, *stop = strchr(e, DBTHREAD_RS);
 	size_t i;
 	int n;
 
+	if (stop == NULL)
+		stop = e + strlen(e);
+	*next = *stop != '\0' ? stop + 1 : stop;
 	sqlite3_reset(d->insert);
-	for (i = 0; i < JOURNAL_NKEYS && *e != '\0'; i++, e = end + 1) {
-		if ((end = strchr(e, JOURNAL_SEP)) == NULL)
-			end = e + strlen(e) - 1;	/* cut short: the rest */
+	sqlite3_clear_bindings(d->insert);
+	for (i = 0; i < JOURNAL_NKEYS && e < stop; i++, e = end + 1) {
+		if ((end = memchr(e, JOURNAL_SEP, (size_t)(stop - e))) == NULL)
+			end = stop - 1;		/* cut short: the rest */
 		n = (int)(end - e);
 		if (n == 0)
-			sqlite3_bind_null(d->insert, (int)i + 1);
-		else if (JOURNAL_NUMBER(i))
+			continue;	/* NULL */
+		if (JOURNAL_NUMBER(i))
 			sqlite3_bind_int64(d->insert, (int)i + 1,
 			    strtoll(e, NULL, 10));
 		else
 			sqlite3_bind_text(d->insert, (int)i + 1, e, n,
-			    SQLITE_TRANSIENT);
+			    SQLITE_STATIC);
 	}
 	return sqlite3_step(d->insert) == SQLITE_DONE ? 0 : -1;
 }
@@ -89,27 +98,30 @@ static void
 journal_db_flush(void *arg)
 {
 	struct journal_db *d = arg;
-	const char *e;
+	const char *batch, *e;
 	int ok;
 
-	if (zlistx_size(d->held) == 0)
+	if (d->nheld == 0)
 		return;
 	ok = sqlite3_exec(d->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
 	    SQLITE_OK;
-	for (e = zlistx_first(d->held); ok && e != NULL;
-	    e = zlistx_next(d->held))
-		if (journal_db_insert(d, e) == -1)
-			ok = 0;
+	for (batch = zlistx_first(d->held); ok && batch != NULL;
+	    batch = zlistx_next(d->held))
+		for (e = batch; ok && *e != '\0'; )
+			if (journal_db_insert(d, e, &e) == -1)
+				ok = 0;
+	sqlite3_reset(d->insert);
 	if (ok && sqlite3_exec(d->db, "COMMIT", NULL, NULL, NULL) ==
 	    SQLITE_OK) {
 		zlistx_purge(d->held);
+		d->nheld = 0;
 		return;
 	}
 	sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
 	if (log_ratelimit(&d->held_logged, 60000))
 		log_errx("alarm journal %s: %s; %zu transitions held in memory "
 		    "until it can be written", d->path, sqlite3_errmsg(d->db),
-		    zlistx_size(d->held));
+		    d->nheld);
 }
 
 /*
@@ -157,9 +169,9 @@ static void
 journal_db_close(struct journal_db *d)
 {
 	journal_db_flush(d);
-	if (zlistx_size(d->held) > 0)
+	if (d->nheld > 0)
 		log_errx("alarm journal %s: %zu transitions could not be "
-		    "written", d->path, zlistx_size(d->held));
+		    "written", d->path, d->nheld);
 	zlistx_destroy(&d->held);
 	sqlite3_finalize(d->insert);
 	sqlite3_close(d->db);
@@ -329,6 +341,7 @@ journal_db_command(void *arg, zsock_t *pipe)
 {
 	struct journal_db *d = arg;
 	char *cmd = NULL, *token = NULL, *text = NULL;
+	const char *e;
 	json_t *o;
 	int rc = 0;
 
@@ -337,6 +350,8 @@ journal_db_command(void *arg, zsock_t *pipe)
 	if (strcmp(cmd, "$TERM") == 0)
 		rc = -1;
 	else if (strcmp(cmd, "LOG") == 0) {
+		for (e = text; (e = strchr(e, DBTHREAD_RS)) != NULL; e++)
+			d->nheld++;
 		zlistx_add_end(d->held, text);
 		text = NULL;	/* the list's now */
 	}
@@ -355,7 +370,7 @@ journal_db_command(void *arg, zsock_t *pipe)
 static size_t
 journal_db_held(void *d)
 {
-	return zlistx_size(((struct journal_db *)d)->held);
+	return ((struct journal_db *)d)->nheld;
 }
 
 static const struct dbthread_ops journal_ops = {
@@ -416,7 +431,7 @@ journal_handle(journal_t *j)
 
 /*
  * Adds s (at most JOURNAL_FIELD_MAX bytes of it) and the separator; a
- * separator in s becomes a space.
+ * separator in s, of fields or of entries, becomes a space.
  */
 static size_t
 journal_put(char *buf, size_t at, size_t len, const char *s)
@@ -425,7 +440,8 @@ journal_put(char *buf, size_t at, size_t len, const char *s)
 
 	for (n = 0; s != NULL && s[n] != '\0' && n < JOURNAL_FIELD_MAX &&
 	    at + 2 < len; n++)
-		buf[at++] = s[n] == JOURNAL_SEP ? ' ' : s[n];
+		buf[at++] = s[n] == JOURNAL_SEP || s[n] == DBTHREAD_RS ? ' ' :
+		    s[n];
 	buf[at++] = JOURNAL_SEP;
 	buf[at] = '\0';
 	return at;
@@ -457,7 +473,14 @@ journal_log(journal_t *j, const struct journal_entry *e)
 	at = journal_put(buf, at, sizeof buf, num);
 	snprintf(num, sizeof num, "%lld", e->until);
 	journal_put(buf, at, sizeof buf, e->until != 0 ? num : NULL);
-	dbthread_send(j, "LOG", 0, buf);
+	dbthread_log(j, buf);
+}
+
+/* What was logged, to the thread now: after each piece of the loop's work. */
+void
+journal_flush(journal_t *j)
+{
+	dbthread_flush(j);
 }
 
 /*

@@ -59,6 +59,7 @@ void		 journal_destroy(journal_t **);
 zsock_t		*journal_sock(journal_t *);
 void		 journal_handle(journal_t *);
 void		 journal_log(journal_t *, const struct journal_entry *);
+void		 journal_flush(journal_t *);
 void		 journal_query(journal_t *, uint64_t, json_t *);
 void		 journal_stats(journal_t *, uint64_t, json_t *);
 int		 journal_states(const char *, journal_state_fn *, void *,

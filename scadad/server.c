@@ -190,6 +190,17 @@ server_request(struct server *s, zmsg_t *m, size_t dropped,
 	zmsg_destroy(&envelope);
 }
 
+/*
+ * The end of a piece of the loop's work: its values go out, and its
+ * alarm transitions to the journal, each as one batch.
+ */
+static void
+server_done(struct server *s)
+{
+	publisher_flush(s->pub);
+	journal_flush(s->journal);
+}
+
 static int
 server_on_router(zloop_t *loop, zsock_t *router, void *arg)
 {
@@ -210,6 +221,7 @@ server_on_router(zloop_t *loop, zsock_t *router, void *arg)
 		zmsg_destroy(&m);
 		s->trim_bytes += dropped;
 	}
+	server_done(s);
 	/* What a huge request cost goes back to the system. */
 	if (s->trim_bytes > MSG_MAX_BYTES) {
 		malloc_trim(0);
@@ -243,7 +255,7 @@ server_on_update(void *arg, const struct driver_update *u, size_t n)
 	for (i = 0; i < n; i++)
 		if ((t = project_tag_by_id(s->project, u[i].id)) != NULL)
 			server_changed(s, t, &u[i].tv);
-	publisher_flush(s->pub);
+	server_done(s);
 }
 
 /* An alarm's transition as the journal keeps it. */
@@ -262,7 +274,7 @@ server_journal(struct server *s, const struct alarm *a, const char *event,
 		.value = a->has_value ? alarm_text(a, text, sizeof text) : NULL,
 		.priority = a->def->priority,
 		.area = a->def->area,
-		.message = a->message,
+		.message = a->texts->message,
 		.user = who->user,
 		.station = who->station,
 		.comment = who->comment,
@@ -300,6 +312,7 @@ server_on_alarm_tick(zloop_t *loop, int timer, void *arg)
 	struct server *s = arg;
 
 	alarms_tick(s->alarms, tagval_now_ms());
+	server_done(s);
 	return 0;
 }
 
@@ -335,7 +348,7 @@ server_on_quiet(void *arg, const struct device_conf *d, long long ms)
 		tv.ts_ms = tagval_now_ms();
 		server_changed(s, t, &tv);
 	}
-	publisher_flush(s->pub);
+	server_done(s);
 }
 
 static int
