@@ -297,6 +297,35 @@ bench_devices() {
 	done
 }
 
+# 10,000 alarms rising in one scan of a PLC that comes on line, to 10
+# stations; storm starts its stations, then says when the PLC may start.
+bench_storm() {
+	storm_n=10000 stations=10
+	[ "$QUICK" = 1 ] && storm_n=1000 stations=3
+	port=$(free_port)
+	project_ini "$T/storm" storm
+	project_device "$T/storm" plc1 host=127.0.0.1 port="$port" \
+	    poll_ms=200 backoff_max_ms=200
+	awk -v n="$storm_n" 'BEGIN {
+		print "name,device,area,space,address,type,l,description"
+		for (i = 0; i < n; i++)
+			printf "a%d.t%05d,plc1,a%d,holding,%d,uint16,1,tag %d\n",
+			    i / 1000, i, i / 1000, 1000 + i, i
+	}' >"$T/storm/tags.csv"
+	printf '[alarms]\ncomm_priority = no\n' >>"$T/storm/project.ini"
+	start_scadad "$T/storm" scadad-storm
+	rm -f "$T/storm.ready"
+	(wait_for 30 test -e "$T/storm.ready" &&
+	    exec "$SCADASIM" -p "$port" -R "$storm_n" -n) >"$T/storm-sim.log" 2>&1 &
+	STORM_SIM=$!
+	PIDS="$PIDS $STORM_SIM"
+	run storm "$BIN/storm" -c "$SERVER" \
+	    -P "$(awk '$1 == "publish" { print $2 }' "$T/endpoints")" \
+	    -r "$T/storm.ready" -n "$storm_n" -s "$stations"
+	stop "$STORM_SIM"
+	stop "$SCADAD_PID"
+}
+
 echo "bench: $(nproc) cores, $(uname -sr), $(date -u '+%Y-%m-%d %H:%M UTC')"
 wanted fanout && bench_fanout
 wanted latency && bench_latency
@@ -306,6 +335,7 @@ wanted modbus && bench_modbus
 wanted devices && bench_devices
 wanted logins && bench_logins
 wanted alarms && run alarms "$BIN/alarmbench"
+wanted alarms && bench_storm
 
 echo
 echo "bench: summary"
