@@ -391,6 +391,52 @@ const struct project_columns alarm_conf_columns = {
  * The alarm tables, now that every tag is read; then the tags setpoint
  * and suppress_by name exist, and fit.
  */
+static void
+alarm_conf_free_set(void **item)
+{
+	free(*item);
+	*item = NULL;
+}
+
+/*
+ * HH above H above L above LL across rows and tables too: a tag's H in
+ * an alarm list must sit below the HH of its tag table.
+ */
+static void
+alarm_conf_orders(struct project_loader *l, struct alarm_conf *ac)
+{
+	static const char *const names[4] = { "hh", "h", "l", "ll" };
+	const struct alarm_def **set, *d, *o;
+	zhashx_t *by = zhashx_new();	/* tag -> its four limit alarms */
+	size_t i;
+	int k;
+
+	zhashx_set_destructor(by, alarm_conf_free_set);
+	for (i = 0; i < ac->n && !loader_failed(l); i++) {
+		if ((d = &ac->defs[i])->kind > ALARM_LL)
+			continue;
+		if ((set = zhashx_lookup(by, d->tag)) == NULL) {
+			set = xcalloc(4, sizeof *set);
+			zhashx_insert(by, d->tag, set);
+		}
+		for (k = 0; k < 4 && !loader_failed(l); k++) {
+			if (set[k] == NULL)
+				continue;
+			o = set[k];
+			if (k < (int)d->kind ? !(d->limit < o->limit) :
+			    !(d->limit > o->limit))
+				loader_fail_at(l, d->file, d->line,
+				    k < (int)d->kind ? _("%s: %s (%g) must be "
+				    "below %s (%g, at %s:%d)") : _("%s: %s (%g) "
+				    "must be above %s (%g, at %s:%d)"), d->tag,
+				    names[d->kind], d->limit, names[k], o->limit,
+				    o->file, o->line);
+		}
+		set[d->kind] = d;
+	}
+	zhashx_destroy(&by);
+}
+
 static int
 alarm_conf_check(struct project_loader *l, void *data)
 {
@@ -416,6 +462,7 @@ alarm_conf_check(struct project_loader *l, void *data)
 			    ac->defs[i].id, ((struct alarm_def *)zhashx_lookup(
 			    byname, ac->defs[i].id))->file, ((struct alarm_def *)
 			    zhashx_lookup(byname, ac->defs[i].id))->line);
+	alarm_conf_orders(l, ac);
 	zhashx_purge(byname);
 	for (i = 0; i < loader_ntags(l); i++)
 		zhashx_insert(byname, loader_tag_at(l, i)->name,

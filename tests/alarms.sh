@@ -140,6 +140,8 @@ bad 'tank1.level,,90,,,,,,,,tank1.nope' "$A:2: tank1.level: unknown suppress_by 
 bad 'tank1.level,,,,,1,,,,,' "$A:2: alarm columns without an alarm"
 bad 'tank1.level,,90,,,,,,,,
 tank1.level,,85,,,,,,,,' "$A:3: alarm tank1.level:h defined twice (first at $A:2)"
+bad 'tank1.level,95,,,,,,,,,
+tank1.level,,97,,,,,,,,' "$A:3: tank1.level: h (97) must be below hh (95, at $A:2)"
 cp "$T/project/project.ini" "$T/good.ini"
 printf '[station op1]\nbell = loud\n' >>"$T/project/project.ini"
 "$SCADAD" -n -c "$T/project" >"$T/out" 2>&1 && fail "accepted bell = loud"
