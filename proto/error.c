@@ -36,6 +36,7 @@ static const struct {
 	[ERROR_THROTTLED] =	  { "throttled", N_("too many failed logins"), 4 },
 	[ERROR_UNKNOWN_ALARM] =	  { "unknown_alarm", N_("unknown alarm"), 3 },
 	[ERROR_ALARM_STATE] =	  { "alarm_state", N_("alarm not in that state"), 3 },
+	[ERROR_UNKNOWN_SCREEN] =  { "unknown_screen", N_("unknown screen"), 3 },
 };
 
 const char *

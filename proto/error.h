@@ -25,6 +25,7 @@ enum error_code {
 	ERROR_THROTTLED,	/* too many failed logins: wait */
 	ERROR_UNKNOWN_ALARM,
 	ERROR_ALARM_STATE,	/* not in a state the action applies to */
+	ERROR_UNKNOWN_SCREEN,
 	ERROR_COUNT
 };
 

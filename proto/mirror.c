@@ -401,6 +401,7 @@ mirror_meta(struct mirror_tag *t, json_t *o)
 	t->description = mirror_strdup(o, "description");
 	t->area = mirror_strdup(o, "area");
 	t->writable = json_is_true(json_object_get(o, "writable"));
+	t->critical = json_is_true(json_object_get(o, "critical"));
 	/* What this station's user may write; a server before logins: all. */
 	t->may_write = json_object_get(o, "may_write") != NULL ?
 	    json_is_true(json_object_get(o, "may_write")) : t->writable;

@@ -32,6 +32,7 @@ struct mirror_tag {
 	char		*description;
 	char		*area;
 	int		 writable;
+	int		 critical;	/* writes are confirmed first */
 	int		 may_write;	/* by the user logged in here */
 	int		 has_range;
 	double		 min, max;	/* write limits, engineering units */

@@ -108,6 +108,8 @@ cmd_meta(const struct project_tag *t, json_t *o, int where,
 	json_object_set_new(o, "description", json_string(t->description));
 	json_object_set_new(o, "area", json_string(t->area));
 	json_object_set_new(o, "writable", json_boolean(t->writable));
+	if (t->critical)
+		json_object_set_new(o, "critical", json_true());
 	json_object_set_new(o, "may_write", json_boolean(t->writable &&
 	    access_allows(a, ACCESS_OPERATE, t->area)));
 	if (t->type == TAGCODEC_STRING)

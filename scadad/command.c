@@ -37,6 +37,8 @@ static const struct cmd_entry *const command_table[] = {
 	&cmd_alarm_service_entry,
 	&cmd_alarm_journal_entry,
 	&cmd_alarm_stats_entry,
+	&cmd_screens_entry,
+	&cmd_screen_entry,
 };
 
 #define COMMAND_N	(sizeof command_table / sizeof *command_table)

@@ -74,6 +74,8 @@ struct cmd_entry {
 };
 
 extern const struct cmd_entry cmd_hello_entry;
+extern const struct cmd_entry cmd_screens_entry;
+extern const struct cmd_entry cmd_screen_entry;
 extern const struct cmd_entry cmd_ping_entry;
 extern const struct cmd_entry cmd_read_entry;
 extern const struct cmd_entry cmd_write_entry;

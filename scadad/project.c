@@ -24,6 +24,7 @@
 #include "driver_conf.h"
 #include "i18n.h"
 #include "project_ini.h"
+#include "screen_conf.h"
 #include "security_conf.h"
 #include "server_conf.h"
 #include "xmalloc.h"
@@ -48,6 +49,7 @@ static const struct project_section *const project_sections[] = {
 	&access_user_section,
 	&access_group_section,
 	&access_station_section,
+	&screen_conf_section,	/* after the tags, for its fields */
 };
 
 #define PROJECT_NSECTIONS	(sizeof project_sections / \

@@ -33,6 +33,7 @@ struct project_tag {
 	char			*description;
 	enum tagcodec_type	 type;
 	int			 writable;
+	int			 critical;	/* stations confirm writes */
 	int			 has_range;
 	double			 min, max;	/* write limits, eng. units */
 	const struct device_conf *device;

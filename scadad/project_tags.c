@@ -51,11 +51,14 @@ static const struct conf_key project_tags_keys[] = {
 	    .offset = TKEY(writable) },
 	{ .name = "min", .type = CONF_DOUBLE, .offset = TKEY(min) },
 	{ .name = "max", .type = CONF_DOUBLE, .offset = TKEY(max) },
+	{ .name = "critical", .type = CONF_BOOL, .max = 1,
+	    .offset = TKEY(critical) },
 	CONF_END
 };
 
+/* The keys' places, as check sees them given. */
 enum { KEY_NAME, KEY_AREA, KEY_TYPE, KEY_LENGTH, KEY_UNITS,
-    KEY_DESCRIPTION, KEY_WRITABLE, KEY_MIN, KEY_MAX };
+    KEY_DESCRIPTION, KEY_WRITABLE, KEY_MIN, KEY_MAX, KEY_CRITICAL };
 
 static void *
 project_tags_row(struct project_loader *l, struct project_tag *t, void *data)

@@ -79,7 +79,7 @@ static void
 view_journal_ask(struct view_entry *ve, int older)
 {
 	struct view_journal *vj = ve->data;
-	json_t *where = alarmfilter_where(&vj->filter), *last;
+	json_t *where = alarmfilter_where(&vj->filter), *last, *req;
 
 	if (vj->req != 0)
 		client_cancel(ve->station->client, vj->req);
@@ -89,9 +89,11 @@ view_journal_ask(struct view_entry *ve, int older)
 	vj->older = older && last != NULL;
 	vj->changes = alarmlist_changes(ve->station->alarms);
 	vj->asked = zclock_mono();
-	vj->req = client_send(ve->station->client, json_pack("{s:s, s:o, s:i}",
-	    "op", "alarm_journal", "where", where, "limit", VIEW_JOURNAL_PAGE),
+	req = json_pack("{s:s, s:o, s:i}", "op", "alarm_journal", "where",
+	    where, "limit", VIEW_JOURNAL_PAGE);
+	vj->req = client_send(ve->station->client, req,
 	    VIEW_JOURNAL_TIMEOUT_MS, 1, view_journal_answer, ve);
+	json_decref(req);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "edit.h"
 #include "i18n.h"
 #include "prompt.h"
 #include "statusbar.h"
@@ -45,9 +46,6 @@ struct view_tags {
 	size_t	 top;
 	int	 rows;		/* list rows on the last frame, for paging */
 	char	*sel_name;	/* to find the selection again after a resync */
-	char	*edit;		/* the tag being written */
-	char	*label;		/* its prompt, to reopen on a typing error */
-	int	 toggle_to;
 	int	 name_w;
 	int	 units_w;
 	int	 quality_w;
@@ -98,8 +96,6 @@ view_tags_free(struct view_entry *ve)
 	struct view_tags *vt = ve->data;
 
 	free(vt->sel_name);
-	free(vt->edit);
-	free(vt->label);
 	free(vt->filter);
 	free(vt->match);
 	free(vt);
@@ -489,146 +485,15 @@ view_tags_draw(struct view_entry *ve, WINDOW *win)
 	return 0;
 }
 
-static prompt_fn view_tags_entered;
-
-/* Opens the value prompt again with what was typed, to correct it. */
-static void
-view_tags_retry(struct view_entry *ve, const char *text)
-{
-	struct view_tags *vt = ve->data;
-
-	prompt_open(vt->label, text, view_tags_entered, ve);
-}
-
-/* The write limits, checked here too so a typo can be corrected. */
-static int
-view_tags_in_range(struct view_entry *ve, const struct mirror_tag *t,
-    json_t *v, const char *text)
-{
-	char range[96];
-	double d;
-
-	if (!t->has_range || !json_is_number(v))
-		return 1;
-	d = json_number_value(v);
-	if (d >= t->min && d <= t->max)
-		return 1;
-	value_range(t->type, t->has_range, t->min, t->max, t->units, range,
-	    sizeof range);
-	statusbar_error(_("%s: %s is out of range %s; nothing sent."),
-	    t->name, text, range);
-	return 0;
-}
-
-static void
-view_tags_entered(void *arg, const char *text)
-{
-	struct view_entry *ve = arg;
-	struct view_tags *vt = ve->data;
-	const struct mirror_tag *t;
-	json_t *v;
-	char err[256], shown[TAGVAL_STR_MAX];
-
-	ve->dirty = 1;
-	if (text == NULL) {
-		statusbar_info(_("Write to %s cancelled; nothing sent."),
-		    vt->edit);
-		return;
-	}
-	if (!mirror_connected(view_tags_mirror(ve))) {
-		statusbar_link_error(_("Communication lost: %s not written."),
-		    vt->edit);
-		return;
-	}
-	if ((t = mirror_find(view_tags_mirror(ve), vt->edit)) == NULL) {
-		statusbar_error(_("%s is no longer in the project; nothing "
-		    "sent."), vt->edit);
-		return;
-	}
-	if (value_parse(t->type, text, &v, err, sizeof err) == -1) {
-		statusbar_error(_("%s: %s; nothing sent."), vt->edit, err);
-		view_tags_retry(ve, text);
-		return;
-	}
-	if (!view_tags_in_range(ve, t, v, text)) {
-		json_decref(v);
-		view_tags_retry(ve, text);
-		return;
-	}
-	value_format_json(v, t->type, VALUE_OPERATOR, shown, sizeof shown);
-	station_write(ve->station, vt->edit, shown, v);
-	json_decref(v);
-}
-
-static void
-view_tags_confirmed(void *arg, const char *text)
-{
-	struct view_entry *ve = arg;
-	struct view_tags *vt = ve->data;
-
-	if (text == NULL) {
-		ve->dirty = 1;
-		statusbar_info(_("Write to %s cancelled; nothing sent."),
-		    vt->edit);
-		return;
-	}
-	view_tags_entered(arg, vt->toggle_to ? "on" : "off");
-}
-
-/*
- * A switch with a good current value may be toggled with a yes/no
- * question; one whose value we do not know is asked for explicitly,
- * as "the opposite of unknown" means nothing.
- */
 static void
 view_tags_edit(struct view_entry *ve, int toggle)
 {
-	struct view_tags *vt = ve->data;
 	const struct mirror_tag *t = view_tags_selected(ve);
-	char label[256], range[96], to[16];
 
-	if (t == NULL)
-		return;
 	ve->dirty = 1;
-	if (!t->writable) {
-		statusbar_error(_("%s is read-only."), t->name);
-		return;
-	}
-	if (!t->may_write) {
-		statusbar_error(_("%s may not write %s: no role of theirs grants "
-		    "operate in area %s here."), ve->station->user != NULL ?
-		    ve->station->user : _("this station"), t->name,
-		    t->area[0] != '\0' ? t->area : "-");
-		return;
-	}
-	if (!mirror_fresh(view_tags_mirror(ve), t)) {
-		statusbar_link_error(_("Communication lost: cannot write %s."),
-		    t->name);
-		return;
-	}
-	free(vt->edit);
-	vt->edit = xstrdup(t->name);
-	if (toggle && value_type_is_bool(t->type) &&
-	    t->tv.quality == QUALITY_GOOD && !isnan(t->tv.value)) {
-		vt->toggle_to = t->tv.value == 0;
-		value_number(vt->toggle_to, "bool", VALUE_OPERATOR, to,
-		    sizeof to);
-		snprintf(label, sizeof label, _("Switch %s %s? (y/n) "),
-		    t->name, to);
-		prompt_confirm(label, view_tags_confirmed, ve);
-		return;
-	}
-	value_range(t->type, t->has_range, t->min, t->max, t->units, range,
-	    sizeof range);
-	if (range[0] != '\0')
-		snprintf(label, sizeof label, _("New value for %s [%s]: "),
-		    t->name, range);
-	else
-		snprintf(label, sizeof label, _("New value for %s: "),
-		    t->name);
-	free(vt->label);
-	vt->label = xstrdup(label);
-	prompt_open(label, NULL, view_tags_entered, ve);
+	if (t != NULL)
+		edit_start(ve->station, t->name, toggle ? EDIT_TOGGLE :
+		    EDIT_VALUE, NULL);
 }
 
 static void

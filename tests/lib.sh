@@ -168,7 +168,8 @@ make_project() {
 	mkdir -p "${1:-$T/project}"
 	cp "$top_srcdir/conf/demo/tags.csv" "$top_srcdir/conf/demo/alarms.csv" \
 	    "${1:-$T/project}/"
-	cp -r "$top_srcdir/conf/demo/pam" "${1:-$T/project}/"
+	cp -r "$top_srcdir/conf/demo/pam" "$top_srcdir/conf/demo/screens" \
+	    "${1:-$T/project}/"
 	sed -e "s/^port = .*/port = $SIM_PORT/" \
 	    -e 's/^login = yes/login = no/' \
 	    -e 's|^command = .*|command = tcp://127.0.0.1:*|' \
