@@ -75,6 +75,10 @@ static const struct conf_key access_station_keys[] = {
 	    .max = 604800, .def = "-1", .offset = STKEY(idle_logout_s) },
 	{ .name = "bell", .type = CONF_ENUM, .choices = "default no "
 	    MSG_PRIORITY_WORDS, .def = "default", .offset = STKEY(bell) },
+	{ .name = "start_screen", .type = CONF_STRING,
+	    .offset = STKEY(start_screen) },
+	{ .name = "language", .type = CONF_CHOICE, .choices = "en de",
+	    .offset = STKEY(language) },
 	CONF_END
 };
 
@@ -305,6 +309,8 @@ access_station_free_one(struct access_station *s)
 {
 	free(s->name);
 	free(s->public_key);
+	free(s->start_screen);
+	free(s->language);
 	conf_words_free(&s->anonymous_roles);
 	free(s);
 }

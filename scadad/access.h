@@ -50,6 +50,8 @@ struct access_station {
 	struct conf_words	 anonymous_roles;
 	int			 idle_logout_s;	/* -1: [security]'s */
 	int			 bell;		/* 0: [alarms]'s, 1 no, 2.. */
+	char			*start_screen;	/* NULL: [screens]' start */
+	char			*language;	/* NULL: the station's locale */
 	int			 line;
 };
 

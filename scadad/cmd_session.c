@@ -20,9 +20,17 @@ cmd_hello_station(struct cmd_env *env, const char *name)
 	    access_station(env->project, name) : NULL;
 	int bell = alarm_conf(env->project)->bell;
 
+	json_t *o;
+
 	if (st != NULL && st->bell > 0)
 		bell = st->bell - 1;
-	return json_pack("{s:s?, s:i}", "name", name, "bell", bell);
+	o = json_pack("{s:s?, s:i}", "name", name, "bell", bell);
+	if (st != NULL && st->start_screen != NULL)
+		json_object_set_new(o, "start_screen", json_string(
+		    st->start_screen));
+	if (st != NULL && st->language != NULL)
+		json_object_set_new(o, "language", json_string(st->language));
+	return o;
 }
 
 static json_t *

@@ -18,6 +18,8 @@ struct alarmlist {
 	int		 loading;
 	json_t		*queued;	/* transitions that came meanwhile */
 	uint64_t	 changes;	/* transitions applied, loads */
+	zhashx_t	*by_tag;	/* tag -> its most urgent alarm */
+	uint64_t	 by_tag_at;	/* changes when made */
 };
 
 static void
@@ -48,6 +50,7 @@ alarmlist_destroy(alarmlist_t **lp)
 	if (l == NULL)
 		return;
 	zhashx_destroy(&l->by_id);
+	zhashx_destroy(&l->by_tag);
 	json_decref(l->queued);
 	free(l);
 	*lp = NULL;
@@ -61,6 +64,7 @@ alarmlist_clear(alarmlist_t *l)
 	json_array_clear(l->queued);
 	l->seq = 0;
 	l->loading = 0;
+	l->changes++;
 }
 
 /* A request for the list is out: transitions wait for its answer. */
@@ -215,6 +219,34 @@ alarmlist_newest(alarmlist_t *l)
 			best = v[i];
 	free(v);
 	return best;
+}
+
+/*
+ * The most urgent alarm of a tag (borrowed), unacknowledged first, or
+ * NULL: for pictures that mark the tags they show. Made again only
+ * when the list has changed.
+ */
+json_t *
+alarmlist_of_tag(alarmlist_t *l, const char *tag)
+{
+	json_t **v;
+	size_t n, i;
+	const char *t;
+
+	if (l->by_tag == NULL || l->by_tag_at != l->changes + 1) {
+		if (l->by_tag == NULL)
+			l->by_tag = zhashx_new();
+		zhashx_purge(l->by_tag);
+		v = alarmlist_sorted(l, &n);
+		/* Most urgent first: the first of each tag is kept. */
+		for (i = 0; i < n; i++)
+			if ((t = json_string_value(json_object_get(v[i],
+			    "tag"))) != NULL)
+				zhashx_insert(l->by_tag, t, v[i]);
+		free(v);
+		l->by_tag_at = l->changes + 1;
+	}
+	return zhashx_lookup(l->by_tag, tag);
 }
 
 /* A count that moves whenever the list changes: for views that follow. */

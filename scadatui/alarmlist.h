@@ -28,5 +28,6 @@ void		 alarmlist_counts(alarmlist_t *, int *, int *);
 json_t		*alarmlist_newest(alarmlist_t *);
 int		 alarmlist_unack(json_t *);
 uint64_t	 alarmlist_changes(alarmlist_t *);
+json_t		*alarmlist_of_tag(alarmlist_t *, const char *);
 
 #endif

@@ -50,6 +50,7 @@ struct main_loop {
 	long long		 last_touch;	/* the session, for idle logout */
 	int			 dead_reads;
 	int			 alarms_synced;	/* the list asked for, online */
+	int			 screens_shown;	/* the start screen, once */
 	char			 error[256];	/* why the loop gave up */
 };
 
@@ -60,6 +61,7 @@ static const struct view_key main_keys[] = {
 	{ N_("d, F3"), N_("the devices and their links") },
 	{ N_("a, F4"), N_("the alarm list") },
 	{ N_("J, F5"), N_("the alarm journal") },
+	{ N_("o, F6"), N_("the process screens: the start screen") },
 	{ N_("L"), N_("log out") },
 	{ N_("U"), N_("switch user: log in as another") },
 	{ N_("Esc"), N_("back to the view before; cancel a prompt") },
@@ -133,12 +135,48 @@ main_alarms_loaded(void *arg, json_t *reply)
 	ml->dirty = 1;
 }
 
+/*
+ * The server's screens, once the mirror is current: the first time
+ * there are any, the station shows its start screen over the tag list.
+ */
+static void
+main_screens_loaded(void *arg, json_t *reply)
+{
+	struct main_loop *ml = arg;
+	struct station *st = ml->station;
+
+	if (!msg_is_ok(reply))
+		return;
+	json_decref(st->screens);
+	st->screens = json_incref(reply);
+	if (!ml->screens_shown && json_array_size(json_object_get(reply,
+	    "screens")) > 0 && view_top(&ml->views)->view == &view_tags) {
+		ml->screens_shown = 1;
+		main_show(ml, "screen");
+	}
+	ml->dirty = 1;
+}
+
+static void
+main_screens_sync(struct main_loop *ml, int online)
+{
+	json_t *req;
+
+	if (!online || ml->alarms_synced)
+		return;
+	req = json_pack("{s:s}", "op", "screens");
+	client_send(ml->station->client, req, 5000, 1, main_screens_loaded,
+	    ml);
+	json_decref(req);
+}
+
 static void
 main_alarms_sync(struct main_loop *ml)
 {
 	int online = mirror_online(ml->station->mirror);
 	json_t *req;
 
+	main_screens_sync(ml, online);
 	if (online && !ml->alarms_synced) {
 		alarmlist_loading(ml->station->alarms);
 		req = json_pack("{s:s}", "op", "alarms");
@@ -393,6 +431,10 @@ main_key(struct main_loop *ml, int key)
 	case 'J':
 	case UI_FN(KEY_F(5)):
 		main_show(ml, "journal");
+		break;
+	case 'o':
+	case UI_FN(KEY_F(6)):
+		main_show(ml, "screen");
 		break;
 	case 'L':
 		main_logout(ml);

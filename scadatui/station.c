@@ -122,6 +122,7 @@ station_destroy(struct station **stp)
 	free(st->user);
 	free(st->session_id);
 	free(st->ended);
+	json_decref(st->screens);
 	free(st);
 	*stp = NULL;
 }

@@ -27,6 +27,7 @@ struct station {
 	char		*user;		/* logged in, or NULL */
 	char		*session_id;	/* its public id, for session events */
 	alarmlist_t	*alarms;	/* as the server lists them */
+	json_t		*screens;	/* the server's list, or NULL */
 	char		*ended;		/* why the last session ended, until
 					   the login view has said so */
 	int		 ended_badly;	/* not by this station's own logout */

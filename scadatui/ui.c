@@ -361,7 +361,32 @@ static const struct {
 	{ 0x2019, "'" },	{ 0x201c, "\"" },	{ 0x201d, "\"" },
 	{ 0x2026, "..." },	{ 0x2030, "o/oo" },	{ 0x2103, "degC" },
 	{ 0x2126, "Ohm" },
+	/* Umlauts, for German texts. */
+	{ 0x00c4, "Ae" },	{ 0x00d6, "Oe" },	{ 0x00dc, "Ue" },
+	{ 0x00e4, "ae" },	{ 0x00f6, "oe" },	{ 0x00fc, "ue" },
+	{ 0x00df, "ss" },
+	/* Pictures: lines, arrows and bars, one column each, as drawn. */
+	{ 0x2190, "<" },	{ 0x2191, "^" },	{ 0x2192, ">" },
+	{ 0x2193, "v" },	{ 0x2500, "-" },	{ 0x2501, "-" },
+	{ 0x2502, "|" },	{ 0x2503, "|" },	{ 0x250c, "+" },
+	{ 0x2510, "+" },	{ 0x2514, "+" },	{ 0x2518, "+" },
+	{ 0x251c, "+" },	{ 0x2524, "+" },	{ 0x252c, "+" },
+	{ 0x2534, "+" },	{ 0x253c, "+" },	{ 0x2550, "=" },
+	{ 0x2551, "|" },	{ 0x2554, "+" },	{ 0x2557, "+" },
+	{ 0x255a, "+" },	{ 0x255d, "+" },	{ 0x2581, "_" },
+	{ 0x2582, "_" },	{ 0x2583, "=" },	{ 0x2584, "=" },
+	{ 0x2585, "#" },	{ 0x2586, "#" },	{ 0x2587, "#" },
+	{ 0x2588, "#" },	{ 0x2591, "." },	{ 0x2592, ":" },
+	{ 0x25b2, "^" },	{ 0x25b6, ">" },	{ 0x25bc, "v" },
+	{ 0x25c0, "<" },	{ 0x25cf, "o" },	{ 0x25cb, "o" },
 };
+
+/* Whether the terminal shows UTF-8: bars pick their characters by it. */
+int
+ui_unicode(void)
+{
+	return ui_utf8;
+}
 
 /* Stores wc, or its ASCII stand-in, with display widths; returns count. */
 static size_t

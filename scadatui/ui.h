@@ -66,6 +66,7 @@ int		 ui_key(void);
 attr_t		 ui_attr(enum ui_role);
 enum ui_role	 ui_priority_role(int);
 int		 ui_width(const char *);
+int		 ui_unicode(void);
 int		 ui_put(WINDOW *, const char *, int, enum ui_align);
 void		 ui_fill(WINDOW *, int, attr_t);
 WINDOW		*ui_overlay(int, int);

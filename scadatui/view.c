@@ -17,6 +17,7 @@ static const struct view *const view_registry[] = {
 	&view_login,
 	&view_alarms,
 	&view_journal,
+	&view_screen,
 };
 
 const struct view *

@@ -62,6 +62,7 @@ extern const struct view view_devices;
 extern const struct view view_login;
 extern const struct view view_alarms;
 extern const struct view view_journal;
+extern const struct view view_screen;
 
 const struct view	*view_find(const char *);
 struct view_entry	*view_new(const struct view *, struct station *);

@@ -1,0 +1,118 @@
+#!/bin/sh
+# Process screens in tmux, against a real scadad and scadasim: stations
+# start on the project's start screen, drawn as the screen file says
+# (compared at 80x24 in ASCII with tests/screens/overview-80x24.txt,
+# digits masked); a setpoint written through a screen's input shows on
+# the other station; a typo keeps its prompt; a button asks first;
+# links, back and forward; an alarm marks its tag's field with '!'; a
+# lost server marks every field '~' and a lost PLC reads BAD; a station whose start screen does not
+# exist starts on the overview and says so; a resize below the
+# picture's width says so and recovers.
+. "$top_srcdir/tests/lib.sh"
+
+export LC_ALL=C.UTF-8 TERM=xterm
+start_sim
+make_project
+fixed_ports
+printf '[station opm]\nstart_screen = nowhere\n' >>"$T/project/project.ini"
+start_scadad
+wait_for 10 tag_good tank1.level || fail "no PLC"
+tui_start a 100 30 SCADA_STATION=opa
+tui_start b 80 24 SCADA_STATION=opb LC_ALL=C
+for s in a b; do
+	wait_for 10 on_screen 'Tank 1 overview' $s ||
+	    fail "station $s: no start screen: $(cat "$T/screen")"
+done
+
+# The picture, as drawn at 80x24 without UTF-8, the plant held still
+# (its numbers and the tank's fill masked).
+for w in auto=false inlet=false pump=false heater_auto=false heater=false; do
+	"$SCADACTL" write "tank1.${w%=*}" "${w#*=}" >/dev/null ||
+	    fail "write tank1.$w"
+done
+"$SCADACTL" alarms ack -A >/dev/null
+wait_for 5 on_screen 'PUMP  STOPPED' b && wait_for 5 on_screen 'HEATER     OFF' b ||
+    fail "the plant not held: $(cat "$T/screen")"
+screen b
+sed -n '2,16p' "$T/screen" | sed -e 's/ *[0-9][0-9.]*/ N/g' -e 's/ *$//' \
+    -e 's/|[ #_=]\{14\}|/|..............|/' >"$T/picture"
+diff -u "$top_srcdir/tests/screens/overview-80x24.txt" "$T/picture" ||
+    fail "the overview at 80x24 is not as expected"
+
+# The setpoint through the screen's input, seen on the other station.
+on_screen 'tank1.level_sp = .*Enter writes a new value' a ||
+    fail "the setpoint is not selected first: $(tail -1 "$T/screen")"
+tm send-keys -t a Enter
+wait_for 2 on_screen 'New value for tank1.level_sp \[5..95 %\]' a ||
+    fail "no value prompt: $(tail -1 "$T/screen")"
+tm send-keys -t a abc Enter
+wait_for 2 on_screen 'abc' a && on_screen 'New value for' a ||
+    fail "a typo closed the prompt: $(tail -2 "$T/screen")"
+tm send-keys -t a C-u 99 Enter
+wait_for 2 on_screen 'out of range' a || fail "99 taken: $(tail -2 "$T/screen")"
+tm send-keys -t a C-u 70 Enter
+wait_for 3 on_screen 'SETPOINT  *70.0 %' b ||
+    fail "station b did not see the setpoint: $(cat "$T/screen")"
+[ "$("$SCADACTL" read tank1.level_sp | awk '{ print $2 }')" = 70 ] ||
+    fail "the setpoint: $("$SCADACTL" read tank1.level_sp)"
+
+# A button asks first; n writes nothing.
+tm send-keys -t a Tab Tab
+wait_for 2 on_screen 'tank1.pump = .*Enter writes true' a ||
+    fail "START not selected: $(tail -1 "$T/screen")"
+tm send-keys -t a Enter
+wait_for 2 on_screen 'Write tank1.pump := true? (y/n)' a ||
+    fail "the button did not ask: $(tail -1 "$T/screen")"
+tm send-keys -t a n
+wait_for 2 on_screen 'cancelled' a || fail "n: $(tail -1 "$T/screen")"
+
+# Links, back and forward.
+tm send-keys -t a Tab Tab
+wait_for 2 on_screen 'Enter shows screen detail' a ||
+    fail "the link not selected: $(tail -1 "$T/screen")"
+tm send-keys -t a Enter
+wait_for 3 on_screen 'Tank 1 detail' a || fail "no detail screen: $(cat "$T/screen")"
+on_screen 'Level bar  *#*' a || true
+tm send-keys -t a BSpace
+wait_for 3 on_screen 'Tank 1 overview' a || fail "Backspace did not go back"
+tm send-keys -t a ']'
+wait_for 3 on_screen 'Tank 1 detail' a || fail "] did not go forward"
+tm send-keys -t a '['
+wait_for 3 on_screen 'Tank 1 overview' a || fail "[ did not go back"
+
+# An alarm marks the field of its tag.
+"$SCADACTL" write tank1.pump true >/dev/null &&
+    wait_for 3 on_screen 'PUMP  RUNNING' a &&
+    "$SCADACTL" write tank1.pump false >/dev/null || fail "pump on, off"
+wait_for 3 on_screen 'PUMP !STOPPED' a || fail "no alarm mark: $(cat "$T/screen")"
+"$SCADACTL" alarms ack -A >/dev/null
+wait_for 3 on_screen 'PUMP  STOPPED' a || fail "the mark stayed after the ack"
+
+# The server gone: the banner, and every value marked stale; back, the
+# screen is current again.
+stop "$SCADAD_PID"
+wait_for 10 on_screen 'COMMUNICATION LOST' a || fail "no banner: $(cat "$T/screen")"
+wait_for 5 on_screen 'LEVEL  *~' a || fail "no stale mark: $(cat "$T/screen")"
+on_screen 'INLET VALVE ~' a || fail "a state field not marked: $(cat "$T/screen")"
+start_scadad
+wait_for 15 on_screen ' ONLINE ' a || fail "not back online: $(cat "$T/screen")"
+on_screen 'LEVEL  *~' a && fail "stale marks after the return: $(cat "$T/screen")"
+
+# A lost PLC: its values read BAD, the level bar too.
+stop "$SIM_PID"
+wait_for 15 on_screen 'LEVEL  *BAD' a || fail "no BAD: $(cat "$T/screen")"
+on_screen '|  ??????????  |' a || on_screen '│  ??????????  │' a ||
+    fail "the level bar shows a bad value as a level: $(cat "$T/screen")"
+
+# A station whose start screen is missing starts on the overview.
+tui_start m 100 30 SCADA_STATION=opm
+wait_for 10 on_screen "start screen 'nowhere' does not exist" m ||
+    fail "no word of the missing screen: $(tail -2 "$T/screen")"
+on_screen 'Tank 1 overview' m || fail "not on the overview: $(head -1 "$T/screen")"
+
+# Narrower than the picture: said; wide again: drawn again.
+tm resize-window -t a -x 60 -y 24
+wait_for 3 on_screen 'too small' a || fail "60 columns: $(cat "$T/screen")"
+tm resize-window -t a -x 100 -y 30
+wait_for 3 on_screen 'INLET VALVE' a || fail "not redrawn: $(cat "$T/screen")"
+echo ok
