@@ -15,5 +15,7 @@
 
 void	i18n_init(void);
 void	i18n_utf8(void);
+void	i18n_set_language(const char *);
+const char *i18n_language(void);
 
 #endif

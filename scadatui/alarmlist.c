@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alarmlist.h"
+#include "i18n.h"
 #include "xmalloc.h"
 
 struct alarmlist {
@@ -247,6 +248,18 @@ alarmlist_of_tag(alarmlist_t *l, const char *tag)
 		l->by_tag_at = l->changes + 1;
 	}
 	return zhashx_lookup(l->by_tag, tag);
+}
+
+/* An alarm's message in the station's language, where the project gives it. */
+const char *
+alarmlist_message(json_t *a)
+{
+	const char *de = json_string_value(json_object_get(a, "message_de"));
+	const char *en = json_string_value(json_object_get(a, "message"));
+
+	if (de != NULL && strcmp(i18n_language(), "de") == 0)
+		return de;
+	return en != NULL ? en : "";
 }
 
 /* A count that moves whenever the list changes: for views that follow. */

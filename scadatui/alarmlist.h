@@ -29,5 +29,6 @@ json_t		*alarmlist_newest(alarmlist_t *);
 int		 alarmlist_unack(json_t *);
 uint64_t	 alarmlist_changes(alarmlist_t *);
 json_t		*alarmlist_of_tag(alarmlist_t *, const char *);
+const char	*alarmlist_message(json_t *);
 
 #endif

@@ -51,6 +51,7 @@ struct main_loop {
 	int			 dead_reads;
 	int			 alarms_synced;	/* the list asked for, online */
 	int			 screens_shown;	/* the start screen, once */
+	char			 language[8];	/* the project's, applied */
 	char			 error[256];	/* why the loop gave up */
 };
 
@@ -62,6 +63,7 @@ static const struct view_key main_keys[] = {
 	{ N_("a, F4"), N_("the alarm list") },
 	{ N_("J, F5"), N_("the alarm journal") },
 	{ N_("o, F6"), N_("the process screens: the start screen") },
+	{ N_("l"), N_("switch the language: English, German") },
 	{ N_("L"), N_("log out") },
 	{ N_("U"), N_("switch user: log in as another") },
 	{ N_("Esc"), N_("back to the view before; cancel a prompt") },
@@ -188,6 +190,32 @@ main_alarms_sync(struct main_loop *ml)
 	ml->alarms_synced = online;
 }
 
+/*
+ * The language the project sets for this station, once it says one
+ * and whenever it says another; l switches between them meanwhile.
+ */
+static void
+main_language(struct main_loop *ml)
+{
+	const char *l = json_string_value(json_object_get(mirror_station(
+	    ml->station->mirror), "language"));
+
+	if (l == NULL || strcmp(l, ml->language) == 0)
+		return;
+	snprintf(ml->language, sizeof ml->language, "%s", l);
+	i18n_set_language(l);
+	ml->urgent = 1;
+}
+
+static void
+main_switch_language(struct main_loop *ml)
+{
+	i18n_set_language(strcmp(i18n_language(), "de") == 0 ? "en" : "de");
+	/* TRANSLATORS: the language now in use, named in itself. */
+	statusbar_info("%s", _("Language: English."));
+	ml->urgent = 1;
+}
+
 /* Every value set and every change of the link lands here. */
 static void
 main_update(void *arg, const struct mirror_tag *t)
@@ -200,6 +228,8 @@ main_update(void *arg, const struct mirror_tag *t)
 		statusbar_link_up();
 	ml->connected = connected;
 	view_update(&ml->views, t);
+	if (t == NULL)
+		main_language(ml);
 	if (t == NULL)
 		main_alarms_sync(ml);
 	if (t == NULL && mirror_refused(ml->station->mirror) ==
@@ -435,6 +465,9 @@ main_key(struct main_loop *ml, int key)
 	case 'o':
 	case UI_FN(KEY_F(6)):
 		main_show(ml, "screen");
+		break;
+	case 'l':
+		main_switch_language(ml);
 		break;
 	case 'L':
 		main_logout(ml);

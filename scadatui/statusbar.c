@@ -286,7 +286,7 @@ statusbar_alarms(WINDOW *win, struct station *st)
 			    shown[i]);
 	if (a != NULL && n < sizeof line)
 		snprintf(line + n, sizeof line - n, "  ! %s",
-		    json_string_value(json_object_get(a, "message")));
+		    alarmlist_message(a));
 	role = a == NULL ? UI_STATUS : p >= MSG_PRIORITIES ? UI_UNCERTAIN :
 	    ui_priority_role((int)p);
 	ui_fill(win, 0, ui_attr(role));

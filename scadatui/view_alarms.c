@@ -109,7 +109,7 @@ view_alarms_row(WINDOW *win, int y, json_t *a, int selected)
 {
 	json_t *since = json_object_get(a, "active_since");
 	char when[32], line[512];
-	const char *msg = json_string_value(json_object_get(a, "message"));
+	const char *msg = alarmlist_message(a);
 
 	value_time(since != NULL ? json_integer_value(since) :
 	    json_integer_value(json_object_get(a, "since")), 0, when,

@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,16 +62,11 @@ static const struct view_key view_screen_legend[] = {
 
 static void	view_screen_fetch(struct view_entry *, const char *);
 
-/* Whether the station speaks German: its setting, else the locale. */
+/* Whether the station speaks German now (main.c sets the language). */
 static int
 view_screen_german(struct view_entry *ve)
 {
-	const char *l = json_string_value(json_object_get(mirror_station(
-	    ve->station->mirror), "language"));
-
-	if (l == NULL)
-		l = setlocale(LC_MESSAGES, NULL);
-	return l != NULL && strncmp(l, "de", 2) == 0;
+	return strcmp(i18n_language(), "de") == 0;
 }
 
 /* A text of the screen in the station's language. */

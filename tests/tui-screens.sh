@@ -6,7 +6,8 @@
 # the other station; a typo keeps its prompt; a button asks first;
 # links, back and forward; an alarm marks its tag's field with '!'; a
 # lost server marks every field '~' and a lost PLC reads BAD; a station whose start screen does not
-# exist starts on the overview and says so; a resize below the
+# exist starts on the overview and says so; one set to German shows
+# the German texts, l switches at run time; a resize below the
 # picture's width says so and recovers.
 . "$top_srcdir/tests/lib.sh"
 
@@ -14,7 +15,12 @@ export LC_ALL=C.UTF-8 TERM=xterm
 start_sim
 make_project
 fixed_ports
-printf '[station opm]\nstart_screen = nowhere\n' >>"$T/project/project.ini"
+printf '[station opm]\nstart_screen = nowhere\n[station opd]\nlanguage = de\n' \
+    >>"$T/project/project.ini"
+# The German catalogue, as installed it would be.
+mkdir -p "$T/locale/de/LC_MESSAGES"
+msgfmt -o "$T/locale/de/LC_MESSAGES/scada.mo" "$top_srcdir/po/de.po" ||
+    fail "msgfmt"
 start_scadad
 wait_for 10 tag_good tank1.level || fail "no PLC"
 tui_start a 100 30 SCADA_STATION=opa
@@ -109,6 +115,19 @@ tui_start m 100 30 SCADA_STATION=opm
 wait_for 10 on_screen "start screen 'nowhere' does not exist" m ||
     fail "no word of the missing screen: $(tail -2 "$T/screen")"
 on_screen 'Tank 1 overview' m || fail "not on the overview: $(head -1 "$T/screen")"
+
+# A station the project sets to German: its texts, the screen's and the
+# program's; l switches to English and back while it runs.
+tui_start g 100 30 SCADA_STATION=opd SCADA_LOCALEDIR="$T/locale" LC_ALL=C
+wait_for 10 on_screen 'Tank 1 Uebersicht' g ||
+    fail "not German: $(cat "$T/screen")"
+on_screen 'Tab:Wahl' g || fail "the program's texts not German: $(tail -2 "$T/screen")"
+on_screen 'Details >' g || fail "no link label: $(cat "$T/screen")"
+tm send-keys -t g l
+wait_for 3 on_screen 'Tank 1 overview' g || fail "l: $(cat "$T/screen")"
+on_screen 'Language: English' g || fail "l said nothing: $(tail -1 "$T/screen")"
+tm send-keys -t g l
+wait_for 3 on_screen 'Sprache: Deutsch' g || fail "l again: $(tail -1 "$T/screen")"
 
 # Narrower than the picture: said; wide again: drawn again.
 tm resize-window -t a -x 60 -y 24
