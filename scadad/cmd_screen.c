@@ -14,7 +14,7 @@
 static json_t *
 cmd_screens(struct cmd_env *env, struct request **rp)
 {
-	const struct screen_conf *c = screen_conf(env->project);
+	const struct screen_conf *c = screen_conf(env->config);
 	json_t *list = json_array(), *o;
 	size_t i;
 
@@ -48,7 +48,7 @@ cmd_screen(struct cmd_env *env, struct request **rp)
 	if (name == NULL)
 		return msg_error(ERROR_BAD_REQUEST, "\"name\" must be a "
 		    "screen's name");
-	if ((sc = screen_conf_find(env->project, name)) == NULL)
+	if ((sc = screen_conf_find(env->config, name)) == NULL)
 		return msg_error(ERROR_UNKNOWN_SCREEN, "no screen '%s'", name);
 	o = json_deep_copy(sc->json);
 	json_array_foreach(json_object_get(o, "fields"), i, f) {

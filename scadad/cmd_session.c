@@ -17,8 +17,8 @@ static json_t *
 cmd_hello_station(struct cmd_env *env, const char *name)
 {
 	const struct access_station *st = name != NULL ?
-	    access_station(env->project, name) : NULL;
-	int bell = alarm_conf(env->project)->bell;
+	    access_station(env->config, name) : NULL;
+	int bell = alarm_conf(env->config)->bell;
 
 	json_t *o;
 

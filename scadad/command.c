@@ -353,7 +353,7 @@ void
 command_selftest(struct project *p)
 {
 	struct cmd_stats stats = { .started = zclock_mono() };
-	struct cmd_env env = { .project = p, .stats = &stats };
+	struct cmd_env env = { .project = p, .config = p, .stats = &stats };
 	zsock_t *router, *dealer;
 	struct session *op, *eng;
 	json_t *reply;

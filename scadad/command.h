@@ -40,6 +40,11 @@ struct cmd_logins;
 
 struct cmd_env {
 	struct project		*project;	/* the running generation */
+	/*
+	 * The project as last loaded (SIGHUP): what stations are told of
+	 * themselves and their screens. The running one until a reload.
+	 */
+	const struct project	*config;
 	image_t			*image;
 	publisher_t		*pub;
 	devices_t		*devices;

@@ -158,6 +158,7 @@ scadad(const char *path, struct paths *abs, struct server_options *o,
 	const char *pidfile = abs->pidfile;
 	struct project *p;
 	char err[512], dir[PATH_MAX];
+	sigset_t hup;
 	size_t n;
 	int rc;
 
@@ -187,7 +188,14 @@ scadad(const char *path, struct paths *abs, struct server_options *o,
 	}
 	raise_fd_limit();
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
+	/*
+	 * SIGHUP is read from a signalfd in the server loop (a handler
+	 * would end zloop's poll): blocked here, before any thread, so
+	 * that every thread has it blocked.
+	 */
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	sigprocmask(SIG_BLOCK, &hup, NULL);
 	if (!foreground) {
 		daemon_detach();
 		if (pidfile == NULL)

@@ -9,9 +9,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/signalfd.h>
+
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "command.h"
@@ -48,6 +52,8 @@ struct server {
 	zap_t			*zap;
 	alarms_t		*alarms;
 	journal_t		*journal;
+	struct project		*config;	/* as last loaded: env.config */
+	int			 sigfd;		/* SIGHUP, or -1 */
 	size_t			 restored;	/* alarms the journal set */
 	zcert_t			*cert;		/* CurveZMQ: the server's */
 	struct cmd_stats	 stats;
@@ -304,6 +310,65 @@ server_on_alarm(void *arg, const struct alarm *a, const char *event,
 	publisher_event(s->pub, MSG_TOPIC_ALARM, o);
 	json_decref(o);
 	server_journal(s, a, event, who);
+}
+
+
+/*
+ * SIGHUP: the project read again. What stations are told of themselves
+ * ([station]) and their screens ([screens]) takes effect at once: a new
+ * generation, and sys/reload, which has every station greet the server
+ * again. The rest (devices, tags, alarms, rights) takes a restart. A
+ * project with an error changes nothing.
+ */
+static void
+server_reload(struct server *s)
+{
+	struct project *p;
+	char err[512];
+
+	if ((p = project_load(project_path(s->project), s->project, err,
+	    sizeof err)) == NULL) {
+		log_errx("reload: %s; the project in use stays", err);
+		return;
+	}
+	project_unref(&s->config);
+	s->config = p;
+	s->env.config = p;
+	project_set_gen(s->project, project_gen(s->project) + 1);
+	project_set_gen(p, project_gen(s->project));
+	publisher_set_gen(s->pub, project_gen(s->project));
+	publisher_event(s->pub, MSG_TOPIC_RELOAD, NULL);
+	log_info("reloaded %s (generation %llu): stations and screens as it "
+	    "says now; changes to devices, tags, alarms and rights take a "
+	    "restart", project_path(p), (unsigned long long)project_gen(p));
+}
+
+/* SIGHUP, as the signalfd reads it (main.c blocks it in every thread). */
+static int
+server_on_signal(zloop_t *loop, zmq_pollitem_t *item, void *arg)
+{
+	struct signalfd_siginfo si;
+
+	while (read(item->fd, &si, sizeof si) == (ssize_t)sizeof si)
+		if (si.ssi_signo == SIGHUP)
+			server_reload(arg);
+	return 0;
+}
+
+static void
+server_signals(struct server *s)
+{
+	zmq_pollitem_t item = { NULL, -1, ZMQ_POLLIN, 0 };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	if ((item.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
+		log_warn("signalfd: SIGHUP will not reload the project");
+		return;
+	}
+	s->sigfd = item.fd;
+	zloop_poller(s->loop, &item, server_on_signal, s);
 }
 
 static int
@@ -589,6 +654,9 @@ server_cleanup(struct server *s)
 	publisher_destroy(&s->pub);
 	zap_destroy(&s->zap);
 	audit_destroy(&s->audit);
+	project_unref(&s->config);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
 	journal_destroy(&s->journal);
 	alarms_destroy(&s->alarms);
 	zloop_destroy(&s->loop);
@@ -620,8 +688,10 @@ server_start(struct server *s, const struct server_options *o)
 		return -1;
 	if ((s->devices = devices_new(s->project, s->loop, &ev)) == NULL)
 		return -1;
+	s->config = project_ref(s->project);
 	s->env = (struct cmd_env){
 		.project = s->project,
+		.config = s->config,
 		.image = s->image,
 		.pub = s->pub,
 		.devices = s->devices,
@@ -641,6 +711,7 @@ server_start(struct server *s, const struct server_options *o)
 	    server_on_heartbeat, s);
 	/* Delays and timed shelving: a tenth of a second is fine enough. */
 	zloop_timer(s->loop, SERVER_ALARM_TICK_MS, 0, server_on_alarm_tick, s);
+	server_signals(s);
 	return 0;
 }
 
@@ -648,7 +719,7 @@ server_start(struct server *s, const struct server_options *o)
 int
 server_run(struct project *p, const struct server_options *o)
 {
-	struct server s = { .project = p };
+	struct server s = { .project = p, .sigfd = -1 };
 	char *endpoint;
 	int rc = 1;
 

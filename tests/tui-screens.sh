@@ -7,7 +7,8 @@
 # links, back and forward; an alarm marks its tag's field with '!'; a
 # lost server marks every field '~' and a lost PLC reads BAD; a station whose start screen does not
 # exist starts on the overview and says so; one set to German shows
-# the German texts, l switches at run time; a resize below the
+# the German texts, l switches at run time; a change of the project
+# reaches running stations on SIGHUP; a resize below the
 # picture's width says so and recovers.
 . "$top_srcdir/tests/lib.sh"
 
@@ -128,6 +129,25 @@ wait_for 3 on_screen 'Tank 1 overview' g || fail "l: $(cat "$T/screen")"
 on_screen 'Language: English' g || fail "l said nothing: $(tail -1 "$T/screen")"
 tm send-keys -t g l
 wait_for 3 on_screen 'Sprache: Deutsch' g || fail "l again: $(tail -1 "$T/screen")"
+
+# The project changed and scadad told (SIGHUP): the station's language
+# and a screen's title change on the running stations; a project with
+# an error changes nothing, and says why.
+sed -i 's/^language = de$/language = en/' "$T/project/project.ini"
+sed -i 's/^title = Tank 1 overview$/title = Tank 1 at a glance/' \
+    "$T/project/screens/overview.screen"
+kill -HUP "$SCADAD_PID"
+wait_for 10 on_screen 'Tank 1 at a glance' g ||
+    fail "the reload did not reach station g: $(cat "$T/screen")"
+wait_for 5 on_screen 'Tank 1 at a glance' a ||
+    fail "the reload did not reach station a: $(head -1 "$T/screen")"
+grep -q 'reloaded .*generation 2' "$T/scadad.log" ||
+    fail "no reload logged: $(cat "$T/scadad.log")"
+printf 'frobnicate = 1\n' >>"$T/project/project.ini"
+kill -HUP "$SCADAD_PID"
+wait_for 5 grep -q "reload: .*unknown key 'frobnicate'.*the project in use stays" \
+    "$T/scadad.log" || fail "a bad reload: $(tail -3 "$T/scadad.log")"
+"$SCADACTL" read tank1.level_sp >/dev/null || fail "scadad after a bad reload"
 
 # Narrower than the picture: said; wide again: drawn again.
 tm resize-window -t a -x 60 -y 24
