@@ -37,6 +37,7 @@ static const struct cmd_entry *const main_commands[] = {
 	&cmd_audit_entry,
 	&cmd_keygen_entry,
 	&cmd_alarms_entry,
+	&cmd_screens_entry,
 };
 
 #define MAIN_NCOMMANDS	(sizeof main_commands / sizeof main_commands[0])

@@ -54,6 +54,7 @@ extern const struct cmd_entry cmd_tags_read_entry;
 extern const struct cmd_entry cmd_tags_write_entry;
 extern const struct cmd_entry cmd_tags_browse_entry;
 extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_screens_entry;
 extern const struct cmd_entry cmd_server_status_entry;
 extern const struct cmd_entry cmd_server_ping_entry;
 extern const struct cmd_entry cmd_login_entry;

@@ -79,6 +79,12 @@ static const struct conf_key access_station_keys[] = {
 	    .offset = STKEY(start_screen) },
 	{ .name = "language", .type = CONF_CHOICE, .choices = "en de",
 	    .offset = STKEY(language) },
+	{ .name = "title", .type = CONF_STRING, .offset = STKEY(title) },
+	{ .name = "colours", .type = CONF_CHOICE, .choices = "colour mono",
+	    .def = "colour", .offset = STKEY(colours) },
+	{ .name = "blocked_keys", .type = CONF_WORDS,
+	    .choices = "quit suspend", .offset = STKEY(blocked_keys) },
+	{ .name = "toolbar", .type = CONF_WORDS, .offset = STKEY(toolbar) },
 	CONF_END
 };
 
@@ -311,6 +317,10 @@ access_station_free_one(struct access_station *s)
 	free(s->public_key);
 	free(s->start_screen);
 	free(s->language);
+	free(s->title);
+	free(s->colours);
+	conf_words_free(&s->blocked_keys);
+	conf_words_free(&s->toolbar);
 	conf_words_free(&s->anonymous_roles);
 	free(s);
 }
@@ -405,6 +415,15 @@ access_station_by_key(const struct project *p, const char *z85)
 			return s;
 	}
 	return NULL;
+}
+
+const struct access_station *
+access_station_at(const struct project *p, size_t i)
+{
+	const struct access_list *list = project_data(p,
+	    &access_station_section);
+
+	return i < list->n ? list->v[i] : NULL;
 }
 
 size_t

@@ -52,6 +52,10 @@ struct access_station {
 	int			 bell;		/* 0: [alarms]'s, 1 no, 2.. */
 	char			*start_screen;	/* NULL: [screens]' start */
 	char			*language;	/* NULL: the station's locale */
+	char			*title;		/* its title line's name */
+	char			*colours;	/* "colour" or "mono" */
+	struct conf_words	 blocked_keys;	/* quit, suspend */
+	struct conf_words	 toolbar;	/* F7=screen:detail ... */
 	int			 line;
 };
 
@@ -68,6 +72,8 @@ const struct access_station *access_station(const struct project *,
 const struct access_station *access_station_by_key(const struct project *,
 		    const char *);
 size_t		 access_nstations(const struct project *);
+const struct access_station *access_station_at(const struct project *,
+		    size_t);
 struct access	*access_resolve(const struct project *, const char *,
 		    const struct conf_words *, const char *);
 struct access	*access_anonymous(const struct project *, const char *);

@@ -6,32 +6,10 @@
  */
 #include "config.h"
 
-#include "access.h"
-#include "alarm_conf.h"
 #include "command.h"
 #include "msg.h"
 #include "server_conf.h"
-
-/* The station's settings: its own where it has them, else the project's. */
-static json_t *
-cmd_hello_station(struct cmd_env *env, const char *name)
-{
-	const struct access_station *st = name != NULL ?
-	    access_station(env->config, name) : NULL;
-	int bell = alarm_conf(env->config)->bell;
-
-	json_t *o;
-
-	if (st != NULL && st->bell > 0)
-		bell = st->bell - 1;
-	o = json_pack("{s:s?, s:i}", "name", name, "bell", bell);
-	if (st != NULL && st->start_screen != NULL)
-		json_object_set_new(o, "start_screen", json_string(
-		    st->start_screen));
-	if (st != NULL && st->language != NULL)
-		json_object_set_new(o, "language", json_string(st->language));
-	return o;
-}
+#include "station_conf.h"
 
 static json_t *
 cmd_hello(struct cmd_env *env, struct request **rp)
@@ -49,7 +27,7 @@ cmd_hello(struct cmd_env *env, struct request **rp)
 	    "tags", (json_int_t)project_ntags(env->project));
 
 	json_object_set_new(reply, "limits", cmd_limits());
-	json_object_set_new(reply, "station", cmd_hello_station(env,
+	json_object_set_new(reply, "station", station_conf_json(env->config,
 	    (*rp)->station));
 	return reply;
 }

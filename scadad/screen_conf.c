@@ -18,6 +18,7 @@
 
 #include "i18n.h"
 #include "screen_conf.h"
+#include "station_conf.h"
 #include "tagcodec.h"
 #include "xmalloc.h"
 
@@ -635,6 +636,8 @@ screen_conf_check(struct project_loader *l, void *data)
 	zhashx_destroy(&tags);
 	if (!loader_failed(l))
 		screen_conf_links(l, c);
+	if (!loader_failed(l))
+		station_conf_check(l);
 	for (i = 0; i < c->n && !loader_failed(l); i++)
 		c->v[i].json = screen_json(&c->v[i]);
 	return 0;

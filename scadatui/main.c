@@ -52,6 +52,7 @@ struct main_loop {
 	int			 alarms_synced;	/* the list asked for, online */
 	int			 screens_shown;	/* the start screen, once */
 	char			 language[8];	/* the project's, applied */
+	json_t			*settings;	/* the station's, applied */
 	char			 error[256];	/* why the loop gave up */
 };
 
@@ -207,6 +208,79 @@ main_language(struct main_loop *ml)
 	ml->urgent = 1;
 }
 
+/* The rest of what the project says of this station, when it changes. */
+static void
+main_settings(struct main_loop *ml)
+{
+	json_t *o = mirror_station(ml->station->mirror);
+
+	if (o == NULL || json_equal(o, ml->settings))
+		return;
+	json_decref(ml->settings);
+	ml->settings = json_deep_copy(o);
+	station_settings_take(ml->station, o);
+	ml->urgent = 1;
+}
+
+static void	main_switch_language(struct main_loop *);
+static void	main_logout(struct main_loop *);
+
+/* A toolbar's action, as the project binds it to a function key. */
+static void
+main_action(struct main_loop *ml, const char *action)
+{
+	struct view_entry *ve;
+
+	if (strncmp(action, "screen:", 7) == 0 ||
+	    strcmp(action, "overview") == 0) {
+		main_show(ml, "screen");
+		ve = view_top(&ml->views);
+		if (ve->view == &view_screen && action[0] == 's')
+			view_screen_open(ve, action + 7);
+		else if (ve->view == &view_screen)
+			ve->view->key(ve, 'o');
+	} else if (strcmp(action, "back") == 0 ||
+	    strcmp(action, "forward") == 0) {
+		ve = view_top(&ml->views);
+		if (ve->view != &view_screen || !ve->view->key(ve,
+		    action[0] == 'b' ? '[' : ']'))
+			view_back(&ml->views);
+	} else if (strcmp(action, "screens") == 0)
+		main_show(ml, "screen");
+	else if (strcmp(action, "language") == 0)
+		main_switch_language(ml);
+	else if (strcmp(action, "logout") == 0)
+		main_logout(ml);
+	else if (strcmp(action, "help") == 0)
+		help_toggle();
+	else
+		main_show(ml, action);	/* tags, devices, alarms, journal */
+	ml->dirty = 1;
+}
+
+/* The toolbar's words, for the catalogue: shown translated. */
+static const char *const main_actions[] __attribute__((unused)) = {
+	N_("tags"), N_("devices"), N_("alarms"), N_("journal"),
+	N_("screens"), N_("back"), N_("forward"), N_("overview"),
+	N_("language"), N_("logout"), N_("help")
+};
+
+/* The toolbar, for the status line: "F2 tags  F7 detail". */
+static void
+main_toolbar_text(struct main_loop *ml, char *buf, size_t len)
+{
+	const struct station_settings *ss = &ml->station->settings;
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < ss->ntoolbar && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "F%d %s  ",
+		    ss->toolbar[i].fkey, strncmp(ss->toolbar[i].action,
+		    "screen:", 7) == 0 ? ss->toolbar[i].action + 7 :
+		    _(ss->toolbar[i].action));
+}
+
 static void
 main_switch_language(struct main_loop *ml)
 {
@@ -230,6 +304,8 @@ main_update(void *arg, const struct mirror_tag *t)
 	view_update(&ml->views, t);
 	if (t == NULL)
 		main_language(ml);
+	if (t == NULL)
+		main_settings(ml);
 	if (t == NULL)
 		main_alarms_sync(ml);
 	if (t == NULL && mirror_refused(ml->station->mirror) ==
@@ -328,7 +404,7 @@ main_draw(struct main_loop *ml)
 	const struct ui_layout *l;
 	struct view_entry *ve = view_top(&ml->views);
 	const struct view *v = ve->view;
-	char hint[512], heading[256];
+	char hint[512], heading[256], toolbar[256];
 	enum ui_role role = UI_NORMAL;
 	int need;
 
@@ -361,7 +437,10 @@ main_draw(struct main_loop *ml)
 	/* While the prompt has the message line, its errors go above it. */
 	if (prompt_active() && statusbar_has_message())
 		statusbar_message(l->status, UI_NORMAL, NULL);
-	else
+	else if (ml->station->settings.ntoolbar > 0) {
+		main_toolbar_text(ml, toolbar, sizeof toolbar);
+		statusbar_status(l->status, ml->station, toolbar);
+	} else
 		statusbar_status(l->status, ml->station, _(v->keyhint));
 	if (prompt_active())
 		prompt_draw(l->message);
@@ -383,6 +462,13 @@ main_show(struct main_loop *ml, const char *name)
 
 	if (v != NULL && view_show(&ml->views, v, ml->station) == 0)
 		statusbar_clear();
+}
+
+static void
+main_quit_refused(void)
+{
+	statusbar_error("%s", _("Quitting is blocked on this station; L logs "
+	    "out."));
 }
 
 /* A key that does nothing says so, or the operator wonders. */
@@ -417,6 +503,7 @@ static void
 main_key(struct main_loop *ml, int key)
 {
 	struct view_entry *ve = view_top(&ml->views);
+	const char *action;
 
 	ml->urgent = 1;
 	ml->last_key = main_now();
@@ -435,12 +522,22 @@ main_key(struct main_loop *ml, int key)
 			help_close();
 		return;
 	}
+	/* The project's function keys come before the view's. */
+	if ((key & UI_KEY_FN) && (key & ~UI_KEY_FN) >= KEY_F(1) &&
+	    (key & ~UI_KEY_FN) <= KEY_F(12) && (action = station_toolbar(
+	    ml->station, (key & ~UI_KEY_FN) - KEY_F(0))) != NULL) {
+		main_action(ml, action);
+		return;
+	}
 	if (ve->view->key != NULL && ve->view->key(ve, key))
 		return;
 	switch (key) {
 	case 'q':
 	case 'Q':
-		ml->quit = 1;
+		if (ml->station->settings.block_quit)
+			main_quit_refused();
+		else
+			ml->quit = 1;
 		break;
 	case '?':
 	case UI_FN(KEY_F(1)):
@@ -589,6 +686,10 @@ main_loop(struct main_loop *ml)
 			mirror_handle(ml->station->mirror);
 		/* Always: a resize arrives as a signal, not as input. */
 		main_keys_read(ml, readable);
+		if (ui_quit_was_refused()) {
+			main_quit_refused();
+			ml->urgent = 1;
+		}
 		if (main_now() >= ml->next_tick) {
 			main_tick(ml);
 			ml->next_tick = main_now() + MAIN_TICK_MS;

@@ -15,6 +15,7 @@
 #include "msg.h"
 #include "station.h"
 #include "statusbar.h"
+#include "ui.h"
 #include "xmalloc.h"
 
 struct station_write {
@@ -106,6 +107,75 @@ station_logged_out(struct station *st, const char *why, int badly)
 	alarmlist_clear(st->alarms);
 }
 
+static void
+station_settings_clear(struct station_settings *ss)
+{
+	int i;
+
+	free(ss->title);
+	for (i = 0; i < ss->ntoolbar; i++)
+		free(ss->toolbar[i].action);
+	memset(ss, 0, sizeof *ss);
+}
+
+static int
+station_has_word(json_t *a, const char *word)
+{
+	json_t *w;
+	size_t i;
+
+	json_array_foreach(a, i, w)
+		if (json_is_string(w) && strcmp(json_string_value(w), word) ==
+		    0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The station's settings from hello's station object (borrowed), in
+ * force at once: the server checked the toolbar's words.
+ */
+void
+station_settings_take(struct station *st, json_t *o)
+{
+	struct station_settings *ss = &st->settings;
+	const char *title = json_string_value(json_object_get(o, "title"));
+	json_t *blocked = json_object_get(o, "blocked_keys"), *w;
+	const char *word, *eq;
+	size_t i;
+
+	station_settings_clear(ss);
+	ss->title = title != NULL ? xstrdup(title) : NULL;
+	ss->mono = json_is_string(json_object_get(o, "colours")) &&
+	    strcmp(json_string_value(json_object_get(o, "colours")), "mono") ==
+	    0;
+	ss->block_quit = station_has_word(blocked, "quit");
+	ss->block_suspend = station_has_word(blocked, "suspend");
+	json_array_foreach(json_object_get(o, "toolbar"), i, w) {
+		if ((word = json_string_value(w)) == NULL ||
+		    (eq = strchr(word, '=')) == NULL ||
+		    ss->ntoolbar == STATION_TOOLBAR_MAX)
+			continue;
+		ss->toolbar[ss->ntoolbar].fkey = atoi(word + 1);
+		ss->toolbar[ss->ntoolbar++].action = xstrdup(eq + 1);
+	}
+	ui_monochrome(ss->mono);
+	ui_block_quit(ss->block_quit);
+	ui_block_suspend(ss->block_suspend);
+}
+
+/* The toolbar's action for function key n, or NULL. */
+const char *
+station_toolbar(struct station *st, int n)
+{
+	int i;
+
+	for (i = 0; i < st->settings.ntoolbar; i++)
+		if (st->settings.toolbar[i].fkey == n)
+			return st->settings.toolbar[i].action;
+	return NULL;
+}
+
 void
 station_destroy(struct station **stp)
 {
@@ -123,6 +193,7 @@ station_destroy(struct station **stp)
 	free(st->session_id);
 	free(st->ended);
 	json_decref(st->screens);
+	station_settings_clear(&st->settings);
 	free(st);
 	*stp = NULL;
 }

@@ -17,6 +17,21 @@
 #define STATION_TIMEOUT_MS	2000
 #define STATION_RETRIES		3
 
+#define STATION_TOOLBAR_MAX	12
+
+/* What the project says of this station (hello's station object). */
+struct station_settings {
+	char		*title;		/* NULL: "scadatui" */
+	int		 mono;
+	int		 block_quit;
+	int		 block_suspend;
+	struct {
+		int	 fkey;		/* 1..12 */
+		char	*action;	/* "alarms", "screen:detail", ... */
+	}		 toolbar[STATION_TOOLBAR_MAX];
+	int		 ntoolbar;
+};
+
 struct station {
 	char		*endpoint;
 	client_t	*client;
@@ -28,6 +43,7 @@ struct station {
 	char		*session_id;	/* its public id, for session events */
 	alarmlist_t	*alarms;	/* as the server lists them */
 	json_t		*screens;	/* the server's list, or NULL */
+	struct station_settings settings;
 	char		*ended;		/* why the last session ended, until
 					   the login view has said so */
 	int		 ended_badly;	/* not by this station's own logout */
@@ -37,6 +53,8 @@ struct station	*station_new(const char *, const char *, const char *,
 		    char *, size_t);
 void		 station_logged_in(struct station *, json_t *);
 void		 station_logged_out(struct station *, const char *, int);
+void		 station_settings_take(struct station *, json_t *);
+const char	*station_toolbar(struct station *, int);
 void		 station_destroy(struct station **);
 void		 station_write(struct station *, const char *, const char *,
 		    json_t *);

@@ -122,7 +122,14 @@ static void
 statusbar_left(struct station *st, int parts, char *buf, size_t len)
 {
 	const char *project = mirror_project(st->mirror);
-	const char *program = parts & STATUSBAR_PROGRAM ? " scadatui " : "";
+	char name[128];
+	const char *program = name;
+
+	/* The station's own title where the project gives one. */
+	snprintf(name, sizeof name, " %s ", st->settings.title != NULL ?
+	    st->settings.title : "scadatui");
+	if (!(parts & STATUSBAR_PROGRAM))
+		name[0] = '\0';
 
 	if (project[0] == '\0' || !(parts & STATUSBAR_PROJECT))
 		snprintf(buf, len, "%s %s", program, st->endpoint);

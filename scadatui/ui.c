@@ -39,10 +39,51 @@ static int			 ui_utf8;	/* the terminal shows UTF-8 */
 static iconv_t			 ui_iconv = (iconv_t)-1;
 static volatile sig_atomic_t	 ui_signal;
 
+static volatile sig_atomic_t	 ui_quit_blocked;	/* the station's say */
+static volatile sig_atomic_t	 ui_quit_refused;	/* Ctrl-C, then */
+static struct sigaction		 ui_tstp;	/* curses' own, for Ctrl-Z */
+static int			 ui_tstp_saved;
+
 static void
 ui_on_signal(int sig)
 {
+	if (sig == SIGINT && ui_quit_blocked) {
+		ui_quit_refused = 1;
+		return;
+	}
 	ui_signal = sig;
+}
+
+/* Ctrl-C (and q, main.c) quit no more: the project blocks it. */
+void
+ui_block_quit(int on)
+{
+	ui_quit_blocked = on;
+}
+
+/* Whether Ctrl-C was pressed while blocked, since last asked. */
+int
+ui_quit_was_refused(void)
+{
+	int r = ui_quit_refused;
+
+	ui_quit_refused = 0;
+	return r;
+}
+
+/* Ctrl-Z suspends, as curses does it, unless the project blocks it. */
+void
+ui_block_suspend(int on)
+{
+	struct sigaction sa;
+
+	if (!ui_tstp_saved) {
+		sigaction(SIGTSTP, NULL, &ui_tstp);
+		ui_tstp_saved = 1;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGTSTP, on ? &sa : &ui_tstp, NULL);
 }
 
 /*
@@ -66,12 +107,21 @@ ui_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+static int ui_can_colour;	/* what the terminal and $NO_COLOR allow */
+
+/* Monochrome on the project's say, even where colour could be shown. */
+void
+ui_monochrome(int on)
+{
+	ui_colours = ui_can_colour && !on;
+}
+
 static void
 ui_colour_init(void)
 {
 	const char *nc = getenv("NO_COLOR");
 
-	ui_colours = 0;
+	ui_colours = ui_can_colour = 0;
 	if (!has_colors() || (nc != NULL && *nc != '\0'))
 		return;
 	if (start_color() == ERR)
@@ -81,7 +131,7 @@ ui_colour_init(void)
 	init_pair(UI_PAIR_YELLOW, COLOR_YELLOW, -1);
 	init_pair(UI_PAIR_GREEN, COLOR_GREEN, -1);
 	init_pair(UI_PAIR_CYAN, COLOR_CYAN, -1);
-	ui_colours = 1;
+	ui_colours = ui_can_colour = 1;
 }
 
 /*

@@ -74,6 +74,7 @@ int			 view_back(struct view_stack *);
 void			 view_update(struct view_stack *,
 			    const struct mirror_tag *);
 int			 view_dirty(struct view_stack *);
+void			 view_screen_open(struct view_entry *, const char *);
 void			 view_clear(struct view_stack *);
 void			 view_reap(struct view_stack *);
 

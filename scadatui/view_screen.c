@@ -61,6 +61,7 @@ static const struct view_key view_screen_legend[] = {
 };
 
 static void	view_screen_fetch(struct view_entry *, const char *);
+static void	view_screen_go(struct view_entry *, const char *);
 
 /* Whether the station speaks German now (main.c sets the language). */
 static int
@@ -188,6 +189,16 @@ view_screen_go(struct view_entry *ve, const char *name)
 		free(vs->fwd[i]);
 	vs->nfwd = 0;
 	view_screen_fetch(ve, name);
+}
+
+/* Another screen, as a toolbar's screen:NAME asks. */
+void
+view_screen_open(struct view_entry *ve, const char *name)
+{
+	struct view_screen *vs = ve->data;
+
+	if (vs->name == NULL || strcmp(vs->name, name) != 0)
+		view_screen_go(ve, name);
 }
 
 /*

@@ -179,6 +179,12 @@ make_project() {
 	    "$top_srcdir/conf/demo/project.ini" >"${1:-$T/project}/project.ini"
 }
 
+# no_screens [DIR]: the project without its process screens, so that a
+# station starts on the tag list, for the tests of the list.
+no_screens() {
+	sed -i '/^\[screens\]$/,/^$/d' "${1:-$T/project}/project.ini"
+}
+
 # project_login [DIR]: the project (default $T/project) asks for logins,
 # through the demo's PAM service (conf/demo/pam).
 project_login() {

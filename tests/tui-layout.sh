@@ -8,7 +8,11 @@
 . "$top_srcdir/tests/lib.sh"
 
 export TERM=xterm
-start_plant
+start_sim
+make_project
+no_screens
+start_scadad
+wait_for 10 tag_good tank1.level || fail "no PLC"
 tui_start tui 120 30 LC_ALL=C.UTF-8
 wait_for 10 on_screen " ONLINE " || fail "station not online"
 wait_for 10 row_has tank1.level good || fail "no good values"

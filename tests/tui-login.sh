@@ -11,6 +11,7 @@ export LC_ALL=C.UTF-8 TERM=xterm SCADA_STATION=op1
 export TOTP_KEY=3132333435363738393031323334353637383930
 start_sim
 make_project
+no_screens
 project_login
 fixed_ports
 sed -i 's/^throttle_ms = .*/throttle_ms = 0/' "$T/project/project.ini"

@@ -7,7 +7,8 @@
 # links, back and forward; an alarm marks its tag's field with '!'; a
 # lost server marks every field '~' and a lost PLC reads BAD; a station whose start screen does not
 # exist starts on the overview and says so; one set to German shows
-# the German texts, l switches at run time; a change of the project
+# the German texts, l switches at run time; one with a title, toolbar
+# and blocked keys shows and obeys them; a change of the project
 # reaches running stations on SIGHUP; a resize below the
 # picture's width says so and recovers.
 . "$top_srcdir/tests/lib.sh"
@@ -18,6 +19,9 @@ make_project
 fixed_ports
 printf '[station opm]\nstart_screen = nowhere\n[station opd]\nlanguage = de\n' \
     >>"$T/project/project.ini"
+printf '%s\n' '[station opt]' 'title = Control room 1' 'colours = mono' \
+    'toolbar = F7=screen:detail F8=alarms F9=back' \
+    'blocked_keys = quit suspend' >>"$T/project/project.ini"
 # The German catalogue, as installed it would be.
 mkdir -p "$T/locale/de/LC_MESSAGES"
 msgfmt -o "$T/locale/de/LC_MESSAGES/scada.mo" "$top_srcdir/po/de.po" ||
@@ -129,6 +133,25 @@ wait_for 3 on_screen 'Tank 1 overview' g || fail "l: $(cat "$T/screen")"
 on_screen 'Language: English' g || fail "l said nothing: $(tail -1 "$T/screen")"
 tm send-keys -t g l
 wait_for 3 on_screen 'Sprache: Deutsch' g || fail "l again: $(tail -1 "$T/screen")"
+
+# A station the project gives a title, a function-key bar and blocked
+# keys: q and Ctrl-C do not quit it, F7 shows the detail, F9 goes back.
+tui_start t 100 30 SCADA_STATION=opt
+wait_for 10 on_screen '^ Control room 1 ' t || fail "no title: $(head -1 "$T/screen")"
+on_screen 'F7 detail  F8 alarms  F9 back' t ||
+    fail "no toolbar: $(tail -2 "$T/screen")"
+tm send-keys -t t q
+wait_for 2 on_screen 'Quitting is blocked on this station' t ||
+    fail "q: $(tail -2 "$T/screen")"
+tm send-keys -t t C-c
+sleep 0.5
+on_screen 'exit status' t && fail "Ctrl-C quit a station that blocks it"
+tm send-keys -t t F7
+wait_for 3 on_screen 'Tank 1 detail' t || fail "F7: $(head -1 "$T/screen")"
+tm send-keys -t t F9
+wait_for 3 on_screen 'Tank 1 overview' t || fail "F9: $(head -1 "$T/screen")"
+tm send-keys -t t F8
+wait_for 3 on_screen 'Priority State' t || fail "F8: $(cat "$T/screen")"
 
 # The project changed and scadad told (SIGHUP): the station's language
 # and a screen's title change on the running stations; a project with

@@ -10,6 +10,7 @@ export LC_ALL=C.UTF-8 TERM=xterm
 
 start_sim -c "$T/sim.ctl"
 make_project
+no_screens
 fixed_ports
 start_scadad
 wait_for 10 tag_good tank1.level || fail "tank1.level never turned good"
