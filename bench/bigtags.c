@@ -179,39 +179,6 @@ out:
 	return med;
 }
 
-static pid_t
-bigtags_spawn(const char *scadatui, const char *endpoint, int *master)
-{
-	struct winsize ws = { .ws_row = 40, .ws_col = 120 };
-	pid_t pid = forkpty(master, NULL, NULL, &ws);
-
-	if (pid == 0) {
-		setenv("TERM", "xterm", 1);
-		setenv("LC_ALL", "C.UTF-8", 1);
-		execl(scadatui, scadatui, "-s", endpoint, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Keeps the last of what the screen got, to look for text in it. */
-static void
-bigtags_keep(char *seen, size_t cap, size_t *len, const char *buf, size_t n)
-{
-	if (n >= cap) {
-		buf += n - cap + 1;
-		n = cap - 1;
-	}
-	if (*len + n >= cap) {
-		memmove(seen, seen + (*len + n - cap + 1),
-		    cap - 1 - n);
-		*len = cap - 1 - n;
-	}
-	memcpy(seen + *len, buf, n);
-	*len += n;
-	seen[*len] = '\0';
-}
-
 /*
  * Reads the station's screen until every tag is current, pressing a
  * key (j: the next tag) every BIGTAGS_KEY_US once the first screen is
@@ -246,7 +213,7 @@ bigtags_watch(int master, const char *first_tag, struct bigtags_station *st)
 			key_sent = 0;
 			next_key = now + BIGTAGS_KEY_US;
 		}
-		bigtags_keep(seen, sizeof seen, &len, buf, (size_t)n);
+		util_keep(seen, sizeof seen, &len, buf, (size_t)n);
 		if (st->first_ms < 0 && strstr(seen, first_tag) != NULL)
 			st->first_ms = (double)(now - t0) / 1000;
 		if (st->first_ms >= 0 && strstr(seen, " ONLINE ") != NULL) {
@@ -262,7 +229,7 @@ bigtags_station(const char *scadatui, const char *endpoint,
     const char *first_tag, struct bigtags_station *st)
 {
 	int master, status, rc;
-	pid_t pid = bigtags_spawn(scadatui, endpoint, &master);
+	pid_t pid = util_station(scadatui, endpoint, 120, 40, &master);
 
 	if (pid == -1)
 		return -1;

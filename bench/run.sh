@@ -4,7 +4,7 @@
 # on 127.0.0.1 on ephemeral ports; every process started here is stopped
 # on the way out, whatever happens (the trap of tests/lib.sh).
 #
-# BENCH=fanout,latency,stations,tags,modbus,devices,logins,alarms selects
+# BENCH=fanout,latency,stations,tags,modbus,devices,logins,alarms,screens selects
 # some (default: all). BENCH_QUICK=1 shrinks the counts for a smoke test (numbers then
 # mean little).
 : "${top_builddir:?run through make bench}"
@@ -14,7 +14,7 @@ LIB_TEMP=scada-bench
 
 BIN=$top_builddir/bench
 MOSQUITTO=${MOSQUITTO:-/usr/sbin/mosquitto}
-WANT=${BENCH:-fanout,latency,stations,tags,modbus,devices,logins,alarms}
+WANT=${BENCH:-fanout,latency,stations,tags,modbus,devices,logins,alarms,screens}
 QUICK=${BENCH_QUICK:-0}
 
 SUMMARY=$T/summary
@@ -42,7 +42,7 @@ run() {
 	rc=$?
 	forget "$bench_pid"
 	cat "$T/$name.out"
-	grep -E '^(fanout|latency|stations|tags|modbus|devices|logins|alarms) ' \
+	grep -E '^(fanout|latency|stations|tags|modbus|devices|logins|alarms|screens) ' \
 	    "$T/$name.out" >>"$SUMMARY"
 	if [ "$rc" -ne 0 ]; then
 		echo "bench: $name exited with status $rc" >&2
@@ -326,6 +326,40 @@ bench_storm() {
 	stop "$SCADAD_PID"
 }
 
+# A screen of 100 fields, each a scratch register of scadasim, in a real
+# scadatui on a pty while 10 of them change a second.
+bench_screens() {
+	sim_port=$(free_port)
+	project_ini "$T/screens" screens
+	printf '[screens]\nfiles = bench.screen\n' >>"$T/screens/project.ini"
+	project_device "$T/screens" plc1 host=127.0.0.1 port="$sim_port" \
+	    poll_ms=100
+	awk 'BEGIN {
+		print "name,device,area,space,address,type,writable,description"
+		for (i = 0; i < 100; i++)
+			printf "b.t%03d,plc1,b,holding,%d,uint16,yes,tag %d\n",
+			    i, 1000 + i, i
+	}' >"$T/screens/tags.csv"
+	awk 'BEGIN {
+		print "[screen]\ntitle = Bench screen\n[layout]"
+		for (r = 0; r < 10; r++) {
+			line = ""
+			for (c = 0; c < 10; c++)
+				line = line sprintf("@f%03d...", r * 10 + c)
+			print line
+		}
+		for (i = 0; i < 100; i++)
+			printf "[field f%03d]\ntag = b.t%03d\nkind = input\n", i, i
+	}' >"$T/screens/bench.screen"
+	spawn screens-sim "$SCADASIM" -p "$sim_port" -R 100 -n
+	screens_sim=$LAST_PID
+	start_scadad "$T/screens" scadad-screens
+	wait_for 10 tag_good b.t099 || fail "the bench PLC"
+	run screens "$BIN/screenbench" -c "$SERVER" -t "$SCADATUI"
+	stop "$SCADAD_PID"
+	stop "$screens_sim"
+}
+
 echo "bench: $(nproc) cores, $(uname -sr), $(date -u '+%Y-%m-%d %H:%M UTC')"
 wanted fanout && bench_fanout
 wanted latency && bench_latency
@@ -336,6 +370,7 @@ wanted devices && bench_devices
 wanted logins && bench_logins
 wanted alarms && run alarms "$BIN/alarmbench"
 wanted alarms && bench_storm
+wanted screens && bench_screens
 
 echo
 echo "bench: summary"

@@ -9,8 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <pty.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "util.h"
@@ -157,4 +160,43 @@ uint16_t
 util_holding_value(int addr)
 {
 	return (uint16_t)(addr * 40503u + 12345u);
+}
+
+/*
+ * A real scadatui on a new pty of cols x rows, as an operator over SSH
+ * runs it; master is the operator's side. Returns its pid, or -1.
+ */
+pid_t
+util_station(const char *scadatui, const char *endpoint, int cols, int rows,
+    int *master)
+{
+	struct winsize ws = { .ws_row = (unsigned short)rows,
+	    .ws_col = (unsigned short)cols };
+	pid_t pid = forkpty(master, NULL, NULL, &ws);
+
+	if (pid == 0) {
+		setenv("TERM", "xterm", 1);
+		setenv("LC_ALL", "C.UTF-8", 1);
+		execl(scadatui, scadatui, "-s", endpoint, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Keeps the last of what the screen got, to look for text in it. */
+void
+util_keep(char *seen, size_t cap, size_t *len, const char *buf, size_t n)
+{
+	if (n >= cap) {
+		buf += n - cap + 1;
+		n = cap - 1;
+	}
+	if (*len + n >= cap) {
+		memmove(seen, seen + (*len + n - cap + 1),
+		    cap - 1 - n);
+		*len = cap - 1 - n;
+	}
+	memcpy(seen + *len, buf, n);
+	*len += n;
+	seen[*len] = '\0';
 }

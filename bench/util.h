@@ -15,5 +15,7 @@ int		 util_write_file(const char *, const char *);
 int		 util_read_endpoints(const char *, char *, size_t, char *,
 		    size_t);
 uint16_t	 util_holding_value(int);
+pid_t		 util_station(const char *, const char *, int, int, int *);
+void		 util_keep(char *, size_t, size_t *, const char *, size_t);
 
 #endif
