@@ -230,7 +230,7 @@ alarmlist_newest(alarmlist_t *l)
 json_t *
 alarmlist_of_tag(alarmlist_t *l, const char *tag)
 {
-	json_t **v;
+	json_t **v, *had;
 	size_t n, i;
 	const char *t;
 
@@ -239,11 +239,18 @@ alarmlist_of_tag(alarmlist_t *l, const char *tag)
 			l->by_tag = zhashx_new();
 		zhashx_purge(l->by_tag);
 		v = alarmlist_sorted(l, &n);
-		/* Most urgent first: the first of each tag is kept. */
-		for (i = 0; i < n; i++)
+		/*
+		 * Most urgent first: the first of each tag is kept, unless
+		 * a later one waits for acknowledgement and it does not.
+		 */
+		for (i = 0; i < n; i++) {
 			if ((t = json_string_value(json_object_get(v[i],
-			    "tag"))) != NULL)
-				zhashx_insert(l->by_tag, t, v[i]);
+			    "tag"))) == NULL)
+				continue;
+			if ((had = zhashx_lookup(l->by_tag, t)) == NULL ||
+			    (!alarmlist_unack(had) && alarmlist_unack(v[i])))
+				zhashx_update(l->by_tag, t, v[i]);
+		}
 		free(v);
 		l->by_tag_at = l->changes + 1;
 	}

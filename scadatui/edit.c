@@ -46,36 +46,50 @@ edit_in_range(const struct mirror_tag *t, json_t *v, const char *text)
 	return 0;
 }
 
-/* What was typed (or given), checked and sent; a typo asks again. */
-static void
-edit_send(const char *text, int retry)
+/*
+ * What was typed (or given) as the value to send, checked as the
+ * server would; NULL after saying why not, the prompt open again with
+ * the text if retry.
+ */
+static json_t *
+edit_value(const char *text, int retry, const struct mirror_tag **tp)
 {
 	const struct mirror_tag *t;
-	char err[256], shown[TAGVAL_STR_MAX];
+	char err[256];
 	json_t *v;
 
 	if (!mirror_connected(edit.st->mirror)) {
 		statusbar_link_error(_("Communication lost: %s not written."),
 		    edit.tag);
-		return;
+		return NULL;
 	}
 	if ((t = mirror_find(edit.st->mirror, edit.tag)) == NULL) {
 		statusbar_error(_("%s is no longer in the project; nothing "
 		    "sent."), edit.tag);
-		return;
+		return NULL;
 	}
 	if (value_parse(t->type, text, &v, err, sizeof err) == -1) {
 		statusbar_error(_("%s: %s; nothing sent."), edit.tag, err);
-		if (retry)
-			prompt_open(edit.label, text, edit_entered, NULL);
-		return;
-	}
-	if (!edit_in_range(t, v, text)) {
+		v = NULL;
+	} else if (!edit_in_range(t, v, text)) {
 		json_decref(v);
-		if (retry)
-			prompt_open(edit.label, text, edit_entered, NULL);
-		return;
+		v = NULL;
 	}
+	if (v == NULL && retry)
+		prompt_open(edit.label, text, edit_entered, NULL);
+	*tp = t;
+	return v;
+}
+
+static void
+edit_send(const char *text, int retry)
+{
+	const struct mirror_tag *t;
+	char shown[TAGVAL_STR_MAX];
+	json_t *v;
+
+	if ((v = edit_value(text, retry, &t)) == NULL)
+		return;
 	value_format_json(v, t->type, VALUE_OPERATOR, shown, sizeof shown);
 	station_write(edit.st, edit.tag, shown, v);
 	json_decref(v);
@@ -103,14 +117,18 @@ edit_entered(void *arg, const char *text)
 {
 	const struct mirror_tag *t;
 	char label[256];
+	json_t *v;
 
 	if (text == NULL) {
 		edit_cancelled();
 		return;
 	}
-	t = mirror_find(edit.st->mirror, edit.tag);
-	if (t == NULL || !t->critical) {
-		edit_send(text, 1);
+	/* A typo is corrected first; then a critical tag asks once more. */
+	if ((v = edit_value(text, 1, &t)) == NULL)
+		return;
+	json_decref(v);
+	if (!t->critical) {
+		edit_send(text, 0);
 		return;
 	}
 	free(edit.text);

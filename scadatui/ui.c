@@ -335,7 +335,7 @@ ui_layout(void)
 int
 ui_key(void)
 {
-	wint_t wc;
+	wint_t wc, next;
 	int rc;
 
 	rc = wget_wch(stdscr, &wc);
@@ -343,6 +343,20 @@ ui_key(void)
 		return UI_FN((int)wc);
 	if (rc == ERR)
 		return UI_KEY_NONE;
+	/*
+	 * Esc and a digit at once (Alt-digit, or a terminal's own
+	 * stand-in) is a function key, for terminals that have none:
+	 * 1 to 9 are F1 to F9, 0 is F10.
+	 */
+	if (wc == UI_ESC) {
+		rc = wget_wch(stdscr, &next);
+		if (rc == OK && next >= '0' && next <= '9')
+			return UI_FN(KEY_F(next == '0' ? 10 : (int)(next - '0')));
+		if (rc == OK)
+			unget_wch((wchar_t)next);
+		else if (rc == KEY_CODE_YES)
+			ungetch((int)next);
+	}
 	return (int)wc;
 }
 

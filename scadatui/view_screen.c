@@ -42,13 +42,14 @@ struct view_screen {
 };
 
 static const struct view_key view_screen_keys[] = {
-	{ N_("Tab, Down, Right"), N_("select the next field that acts") },
-	{ N_("Shift-Tab, Up, Left"), N_("select the one before") },
+	{ N_("Tab, Down, Right, j"), N_("select the next field that acts") },
+	{ N_("Shift-Tab, Up, Left, k"), N_("select the one before") },
 	{ N_("Enter"), N_("act: write a value, press a button, follow a "
 	    "link") },
 	{ N_("Backspace, ["), N_("the screen before") },
 	{ N_("]"), N_("forward again") },
 	{ N_("o, F6"), N_("the overview") },
+	{ N_("r"), N_("fetch the screen again") },
 	{ NULL, NULL }
 };
 

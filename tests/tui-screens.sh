@@ -17,6 +17,9 @@ export LC_ALL=C.UTF-8 TERM=xterm
 start_sim
 make_project
 fixed_ports
+# tank1.temp_sp is marked critical: a write needs a second yes.
+sed -i -e '/^name,/s/$/,critical/' -e '/^tank1.temp_sp,/s/$/,yes/' \
+    "$T/project/tags.csv"
 printf '[station opm]\nstart_screen = nowhere\n[station opd]\nlanguage = de\n' \
     >>"$T/project/project.ini"
 printf '%s\n' '[station opt]' 'title = Control room 1' 'colours = mono' \
@@ -67,8 +70,23 @@ wait_for 3 on_screen 'SETPOINT  *70.0 %' b ||
 [ "$("$SCADACTL" read tank1.level_sp | awk '{ print $2 }')" = 70 ] ||
     fail "the setpoint: $("$SCADACTL" read tank1.level_sp)"
 
+# A critical tag: a typo and the range are corrected first, then the
+# write is asked about once more.
+tm send-keys -t a Tab
+wait_for 2 on_screen 'tank1.temp_sp = .*Enter writes a new value' a ||
+    fail "the temperature setpoint not selected: $(tail -1 "$T/screen")"
+tm send-keys -t a Enter 99 Enter
+wait_for 2 on_screen 'out of range' a || fail "99 for temp_sp: $(tail -2 "$T/screen")"
+on_screen 'is critical' a && fail "asked about a value out of range"
+tm send-keys -t a C-u 55 Enter
+wait_for 2 on_screen 'tank1.temp_sp is critical: write 55? (y/n)' a ||
+    fail "a critical tag written without asking: $(tail -2 "$T/screen")"
+tm send-keys -t a y
+wait_for 3 sh -c '[ "$("$0" read tank1.temp_sp | awk "{ print \$2 }")" = 55 ]' \
+    "$SCADACTL" || fail "the critical write: $("$SCADACTL" read tank1.temp_sp)"
+
 # A button asks first; n writes nothing.
-tm send-keys -t a Tab Tab
+tm send-keys -t a Tab
 wait_for 2 on_screen 'tank1.pump = .*Enter writes true' a ||
     fail "START not selected: $(tail -1 "$T/screen")"
 tm send-keys -t a Enter
@@ -152,6 +170,9 @@ tm send-keys -t t F9
 wait_for 3 on_screen 'Tank 1 overview' t || fail "F9: $(head -1 "$T/screen")"
 tm send-keys -t t F8
 wait_for 3 on_screen 'Priority State' t || fail "F8: $(cat "$T/screen")"
+# Esc and a digit, for a terminal without function keys: Esc 7 is F7.
+tm send-keys -t t Escape 7
+wait_for 3 on_screen 'Tank 1 detail' t || fail "Esc 7: $(head -1 "$T/screen")"
 
 # The project changed and scadad told (SIGHUP): the station's language
 # and a screen's title change on the running stations; a project with
