@@ -21,6 +21,7 @@
 #include "client.h"
 #include "help.h"
 #include "i18n.h"
+#include "localconf.h"
 #include "log.h"
 #include "mirror.h"
 #include "msg.h"
@@ -73,13 +74,39 @@ static const struct view_key main_keys[] = {
 	{ NULL, NULL }
 };
 
+/*
+ * The link to the server: an option first, then the environment, then
+ * scadatui.conf, then the defaults (keys_load's and client's).
+ */
+static void
+main_local(struct localconf *lc, const char **endpoint, const char **key,
+    const char **server_key)
+{
+	if (*endpoint == NULL && (getenv("SCADA_SERVER") == NULL ||
+	    *getenv("SCADA_SERVER") == '\0') && lc->server != NULL)
+		*endpoint = lc->server;
+	if (*endpoint == NULL)
+		*endpoint = client_default_endpoint();
+	if (*key == NULL && getenv("SCADA_KEY") == NULL)
+		*key = lc->key;
+	if (*server_key == NULL && getenv("SCADA_SERVER_KEY") == NULL)
+		*server_key = lc->server_key;
+	if (lc->station != NULL)
+		setenv("SCADA_STATION", lc->station, 0);
+}
+
 static void __attribute__((noreturn))
 main_usage(int status)
 {
 	FILE *f = status == 0 ? stdout : stderr;
 
-	fprintf(f, _("usage: scadatui [-hV] [-K server_key] [-k key] "
-	    "[-s endpoint]\n"));
+	fprintf(f, _("usage: scadatui [-hV] [-f file] [-K server_key] "
+	    "[-k key] [-s endpoint]\n"));
+	if (status == 0)
+		fprintf(f, _("  -f file      the local configuration (default "
+		    "~/.config/scada/scadatui.conf,\n"
+		    "               then %s/scada/scadatui.conf)\n"),
+		    SYSCONFDIR);
 	if (status == 0)
 		fprintf(f, _("  -K file      the server's public key (default "
 		    "$SCADA_SERVER_KEY or ~/.config/scada/server.pub)\n"
@@ -702,16 +729,20 @@ int
 main(int argc, char *argv[])
 {
 	struct main_loop ml;
-	const char *endpoint, *key = NULL, *server_key = NULL;
+	struct localconf lc;
+	const char *endpoint = NULL, *key = NULL, *server_key = NULL;
+	const char *conf = NULL;
 	char err[512];
 	int ch, rc;
 
 	i18n_init();
 	xmalloc_init();
 	log_init("scadatui", 0, 0);
-	endpoint = client_default_endpoint();
-	while ((ch = getopt(argc, argv, "hK:k:s:V")) != -1) {
+	while ((ch = getopt(argc, argv, "f:hK:k:s:V")) != -1) {
 		switch (ch) {
+		case 'f':
+			conf = optarg;
+			break;
 		case 'K':
 			server_key = optarg;
 			break;
@@ -732,6 +763,11 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		main_usage(2);
+	if (localconf_read(&lc, conf, err, sizeof err) == -1) {
+		fprintf(stderr, "scadatui: %s\n", err);
+		return 1;
+	}
+	main_local(&lc, &endpoint, &key, &server_key);
 	if (!isatty(STDIN_FILENO)) {
 		fprintf(stderr, "scadatui: %s\n",
 		    _("standard input is not a terminal; scadatui is "
@@ -761,6 +797,11 @@ main(int argc, char *argv[])
 		station_destroy(&ml.station);
 		return 1;
 	}
+	/* What only this terminal knows, whatever the project says. */
+	if (lc.ascii == 1)
+		ui_ascii_only();
+	if (lc.colour == 0)
+		ui_colour_off();
 	/* While curses owns the screen, our log goes to syslog. */
 	log_init("scadatui", 1, 0);
 	ml.dirty = 1;

@@ -109,6 +109,20 @@ ui_signals(void)
 
 static int ui_can_colour;	/* what the terminal and $NO_COLOR allow */
 
+/* The terminal's own override (scadatui.conf): no colour, ever. */
+void
+ui_colour_off(void)
+{
+	ui_can_colour = ui_colours = 0;
+}
+
+/* The terminal's own override: ASCII lines and bars even in UTF-8. */
+void
+ui_ascii_only(void)
+{
+	ui_utf8 = 0;
+}
+
 /* Monochrome on the project's say, even where colour could be shown. */
 void
 ui_monochrome(int on)

@@ -68,6 +68,8 @@ enum ui_role	 ui_priority_role(int);
 int		 ui_width(const char *);
 int		 ui_unicode(void);
 void		 ui_monochrome(int);
+void		 ui_colour_off(void);
+void		 ui_ascii_only(void);
 void		 ui_block_quit(int);
 int		 ui_quit_was_refused(void);
 void		 ui_block_suspend(int);

@@ -8,7 +8,8 @@
 # lost server marks every field '~' and a lost PLC reads BAD; a station whose start screen does not
 # exist starts on the overview and says so; one set to German shows
 # the German texts, l switches at run time; one with a title, toolbar
-# and blocked keys shows and obeys them; a change of the project
+# and blocked keys shows and obeys them; scadatui.conf gives the link
+# and terminal overrides, its errors named file:line; a change of the project
 # reaches running stations on SIGHUP; a resize below the
 # picture's width says so and recovers.
 . "$top_srcdir/tests/lib.sh"
@@ -173,6 +174,24 @@ wait_for 3 on_screen 'Priority State' t || fail "F8: $(cat "$T/screen")"
 # Esc and a digit, for a terminal without function keys: Esc 7 is F7.
 tm send-keys -t t Escape 7
 wait_for 3 on_screen 'Tank 1 detail' t || fail "Esc 7: $(head -1 "$T/screen")"
+
+# The link and the terminal's overrides from scadatui.conf alone: no -s,
+# no SCADA_SERVER; ASCII lines on a UTF-8 terminal; the station's name.
+printf '%s\n' "# the station's own" "server = $SERVER" 'station = opt' \
+    'ascii = yes' 'colour = no' >"$T/tui.conf"
+tm new-session -d -s f -x 100 -y 30 "env -u SCADA_SERVER -u SCADA_STATION \
+    $SCADATUI -f $T/tui.conf; echo exit status \$?; sleep 60"
+wait_for 10 on_screen '^ Control room 1 ' f ||
+    fail "scadatui.conf's link and station: $(cat "$T/screen")"
+wait_for 5 on_screen '+------+-------+' f ||
+    fail "ascii = yes drew UTF-8: $(cat "$T/screen")"
+printf 'server = %s\nfrob = 1\n' "$SERVER" >"$T/bad.conf"
+"$SCADATUI" -f "$T/bad.conf" </dev/null >"$T/out" 2>&1
+[ $? -eq 1 ] && grep -q "bad.conf:2: unknown key 'frob'" "$T/out" ||
+    fail "a bad scadatui.conf: $(cat "$T/out")"
+"$SCADATUI" -f "$T/nowhere.conf" </dev/null >"$T/out" 2>&1
+[ $? -eq 1 ] && grep -q "nowhere.conf: No such file" "$T/out" ||
+    fail "a missing scadatui.conf: $(cat "$T/out")"
 
 # The project changed and scadad told (SIGHUP): the station's language
 # and a screen's title change on the running stations; a project with
