@@ -47,11 +47,13 @@ cmd_screen_one(struct ctl *ctl, const char *name, const char *format)
 	json_t *reply = ctl_call(ctl, "{s:s, s:s}", "op", "screen", "name",
 	    name), *s = json_object_get(reply, "screen"), *line;
 	size_t i;
-	int rc;
 
-	if (!msg_is_ok(reply) || strcmp(format, "json") == 0) {
-		rc = ctl_done(reply);
-		return rc;
+	if (!msg_is_ok(reply))
+		return ctl_done(reply);
+	if (strcmp(format, "json") == 0) {
+		ctl_print_json(reply);
+		json_decref(reply);
+		return ctl_flush() == -1 ? 1 : 0;
 	}
 	if (strcmp(format, "table") == 0) {
 		printf("%s\n", json_string_value(json_object_get(s, "title")));
@@ -77,10 +79,14 @@ cmd_screens(struct ctl *ctl, struct cmd_args *args)
 	if (args->argc == 1)
 		return cmd_screen_one(ctl, args->argv[0], format);
 	reply = ctl_call(ctl, "{s:s}", "op", "screens");
-	if (!msg_is_ok(reply) || strcmp(format, "json") == 0)
+	if (!msg_is_ok(reply))
 		return ctl_done(reply);
-	table_rows(json_object_get(reply, "screens"), cmd_screens_cols,
-	    sizeof cmd_screens_cols / sizeof cmd_screens_cols[0], format);
+	if (strcmp(format, "json") == 0)
+		ctl_print_json(reply);
+	else
+		table_rows(json_object_get(reply, "screens"), cmd_screens_cols,
+		    sizeof cmd_screens_cols / sizeof cmd_screens_cols[0],
+		    format);
 	json_decref(reply);
 	return ctl_flush() == -1 ? 1 : 0;
 }

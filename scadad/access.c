@@ -85,6 +85,10 @@ static const struct conf_key access_station_keys[] = {
 	{ .name = "blocked_keys", .type = CONF_WORDS,
 	    .choices = "quit suspend", .offset = STKEY(blocked_keys) },
 	{ .name = "toolbar", .type = CONF_WORDS, .offset = STKEY(toolbar) },
+	{ .name = "min_cols", .type = CONF_INT, .min = 0, .max = 400,
+	    .def = "0", .offset = STKEY(min_cols) },
+	{ .name = "min_lines", .type = CONF_INT, .min = 0, .max = 200,
+	    .def = "0", .offset = STKEY(min_lines) },
 	CONF_END
 };
 

@@ -56,6 +56,8 @@ struct access_station {
 	char			*colours;	/* "colour" or "mono" */
 	struct conf_words	 blocked_keys;	/* quit, suspend */
 	struct conf_words	 toolbar;	/* F7=screen:detail ... */
+	int			 min_cols;	/* the terminal it needs; 0 */
+	int			 min_lines;
 	int			 line;
 };
 

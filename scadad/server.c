@@ -334,6 +334,7 @@ server_reload(struct server *s)
 	project_unref(&s->config);
 	s->config = p;
 	s->env.config = p;
+	publisher_flush(s->pub);	/* what came before, in the old one */
 	project_set_gen(s->project, project_gen(s->project) + 1);
 	project_set_gen(p, project_gen(s->project));
 	publisher_set_gen(s->pub, project_gen(s->project));

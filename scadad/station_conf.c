@@ -117,5 +117,10 @@ station_conf_json(const struct project *p, const char *name)
 	if (st->toolbar.n > 0)
 		json_object_set_new(o, "toolbar",
 		    station_conf_words(&st->toolbar));
+	if (st->min_cols > 0)
+		json_object_set_new(o, "min_cols", json_integer(st->min_cols));
+	if (st->min_lines > 0)
+		json_object_set_new(o, "min_lines", json_integer(
+		    st->min_lines));
 	return o;
 }

@@ -1,8 +1,9 @@
 /*
  * What the project tells an operator station of itself, in hello: its
- * bell, start screen, language, title, colours, blocked keys and
- * function-key bar ([station] in scada-project(5)), each the project's
- * default where its section says nothing.
+ * bell, start screen, language, title, colours, blocked keys, function-
+ * key bar and the smallest terminal it is used in ([station] in
+ * scada-project(5)), each the project's default where its section says
+ * nothing.
  */
 #ifndef SCADA_STATION_CONF_H
 #define SCADA_STATION_CONF_H

@@ -445,6 +445,15 @@ main_draw(struct main_loop *ml)
 		ui_too_small(UI_MIN_COLS, UI_MIN_LINES);
 		return;
 	}
+	/* The project may want a bigger terminal for this station. */
+	if (COLS < ml->station->settings.min_cols ||
+	    LINES < ml->station->settings.min_lines) {
+		ui_too_small(ml->station->settings.min_cols > COLS ?
+		    ml->station->settings.min_cols : COLS,
+		    ml->station->settings.min_lines > LINES ?
+		    ml->station->settings.min_lines : LINES);
+		return;
+	}
 	werase(l->body);
 	if ((need = v->draw(ve, l->body)) != 0) {
 		ui_too_small(need, UI_MIN_LINES);

@@ -149,6 +149,9 @@ station_settings_take(struct station *st, json_t *o)
 	ss->mono = json_is_string(json_object_get(o, "colours")) &&
 	    strcmp(json_string_value(json_object_get(o, "colours")), "mono") ==
 	    0;
+	ss->min_cols = (int)json_integer_value(json_object_get(o, "min_cols"));
+	ss->min_lines = (int)json_integer_value(json_object_get(o,
+	    "min_lines"));
 	ss->block_quit = station_has_word(blocked, "quit");
 	ss->block_suspend = station_has_word(blocked, "suspend");
 	json_array_foreach(json_object_get(o, "toolbar"), i, w) {

@@ -30,6 +30,8 @@ struct station_settings {
 		char	*action;	/* "alarms", "screen:detail", ... */
 	}		 toolbar[STATION_TOOLBAR_MAX];
 	int		 ntoolbar;
+	int		 min_cols;	/* the terminal it needs, or 0 */
+	int		 min_lines;
 };
 
 struct station {

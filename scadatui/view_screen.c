@@ -431,11 +431,11 @@ view_screen_field(struct view_entry *ve, WINDOW *win, json_t *f, int sel)
 	} else if (t != NULL && strcmp(kind, "bar") == 0) {
 		waddch(win, (chtype)k.mark);
 		view_screen_bar(win, f, t, w - 1);
-	} else if (t != NULL) {
+	} else if (t != NULL && strcmp(kind, "button") != 0) {
 		waddch(win, (chtype)k.mark);
 		ui_put(win, text, w - 1, strcmp(kind, "state") == 0 ?
 		    UI_LEFT : UI_RIGHT);
-	} else
+	} else	/* a label: the whole width */
 		ui_put(win, text, w, UI_LEFT);
 	wattrset(win, ui_attr(UI_NORMAL));
 }

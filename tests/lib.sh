@@ -259,7 +259,7 @@ tui_start() {
 
 # screen [NAME]: the session's screen into $T/screen (and on stdout with
 # -p); on_screen PATTERN [NAME]: grep it; row TAG [NAME]: the tag's row.
-screen() { tm capture-pane -p -t "${1:-tui}" >"$T/screen"; }
+screen() { tm capture-pane -p -t "${1:-tui}:" >"$T/screen"; }
 on_screen() { screen "${2:-tui}"; grep -q -- "$1" "$T/screen"; }
 row() { screen "${2:-tui}"; grep -- "^..$1 " "$T/screen"; }
 # row_has TAG PATTERN [NAME]: the tag's row matches PATTERN.

@@ -14,6 +14,7 @@ head -1 "$T/out" | grep -q '^Tank 1 detail$' || fail "the title: $(head -1 "$T/o
 grep -q '^back  *link .* overview' "$T/out" || fail "the fields: $(cat "$T/out")"
 grep -q '@' "$T/out" && fail "a marker left in the picture: $(cat "$T/out")"
 "$SCADACTL" -j screens overview | grep -q '"kind":"vbar"' || fail "-j screens overview"
+"$SCADACTL" screens -f json | grep -q '"start":"overview"' || fail "screens -f json"
 "$SCADACTL" screens nowhere 2>"$T/err"
 [ $? -eq 3 ] && grep -q "no screen 'nowhere'" "$T/err" ||
     fail "an unknown screen: $(cat "$T/err")"

@@ -25,7 +25,8 @@ printf '[station opm]\nstart_screen = nowhere\n[station opd]\nlanguage = de\n' \
     >>"$T/project/project.ini"
 printf '%s\n' '[station opt]' 'title = Control room 1' 'colours = mono' \
     'toolbar = F7=screen:detail F8=alarms F9=back' \
-    'blocked_keys = quit suspend' >>"$T/project/project.ini"
+    'blocked_keys = quit suspend' 'min_cols = 90' \
+    '[station opdet]' 'start_screen = detail' >>"$T/project/project.ini"
 # The German catalogue, as installed it would be.
 mkdir -p "$T/locale/de/LC_MESSAGES"
 msgfmt -o "$T/locale/de/LC_MESSAGES/scada.mo" "$top_srcdir/po/de.po" ||
@@ -54,18 +55,34 @@ sed -n '2,16p' "$T/screen" | sed -e 's/ *[0-9][0-9.]*/ N/g' -e 's/ *$//' \
 diff -u "$top_srcdir/tests/screens/overview-80x24.txt" "$T/picture" ||
     fail "the overview at 80x24 is not as expected"
 
+# The detail screen at 80x24, and the overview on other terminals.
+tui_start det 80 24 SCADA_STATION=opdet LC_ALL=C
+wait_for 10 on_screen 'Tank 1 detail' det || fail "no detail: $(cat "$T/screen")"
+wait_for 5 on_screen 'High level  *OK' det || fail "detail values: $(cat "$T/screen")"
+screen det
+sed -n '2,14p' "$T/screen" | sed -e 's/ *[0-9][0-9.]*/ N/g' -e 's/ *$//' \
+    -e 's/#\{1,\}\.*/BAR/' >"$T/picture"
+diff -u "$top_srcdir/tests/screens/detail-80x24.txt" "$T/picture" ||
+    fail "the detail at 80x24 is not as expected"
+for term in vt100 screen linux; do
+	tui_start "t-$term" 80 24 SCADA_STATION=opb TERM=$term LC_ALL=C
+	wait_for 10 on_screen 'INLET VALVE' "t-$term" ||
+	    fail "TERM=$term: $(cat "$T/screen")"
+	tm kill-session -t "t-$term"
+done
+
 # The setpoint through the screen's input, seen on the other station.
 on_screen 'tank1.level_sp = .*Enter writes a new value' a ||
     fail "the setpoint is not selected first: $(tail -1 "$T/screen")"
-tm send-keys -t a Enter
+tm send-keys -t a: Enter
 wait_for 2 on_screen 'New value for tank1.level_sp \[5..95 %\]' a ||
     fail "no value prompt: $(tail -1 "$T/screen")"
-tm send-keys -t a abc Enter
+tm send-keys -t a: abc Enter
 wait_for 2 on_screen 'abc' a && on_screen 'New value for' a ||
     fail "a typo closed the prompt: $(tail -2 "$T/screen")"
-tm send-keys -t a C-u 99 Enter
+tm send-keys -t a: C-u 99 Enter
 wait_for 2 on_screen 'out of range' a || fail "99 taken: $(tail -2 "$T/screen")"
-tm send-keys -t a C-u 70 Enter
+tm send-keys -t a: C-u 70 Enter
 wait_for 3 on_screen 'SETPOINT  *70.0 %' b ||
     fail "station b did not see the setpoint: $(cat "$T/screen")"
 [ "$("$SCADACTL" read tank1.level_sp | awk '{ print $2 }')" = 70 ] ||
@@ -73,41 +90,41 @@ wait_for 3 on_screen 'SETPOINT  *70.0 %' b ||
 
 # A critical tag: a typo and the range are corrected first, then the
 # write is asked about once more.
-tm send-keys -t a Tab
+tm send-keys -t a: Tab
 wait_for 2 on_screen 'tank1.temp_sp = .*Enter writes a new value' a ||
     fail "the temperature setpoint not selected: $(tail -1 "$T/screen")"
-tm send-keys -t a Enter 99 Enter
+tm send-keys -t a: Enter 99 Enter
 wait_for 2 on_screen 'out of range' a || fail "99 for temp_sp: $(tail -2 "$T/screen")"
 on_screen 'is critical' a && fail "asked about a value out of range"
-tm send-keys -t a C-u 55 Enter
+tm send-keys -t a: C-u 55 Enter
 wait_for 2 on_screen 'tank1.temp_sp is critical: write 55? (y/n)' a ||
     fail "a critical tag written without asking: $(tail -2 "$T/screen")"
-tm send-keys -t a y
+tm send-keys -t a: y
 wait_for 3 sh -c '[ "$("$0" read tank1.temp_sp | awk "{ print \$2 }")" = 55 ]' \
     "$SCADACTL" || fail "the critical write: $("$SCADACTL" read tank1.temp_sp)"
 
 # A button asks first; n writes nothing.
-tm send-keys -t a Tab
+tm send-keys -t a: Tab
 wait_for 2 on_screen 'tank1.pump = .*Enter writes true' a ||
     fail "START not selected: $(tail -1 "$T/screen")"
-tm send-keys -t a Enter
+tm send-keys -t a: Enter
 wait_for 2 on_screen 'Write tank1.pump := true? (y/n)' a ||
     fail "the button did not ask: $(tail -1 "$T/screen")"
-tm send-keys -t a n
+tm send-keys -t a: n
 wait_for 2 on_screen 'cancelled' a || fail "n: $(tail -1 "$T/screen")"
 
 # Links, back and forward.
-tm send-keys -t a Tab Tab
+tm send-keys -t a: Tab Tab
 wait_for 2 on_screen 'Enter shows screen detail' a ||
     fail "the link not selected: $(tail -1 "$T/screen")"
-tm send-keys -t a Enter
+tm send-keys -t a: Enter
 wait_for 3 on_screen 'Tank 1 detail' a || fail "no detail screen: $(cat "$T/screen")"
 on_screen 'Level bar  *#*' a || true
-tm send-keys -t a BSpace
+tm send-keys -t a: BSpace
 wait_for 3 on_screen 'Tank 1 overview' a || fail "Backspace did not go back"
-tm send-keys -t a ']'
+tm send-keys -t a: ']'
 wait_for 3 on_screen 'Tank 1 detail' a || fail "] did not go forward"
-tm send-keys -t a '['
+tm send-keys -t a: '['
 wait_for 3 on_screen 'Tank 1 overview' a || fail "[ did not go back"
 
 # An alarm marks the field of its tag.
@@ -147,10 +164,10 @@ wait_for 10 on_screen 'Tank 1 Uebersicht' g ||
     fail "not German: $(cat "$T/screen")"
 on_screen 'Tab:Wahl' g || fail "the program's texts not German: $(tail -2 "$T/screen")"
 on_screen 'Details >' g || fail "no link label: $(cat "$T/screen")"
-tm send-keys -t g l
+tm send-keys -t g: l
 wait_for 3 on_screen 'Tank 1 overview' g || fail "l: $(cat "$T/screen")"
 on_screen 'Language: English' g || fail "l said nothing: $(tail -1 "$T/screen")"
-tm send-keys -t g l
+tm send-keys -t g: l
 wait_for 3 on_screen 'Sprache: Deutsch' g || fail "l again: $(tail -1 "$T/screen")"
 
 # A station the project gives a title, a function-key bar and blocked
@@ -159,20 +176,25 @@ tui_start t 100 30 SCADA_STATION=opt
 wait_for 10 on_screen '^ Control room 1 ' t || fail "no title: $(head -1 "$T/screen")"
 on_screen 'F7 detail  F8 alarms  F9 back' t ||
     fail "no toolbar: $(tail -2 "$T/screen")"
-tm send-keys -t t q
+tm send-keys -t t: q
 wait_for 2 on_screen 'Quitting is blocked on this station' t ||
     fail "q: $(tail -2 "$T/screen")"
-tm send-keys -t t C-c
+tm send-keys -t t: C-c
 sleep 0.5
 on_screen 'exit status' t && fail "Ctrl-C quit a station that blocks it"
-tm send-keys -t t F7
+tm send-keys -t t: F7
 wait_for 3 on_screen 'Tank 1 detail' t || fail "F7: $(head -1 "$T/screen")"
-tm send-keys -t t F9
+tm send-keys -t t: F9
 wait_for 3 on_screen 'Tank 1 overview' t || fail "F9: $(head -1 "$T/screen")"
-tm send-keys -t t F8
+tm send-keys -t t: F8
 wait_for 3 on_screen 'Priority State' t || fail "F8: $(cat "$T/screen")"
+# Narrower than the project wants for this station: said so.
+tm resize-window -t t: -x 85 -y 30
+wait_for 3 on_screen 'needs 90 x 30' t || fail "min_cols: $(cat "$T/screen")"
+tm resize-window -t t: -x 100 -y 30
+wait_for 3 on_screen 'Priority State' t || fail "back to 100: $(cat "$T/screen")"
 # Esc and a digit, for a terminal without function keys: Esc 7 is F7.
-tm send-keys -t t Escape 7
+tm send-keys -t t: Escape 7
 wait_for 3 on_screen 'Tank 1 detail' t || fail "Esc 7: $(head -1 "$T/screen")"
 
 # The link and the terminal's overrides from scadatui.conf alone: no -s,
@@ -213,8 +235,8 @@ wait_for 5 grep -q "reload: .*unknown key 'frobnicate'.*the project in use stays
 "$SCADACTL" read tank1.level_sp >/dev/null || fail "scadad after a bad reload"
 
 # Narrower than the picture: said; wide again: drawn again.
-tm resize-window -t a -x 60 -y 24
+tm resize-window -t a: -x 60 -y 24
 wait_for 3 on_screen 'too small' a || fail "60 columns: $(cat "$T/screen")"
-tm resize-window -t a -x 100 -y 30
+tm resize-window -t a: -x 100 -y 30
 wait_for 3 on_screen 'INLET VALVE' a || fail "not redrawn: $(cat "$T/screen")"
 echo ok
