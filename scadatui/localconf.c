@@ -134,7 +134,10 @@ localconf_read(struct localconf *c, const char *path, char *err, size_t len)
 	if (rc > 0 && err[0] == '\0')
 		snprintf(err, len, "%s:%d: %s", path, rc, _("syntax error: "
 		    "expected 'key = value'"));
-	return err[0] != '\0' ? -1 : 0;
+	if (err[0] == '\0')
+		return 0;
+	localconf_free(c);
+	return -1;
 }
 
 void
@@ -144,4 +147,5 @@ localconf_free(struct localconf *c)
 	free(c->server_key);
 	free(c->key);
 	free(c->station);
+	c->server = c->server_key = c->key = c->station = NULL;
 }

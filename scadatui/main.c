@@ -781,6 +781,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "scadatui: %s\n",
 		    _("standard input is not a terminal; scadatui is "
 		    "interactive (use scadactl in scripts)"));
+		localconf_free(&lc);
 		return 1;
 	}
 
@@ -795,6 +796,7 @@ main(int argc, char *argv[])
 	if ((ml.station = station_new(endpoint, key, server_key, err,
 	    sizeof err)) == NULL) {
 		fprintf(stderr, "scadatui: %s\n", err);
+		localconf_free(&lc);
 		return 1;
 	}
 	view_show(&ml.views, &view_tags, ml.station);
@@ -804,6 +806,7 @@ main(int argc, char *argv[])
 	if (ui_init() == -1) {
 		view_clear(&ml.views);
 		station_destroy(&ml.station);
+		localconf_free(&lc);
 		return 1;
 	}
 	/* What only this terminal knows, whatever the project says. */
@@ -821,5 +824,7 @@ main(int argc, char *argv[])
 	prompt_cancel();
 	view_clear(&ml.views);
 	station_destroy(&ml.station);
+	json_decref(ml.settings);
+	localconf_free(&lc);
 	return rc == 0 ? 0 : 1;
 }
