@@ -115,8 +115,9 @@ view_alarms_row(WINDOW *win, int y, json_t *a, int selected)
 	    json_integer_value(json_object_get(a, "since")), 0, when,
 	    sizeof when);
 	snprintf(line, sizeof line, "%c %-7s %-14s %s  %-24s %s",
-	    alarmlist_unack(a) ? '!' : ' ', json_string_value(
-	    json_object_get(a, "priority_name")), json_string_value(
+	    alarmlist_unack(a) ? '!' : ' ', _(msg_priority_name((int)
+	    json_integer_value(json_object_get(a, "priority")))),
+	    json_string_value(
 	    json_object_get(a, "state")), when, json_string_value(
 	    json_object_get(a, "id")), msg != NULL ? msg : "");
 	wmove(win, y, 0);

@@ -78,7 +78,8 @@ static const struct view_key view_tags_keys[] = {
 };
 
 static const struct view_key view_tags_legend[] = {
-	{ N_("!  BAD"), N_("no valid value: reason on the message line") },
+	{ N_("X  BAD"), N_("no valid value: reason on the message line") },
+	{ N_("!"), N_("an alarm of the tag waits for acknowledgement") },
 	{ N_("?  uncertain"), N_("value may be wrong: reason on the message line") },
 	{ N_("~  stale"), N_("communication lost: last value received") },
 	{ NULL, NULL }
@@ -258,6 +259,26 @@ view_tags_update(struct view_entry *ve, const struct mirror_tag *t)
 	view_tags_reselect(ve);
 }
 
+/*
+ * '!' as on every view: an alarm of the tag waits for acknowledgement;
+ * an active one gives a good value its priority's colour. Stale and bad
+ * keep their own marks, which say more about the value shown.
+ */
+static void
+view_tags_alarm(struct view_entry *ve, const struct mirror_tag *t,
+    struct view_tags_state *s)
+{
+	json_t *a = alarmlist_of_tag(ve->station->alarms, t->name);
+
+	if (a == NULL || s->marker == '~' || s->marker == 'X')
+		return;
+	if (alarmlist_unack(a))
+		s->marker = '!';
+	if (json_is_true(json_object_get(a, "active")))
+		s->role = ui_priority_role((int)json_integer_value(
+		    json_object_get(a, "priority")));
+}
+
 static struct view_tags_state
 view_tags_state(struct view_entry *ve, const struct mirror_tag *t)
 {
@@ -268,7 +289,7 @@ view_tags_state(struct view_entry *ve, const struct mirror_tag *t)
 		s.quality = _("stale");
 		s.role = UI_STALE;
 	} else if (t->tv.quality == QUALITY_BAD) {
-		s.marker = '!';
+		s.marker = 'X';
 		s.quality = _("BAD");
 		s.role = UI_BAD;
 	} else if (t->tv.quality == QUALITY_UNCERTAIN) {
@@ -277,6 +298,7 @@ view_tags_state(struct view_entry *ve, const struct mirror_tag *t)
 		s.role = UI_UNCERTAIN;
 	} else
 		s.quality = _("good");
+	view_tags_alarm(ve, t, &s);
 	return s;
 }
 

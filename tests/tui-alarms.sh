@@ -34,6 +34,10 @@ bell() { tm display -p -t "$1" '#{window_bell_flag}'; }
 [ "$(bell b)" = 1 ] || fail "station b did not ring for a low alarm"
 [ "$(bell a)" = 0 ] || fail "station a rang for a low alarm"
 
+# The tag list marks the tag whose alarm waits, as every view does.
+tm send-keys -t b t
+wait_for 2 on_screen '^! tank1.pump ' b || fail "no '!' in the tag list: $(cat "$T/screen")"
+
 tm send-keys -t a a
 wait_for 2 on_screen '! low     unack .*tank1.pump:state' a ||
     fail "no alarm view: $(cat "$T/screen")"
