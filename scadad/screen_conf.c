@@ -20,6 +20,7 @@
 #include "screen_conf.h"
 #include "station_conf.h"
 #include "tagcodec.h"
+#include "value.h"
 #include "xmalloc.h"
 
 #define SCREEN_LINE_MAX		1024	/* bytes of a line of a screen file */
@@ -266,6 +267,19 @@ screen_key(struct screen_reader *r, char *line)
 	    key, v);
 }
 
+/* Columns of s up to byte n: UTF-8 characters, each one cell. */
+static int
+screen_columns(const char *s, size_t n)
+{
+	int cols = 0;
+	size_t i;
+
+	for (i = 0; i < n && s[i] != '\0'; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			cols++;
+	return cols;
+}
+
 static void
 screen_line(struct screen_reader *r, char *line)
 {
@@ -273,9 +287,17 @@ screen_line(struct screen_reader *r, char *line)
 	int h;
 
 	line[strcspn(line, "\r\n")] = '\0';
+	/* A byte order mark, as some editors write one, is not text. */
+	if (loader_line(r->l) == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
+		memmove(line, line + 3, strlen(line + 3) + 1);
 	if ((h = screen_header(r, line)) != 0)
 		return;
 	if (r->mode == SR_LAYOUT) {
+		if (screen_columns(line, strlen(line)) > SCREEN_COLS_MAX) {
+			loader_fail(r->l, loader_line(r->l), _("a layout line "
+			    "of more than %d columns"), SCREEN_COLS_MAX);
+			return;
+		}
 		if (sc->nlines >= SCREEN_ROWS_MAX) {
 			loader_fail(r->l, loader_line(r->l), _("a layout of "
 			    "more than %d lines"), SCREEN_ROWS_MAX);
@@ -294,19 +316,6 @@ screen_line(struct screen_reader *r, char *line)
 		    "[screen], [layout] or [field NAME]"));
 	else
 		screen_key(r, line);
-}
-
-/* Columns of s up to byte n: UTF-8 characters, each one cell. */
-static int
-screen_columns(const char *s, size_t n)
-{
-	int cols = 0;
-	size_t i;
-
-	for (i = 0; i < n && s[i] != '\0'; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			cols++;
-	return cols;
 }
 
 static struct screen_field *
@@ -385,6 +394,28 @@ screen_rows_overlap(const struct screen_field *a, const struct screen_field *b)
 	    b->col < a->col + a->width;
 }
 
+/* A button's value, as the tag would take it from an operator. */
+static void
+screen_button_check(struct screen_reader *r, const struct project_tag *t,
+    const struct screen_field *f)
+{
+	char why[256];
+	json_t *v;
+
+	if (value_parse(tagcodec_type_name(t->type), f->value, &v, why,
+	    sizeof why) == -1) {
+		loader_fail_at(r->l, r->sc->file, f->line, _("field %s: value: "
+		    "%s"), f->name, why);
+		return;
+	}
+	if (t->has_range && json_is_number(v) && (json_number_value(v) <
+	    t->min || json_number_value(v) > t->max))
+		loader_fail_at(r->l, r->sc->file, f->line, _("field %s: value "
+		    "%s is out of %s's range %g..%g"), f->name, f->value,
+		    t->name, t->min, t->max);
+	json_decref(v);
+}
+
 /* What a field's kind asks of its keys and its tag. */
 static void
 screen_field_check(struct screen_reader *r, zhashx_t *tags,
@@ -417,6 +448,8 @@ screen_field_check(struct screen_reader *r, zhashx_t *tags,
 	else if (f->kind == SCREEN_BUTTON && f->value == NULL)
 		loader_fail_at(r->l, file, f->line, _("field %s: a button "
 		    "needs the value it writes"), f->name);
+	else if (f->kind == SCREEN_BUTTON)
+		screen_button_check(r, t, f);
 	else if (f->kind == SCREEN_LINK && f->screen == NULL)
 		loader_fail_at(r->l, file, f->line, _("field %s: a link needs "
 		    "its screen"), f->name);
